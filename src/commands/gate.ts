@@ -1,0 +1,121 @@
+/** `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn, 1 regression, 2 unusable input. */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, redact } from '../errors.js';
+import { asResult, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
+import { writeFileAtomic } from '../io.js';
+import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
+import { escapeMarkdown } from '../report/format.js';
+import type { AnyResult } from '../report/types.js';
+
+export interface GateCliOptions {
+  baseline: string;
+  current: string;
+  threshold: number;
+  warn: number;
+  alpha: number;
+  latencyWarnOnly?: boolean;
+  json?: boolean;
+  updateBaseline?: boolean;
+}
+
+/** Commander parser for a fraction written as "10%" or "0.1". */
+export function fractionOption(flag: string): (v: string) => number {
+  return (v: string) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
+    const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+    if (!m || (!m[2] && n > 1) || !(n >= 0 && n <= 1)) {
+      throw new InputError(`${flag}: expected a percent such as 10% or a fraction such as 0.1, got ${JSON.stringify(v)}`);
+    }
+    return n;
+  };
+}
+
+/** Read and validate one result file: its text (kept verbatim for --update-baseline) and the parsed result. */
+export function readResult(file: string, label: string): { text: string; result: AnyResult } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${label} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${label} ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return { text, result: asResult(doc, `${label} ${file}`) };
+}
+
+/** Append to the GitHub job summary when the runner provides one; never overwrite it. */
+function appendSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, `${markdown}\n`);
+}
+
+function gateOptions(o: GateCliOptions): Partial<GateOptions> {
+  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false };
+}
+
+/** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
+function updateBaseline(o: GateCliOptions, current: { text: string; result: AnyResult }): void {
+  const cur = current.result;
+  if (cur.kind === 'bench' && cur.trials.length < DEFAULT_GATE_OPTIONS.minTrials) {
+    throw new InputError(`current has ${cur.trials.length} trial(s); a baseline needs at least ${DEFAULT_GATE_OPTIONS.minTrials} (run bench --trials ${DEFAULT_GATE_OPTIONS.minTrials} or more)`);
+  }
+  let verdict: GateVerdict | undefined;
+  let previous = 'none';
+  if (existsSync(o.baseline)) {
+    try {
+      verdict = gate(readResult(o.baseline, 'baseline').result, cur, gateOptions(o));
+      previous = `compared: ${verdict.verdict}`;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      previous = `not comparable: ${e.message}`;
+    }
+  }
+  writeFileAtomic(o.baseline, current.text, { overwrite: true });
+  process.stderr.write(`llmcache gate: baseline ${o.baseline} updated from ${o.current} (previous baseline: ${redact(previous)})\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: o.baseline }, null, 2)}\n`);
+  else if (verdict) process.stdout.write(renderGateTable(verdict));
+}
+
+export function register(program: Command): void {
+  program
+    .command('gate')
+    .description('Fail a change that makes cache lookups slower: rank test over repeated bench trials plus a minimum effect size; exact comparison of simulate results')
+    .requiredOption('-b, --baseline <file>', 'baseline result (bench with --trials >= 5, or simulate)')
+    .requiredOption('-c, --current <file>', 'current result of the same kind and scenario')
+    .option('--threshold <pct>', 'fail when a significant slowdown exceeds this', fractionOption('--threshold'), DEFAULT_GATE_OPTIONS.threshold)
+    .option('--warn <pct>', 'warn when a significant slowdown exceeds this', fractionOption('--warn'), DEFAULT_GATE_OPTIONS.warn)
+    .option('--alpha <p>', 'significance level of the one-sided Mann-Whitney U test', fractionOption('--alpha'), DEFAULT_GATE_OPTIONS.alpha)
+    .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
+    .option('--json', 'print the verdict as one JSON object on stdout')
+    .option('--update-baseline', 'accept --current as the new --baseline (overwrites it atomically) and exit 0')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 pass or warn, 1 regression, 2 unusable input (other kind, schema or scenario; < 5 trials).\n' +
+        'Markdown is appended to $GITHUB_STEP_SUMMARY when that variable is set.\n\nExamples:\n' +
+        '  llmcache gate --baseline results/baseline.json --current results/bench-head.json\n' +
+        '  llmcache gate -b base.json -c head.json --threshold 5% --warn 2% --json\n' +
+        '  llmcache gate -b results/baseline.json -c results/bench-main.json --update-baseline',
+    )
+    .action((o: GateCliOptions) => {
+      const current = readResult(o.current, 'current');
+      if (o.updateBaseline) return updateBaseline(o, current);
+      let verdict: GateVerdict;
+      try {
+        verdict = gate(readResult(o.baseline, 'baseline').result, current.result, gateOptions(o));
+      } catch (e) {
+        if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`);
+        throw e;
+      }
+      process.stdout.write(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
+      appendSummary(renderGateMarkdown(verdict));
+      if (verdict.verdict === 'fail') {
+        process.stderr.write('llmcache gate: regression detected\n');
+        process.exitCode = 1;
+      }
+    });
+}

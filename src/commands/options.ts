@@ -1,0 +1,29 @@
+/** Small helpers shared by the command definitions: option parsers and stderr progress. */
+import { InputError } from '../errors.js';
+
+/** Commander parser for an integer option with a lower bound. */
+export function intOption(flag: string, min: number): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InputError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+/**
+ * A progress callback that draws a bar on stderr when stderr is a terminal, and nothing
+ * otherwise (CI logs and pipes stay clean).
+ */
+export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): ((fraction: number) => void) | undefined {
+  if (!stream.isTTY) return undefined;
+  let last = -1;
+  return (fraction: number) => {
+    const pct = Math.floor(fraction * 100);
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%`);
+    if (pct >= 100) stream.write('\n');
+  };
+}

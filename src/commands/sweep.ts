@@ -1,0 +1,84 @@
+/** `llmcache sweep`: a parameter grid over a scenario, run in parallel; Pareto front and recommendation. */
+import type { Command } from 'commander';
+import { applyOverrides, loadScenario } from '../config.js';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import { applyPoint, expandGrid, parseParam, type ParamAxis } from '../sweep/grid.js';
+import { analyse } from '../sweep/pareto.js';
+import { poolSize, runPool } from '../sweep/pool.js';
+import { renderSweep } from '../sweep/report.js';
+
+/** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
+export function parseRate(flag: string, s: string): number {
+  const t = s.trim();
+  const v = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
+  if (!Number.isFinite(v) || v < 0 || v > 1 || t === '' || (!t.endsWith('%') && Number(t) > 1)) {
+    throw new InputError(`${flag} ${JSON.stringify(s)}: expected a rate like 1% or 0.01`);
+  }
+  return v;
+}
+
+function positiveInt(flag: string, s: string): number {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 1) throw new InputError(`${flag} ${JSON.stringify(s)}: expected a positive integer`);
+  return v;
+}
+
+interface SweepFlags {
+  scenario: string;
+  param: string[];
+  maxFalseHit: string;
+  maxStale: string;
+  json?: boolean;
+  threads?: string;
+  leads?: string;
+  days?: string;
+  seed?: string;
+  out?: string;
+  force?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .description('Run a grid of scenario parameters in parallel; print the Pareto front of spend vs false hits vs staleness')
+    .requiredOption('--scenario <file>', 'scenario file (.yaml or .json)')
+    .option('--param <NAME=V1,V2,…>', 'a swept parameter: <tier>.<field> (L3.threshold) or a path (workers.count); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits)', '1%')
+    .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '100%')
+    .option('--threads <n>', 'worker threads (default: available cores)')
+    .option('--leads <n>', 'override workload.leads')
+    .option('--days <n>', 'override workload.days')
+    .option('--seed <n>', 'override the seed')
+    .option('--out <file>', 'also write the JSON result to this file (atomically)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (f: SweepFlags) => {
+      if (f.param.length === 0) throw new InputError('sweep needs at least one --param NAME=V1,V2,…');
+      const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
+      const base = applyOverrides(loadScenario(f.scenario), {
+        leads: f.leads === undefined ? undefined : positiveInt('--leads', f.leads),
+        days: f.days === undefined ? undefined : Number(f.days),
+        seed: f.seed === undefined ? undefined : Number(f.seed),
+      });
+      const axes: ParamAxis[] = f.param.map(parseParam);
+      const points = expandGrid(axes);
+      const scenarios = points.map((p) => applyPoint(base, p));
+      const threads = poolSize(points.length, f.threads === undefined ? undefined : positiveInt('--threads', f.threads));
+      const t0 = performance.now();
+      const results = await runPool(scenarios, {
+        threads,
+        onProgress: (done, total) => process.stderr.write(`\rsweep: ${done}/${total} configurations`),
+      });
+      process.stderr.write('\n');
+      const out = analyse(
+        points.map((params, i) => ({ params, result: results[i]! })),
+        budgets,
+        performance.now() - t0,
+        threads,
+      );
+      const json = JSON.stringify(out);
+      if (f.out) writeFileAtomic(f.out, json + '\n', { overwrite: f.force });
+      process.stdout.write(f.json ? json + '\n' : renderSweep(out));
+    });
+}

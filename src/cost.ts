@@ -1,0 +1,101 @@
+/**
+ * Prices, token accounting and the monthly projection. Baseline = the same trace with no cache:
+ * every LLM request is a call. Projection to a month = window cost × 30 / window days.
+ */
+import type { Scenario } from './config.js';
+import type { CostBreakdown } from './report/types.js';
+
+export const DAYS_PER_MONTH = 30;
+
+/** Token and call counts per op, accumulated by an engine (tokens, calls). */
+export interface TokenLedger {
+  baselineCalls: Float64Array;
+  calls: Float64Array;
+  baselineIn: Float64Array;
+  baselineOut: Float64Array;
+  paidIn: Float64Array;
+  paidOut: Float64Array;
+  /** Embedding calls and their tokens, for semantic tiers. */
+  embeddingCalls: number;
+  embeddingTokens: number;
+}
+
+export function newLedger(ops: number): TokenLedger {
+  const z = () => new Float64Array(ops);
+  return { baselineCalls: z(), calls: z(), baselineIn: z(), baselineOut: z(), paidIn: z(), paidOut: z(), embeddingCalls: 0, embeddingTokens: 0 };
+}
+
+/** USD for a number of input and output tokens of a model. */
+export function tokenUsd(s: Scenario, model: string, tokensIn: number, tokensOut: number): number {
+  const price = s.models[model];
+  if (!price) return 0;
+  return (tokensIn * price.inputPerMTok + tokensOut * price.outputPerMTok) / 1e6;
+}
+
+/** Embedding price (USD per 1M tokens) of the scenario, 0 when it has none. */
+export function embeddingUsdPerMTok(s: Scenario): number {
+  const e = (s as { embedding?: { usdPerMTok?: number } }).embedding;
+  return e?.usdPerMTok ?? 0;
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger, windowDays: number): CostBreakdown {
+  const scale = DAYS_PER_MONTH / windowDays;
+  const byOp: CostBreakdown['byOp'] = {};
+  let baselineWindowUsd = 0;
+  let llmWindowUsd = 0;
+  const tokens = { baselineIn: 0, baselineOut: 0, paidIn: 0, paidOut: 0 };
+  opNames.forEach((name, i) => {
+    const op = s.ops[name];
+    if (!op || op.kind !== 'llm') return;
+    const base = tokenUsd(s, op.model, ledger.baselineIn[i]!, ledger.baselineOut[i]!);
+    const paid = tokenUsd(s, op.model, ledger.paidIn[i]!, ledger.paidOut[i]!);
+    baselineWindowUsd += base;
+    llmWindowUsd += paid;
+    tokens.baselineIn += ledger.baselineIn[i]!;
+    tokens.baselineOut += ledger.baselineOut[i]!;
+    tokens.paidIn += ledger.paidIn[i]!;
+    tokens.paidOut += ledger.paidOut[i]!;
+    byOp[name] = {
+      baselineCalls: ledger.baselineCalls[i]!,
+      calls: ledger.calls[i]!,
+      baselineMonthlyUsd: round(base * scale),
+      monthlyUsd: round(paid * scale),
+    };
+  });
+  const embeddingWindowUsd = (ledger.embeddingTokens * embeddingUsdPerMTok(s)) / 1e6;
+  const infraMonthlyUsd = s.tiers.filter((t) => t.enabled).reduce((sum, t) => sum + t.monthlyUsd, 0);
+  const baselineMonthlyUsd = baselineWindowUsd * scale;
+  const monthlyUsd = (llmWindowUsd + embeddingWindowUsd) * scale + infraMonthlyUsd;
+  const models = [...new Set(opNames.map((n) => s.ops[n]).filter((o) => o?.kind === 'llm').map((o) => o!.model))];
+  const assumptions = [
+    `window of ${round(windowDays, 3)} day(s) projected to a ${DAYS_PER_MONTH}-day month (× ${round(scale, 4)})`,
+    ...models.map((m) => {
+      const p = s.models[m]!;
+      return `${m}: $${p.inputPerMTok}/1M input tokens, $${p.outputPerMTok}/1M output tokens`;
+    }),
+    `tokens per call: ${opNames
+      .filter((n) => s.ops[n]?.kind === 'llm')
+      .map((n) => `${n} ${s.ops[n]!.tokensIn} in / ${s.ops[n]!.tokensOut} out`)
+      .join(', ')}`,
+    'memory-context reads are served by the system of record (latency, no tokens)',
+    'streaming and tool-use requests bypass the cache and are paid in full',
+    `baseline: the same trace with no cache (every LLM request is a call)`,
+  ];
+  if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls} embedding calls at $${embeddingUsdPerMTok(s)}/1M tokens`);
+  if (infraMonthlyUsd > 0) assumptions.push(`infrastructure: $${infraMonthlyUsd}/month for the enabled tiers`);
+  return {
+    baselineMonthlyUsd: round(baselineMonthlyUsd),
+    monthlyUsd: round(monthlyUsd),
+    savingsPct: baselineMonthlyUsd > 0 ? round((1 - monthlyUsd / baselineMonthlyUsd) * 100) : 0,
+    windowDays,
+    baselineWindowUsd: round(baselineWindowUsd, 4),
+    llmWindowUsd: round(llmWindowUsd, 4),
+    embeddingWindowUsd: round(embeddingWindowUsd, 4),
+    infraMonthlyUsd,
+    tokens,
+    byOp,
+    assumptions,
+  };
+}

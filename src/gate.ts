@@ -1,0 +1,256 @@
+/**
+ * The regression gate: a pure comparison of two result files -> a verdict. No I/O, no clock.
+ *
+ * Latency (bench results) is never judged from one run. Each side carries repeated trials; for
+ * every metric (end-to-end and per-tier P50/P95/P99) the per-trial values of both sides go into a
+ * one-sided Mann-Whitney U test. A metric FAILS only when the slowdown is both significant
+ * (p < alpha) and large (ratio of medians − 1 > threshold); it WARNS when significant and above the
+ * warn level. Deterministic outputs (simulate under a fixed seed) are compared exactly.
+ * Unusable input (other kind, schema, scenario, too few trials) throws InputError (exit 2).
+ */
+import { InputError } from './errors.js';
+import { BENCH_SCHEMA, SIMULATE_SCHEMA } from './report/types.js';
+import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
+import { mannWhitneyU } from './stats/mann-whitney.js';
+import { hodgesLehmannShift, median, ratioOfMediansChange } from './stats/effect.js';
+import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
+
+export const GATE_SCHEMA = 'llmcache/gate@1';
+export type GateStatus = 'pass' | 'warn' | 'fail';
+export type GateStat = 'p50' | 'p95' | 'p99';
+const STATS: readonly GateStat[] = ['p50', 'p95', 'p99'];
+const QUANTILE: Record<GateStat, number> = { p50: 0.5, p95: 0.95, p99: 0.99 };
+
+/** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
+export interface GateOptions {
+  /** Fail when a significant slowdown exceeds this fraction. */
+  threshold: number;
+  /** Warn when a significant slowdown exceeds this fraction (≤ threshold). */
+  warn: number;
+  /** Significance level of the one-sided rank test. */
+  alpha: number;
+  /** Fewest trials a side (below: unusable input). */
+  minTrials: number;
+  /** Fewest samples beyond a percentile, per trial, for that percentile to be allowed to fail. */
+  minTailSamples: number;
+  /** Latency can only warn (deterministic parts still fail): for noisy shared runners. */
+  latencyWarnOnly: boolean;
+}
+
+export const DEFAULT_GATE_OPTIONS: GateOptions = {
+  threshold: 0.1,
+  warn: 0.05,
+  alpha: 0.01,
+  minTrials: 5,
+  minTailSamples: 10,
+  latencyWarnOnly: false,
+};
+
+/** One latency metric compared across trials. Latencies in µs. */
+export interface GateMetric {
+  /** JSON path of the metric in the bench result: `latencyUs` or `tiers.latencyUs`. */
+  name: string;
+  /** Tier name for per-tier metrics. */
+  tier?: string;
+  stat: GateStat;
+  /** Median over the baseline trials of the per-trial percentile (µs). */
+  baseline: number;
+  /** Median over the current trials (µs). */
+  current: number;
+  /** current / baseline − 1 (0.1 = 10 % slower, negative = faster). */
+  change: number;
+  /** Hodges-Lehmann shift of the per-trial values (µs). */
+  shiftUs: number;
+  /** One-sided Mann-Whitney p-value for "current is slower". */
+  pValue: number;
+  /** 1 − pValue: how sure the gate is that current is slower at all. */
+  confidence: number;
+  status: GateStatus;
+  /** Trials compared per side. */
+  trials: { baseline: number; current: number };
+  /** Fewest samples (requests or lookups) in any one trial behind this percentile. */
+  minSamples: number;
+  /** Why a status was capped, or that the metric got faster. */
+  note?: string;
+}
+
+/** The gate's answer (`--json` prints this object). */
+export interface GateVerdict {
+  schema: typeof GATE_SCHEMA;
+  verdict: GateStatus;
+  kind: 'bench' | 'simulate';
+  scenario: ScenarioRef;
+  options: { threshold: number; warn: number; alpha: number; latencyWarnOnly: boolean };
+  metrics: GateMetric[];
+  /** Exact comparison of deterministic outputs (simulate results). */
+  exact?: ExactComparison;
+  warnings: string[];
+  /** Environment differences between baseline and current (bench results). */
+  envMismatch?: { cpu?: { baseline: string; current: string }; node?: { baseline: string; current: string } };
+}
+
+/** Check that a parsed JSON document is a result this gate understands; `label` names it in errors. */
+export function asResult(doc: unknown, label: string): AnyResult {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${label}: not a llmcache result (expected a JSON object)`);
+  const d = doc as { schema?: unknown; kind?: unknown; trials?: unknown; scenario?: { fingerprint?: unknown } };
+  const known = [SIMULATE_SCHEMA, BENCH_SCHEMA] as string[];
+  if (typeof d.schema !== 'string' || !known.includes(d.schema)) {
+    throw new InputError(`${label}: unknown schema ${JSON.stringify(d.schema)}; this gate reads ${known.join(' and ')}`);
+  }
+  if (d.kind !== 'bench' && d.kind !== 'simulate') throw new InputError(`${label}: unknown kind ${JSON.stringify(d.kind)}`);
+  if (typeof d.scenario?.fingerprint !== 'string') throw new InputError(`${label}: missing scenario.fingerprint`);
+  if (d.kind === 'bench' && !Array.isArray(d.trials)) throw new InputError(`${label}: bench result without trials[]`);
+  return doc as AnyResult;
+}
+
+/** Refuse pairs that cannot be compared: exit 2 with the reason. */
+function assertComparable(b: AnyResult, c: AnyResult): void {
+  if (b.kind !== c.kind) throw new InputError(`cannot compare a ${b.kind} result (baseline) with a ${c.kind} result (current)`);
+  if (b.schema !== c.schema) throw new InputError(`different result schemas: baseline ${b.schema}, current ${c.schema}`);
+  if (b.scenario.fingerprint !== c.scenario.fingerprint) {
+    throw new InputError(
+      `different scenarios: baseline "${b.scenario.name}" (${b.scenario.fingerprint}), current "${c.scenario.name}" (${c.scenario.fingerprint})`,
+    );
+  }
+}
+
+/** Compare `current` against `baseline`. Throws InputError when the pair is unusable. */
+export function gate(baseline: AnyResult, current: AnyResult, options: Partial<GateOptions> = {}): GateVerdict {
+  const opts = { ...DEFAULT_GATE_OPTIONS, ...options };
+  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new InputError(`alpha must be between 0 and 1, got ${opts.alpha}`);
+  if (!(opts.threshold >= 0) || !(opts.warn >= 0)) throw new InputError('threshold and warn must be ≥ 0');
+  if (opts.warn > opts.threshold) throw new InputError(`warn level (${opts.warn}) must not exceed the threshold (${opts.threshold})`);
+  assertComparable(baseline, current);
+  const base = {
+    schema: GATE_SCHEMA,
+    scenario: current.scenario,
+    options: { threshold: opts.threshold, warn: opts.warn, alpha: opts.alpha, latencyWarnOnly: opts.latencyWarnOnly },
+  } as const;
+  if (baseline.kind === 'simulate') {
+    const { exact, warnings } = compareSimulate(baseline, current as SimulateResult);
+    const verdict: GateStatus = exact.differences.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass';
+    return { ...base, verdict, kind: 'simulate', metrics: [], exact, warnings };
+  }
+  const cur = current as BenchResult;
+  const warnings = benchWarnings(baseline, cur, opts);
+  const envMismatch = compareEnv(baseline, cur);
+  if (envMismatch) {
+    for (const [what, v] of Object.entries(envMismatch)) warnings.push(`environment differs: ${what} ${v.baseline} (baseline) vs ${v.current} (current)`);
+  }
+  const metrics = latencySeries(baseline, cur, warnings).map((s) => judge(s, opts));
+  const verdict: GateStatus = metrics.some((m) => m.status === 'fail')
+    ? 'fail'
+    : metrics.some((m) => m.status === 'warn') || warnings.length > 0
+      ? 'warn'
+      : 'pass';
+  return { ...base, verdict, kind: 'bench', metrics, warnings, ...(envMismatch ? { envMismatch } : {}) };
+}
+
+/** Simulate results under the same seed and workload must agree exactly on every figure. */
+function compareSimulate(b: SimulateResult, c: SimulateResult): { exact: ExactComparison; warnings: string[] } {
+  if (b.seed !== c.seed) throw new InputError(`different seeds (baseline ${b.seed}, current ${c.seed}): simulate results compare exactly only under the same seed`);
+  const w = exactDifferences(b.workload, c.workload);
+  if (w.differences.length > 0) {
+    const list = w.differences.map((d) => `${d.path} ${d.baseline} vs ${d.current}`).join(', ');
+    throw new InputError(`different workloads (${list}): simulate results compare exactly only for the same workload`);
+  }
+  const skip = (p: string) => p === 'seed' || p.startsWith('workload') || p.startsWith('scenario');
+  return { exact: exactDifferences(b, c, skip), warnings: [] };
+}
+
+/** Reasons to doubt a bench comparison that are not reasons to refuse it. */
+function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): string[] {
+  for (const [label, r] of [['baseline', b], ['current', c]] as const) {
+    if (r.trials.length < opts.minTrials) {
+      throw new InputError(`${label} has ${r.trials.length} trial(s); the gate needs at least ${opts.minTrials} a side (run bench --trials ${opts.minTrials} or more)`);
+    }
+  }
+  const mode = (r: BenchResult) => `${r.mode.loop} loop, ${r.mode.loop === 'open' ? `rate ${r.mode.rate}/s` : `concurrency ${r.mode.concurrency}`}, ${r.mode.workers} worker(s)`;
+  if (mode(b) !== mode(c)) throw new InputError(`different bench modes: baseline ${mode(b)}, current ${mode(c)}`);
+  const warnings: string[] = [];
+  if (b.seed !== c.seed) warnings.push(`different seeds (baseline ${b.seed}, current ${c.seed}): the two sides replayed different traces`);
+  for (const [label, r] of [['baseline', b], ['current', c]] as const) {
+    if (r.injectedDelay && Object.keys(r.injectedDelay).length > 0) {
+      const list = Object.entries(r.injectedDelay).map(([t, f]) => `${t} +${Math.round(f * 100)} %`).join(', ');
+      warnings.push(`${label} ran with an injected delay (${list})`);
+    }
+    if (r.clientBottleneck) warnings.push(`${label}: the benchmark client was the bottleneck; its latencies include client queueing`);
+    if (r.errors > 0) warnings.push(`${label}: ${r.errors} lookup error(s) during the run`);
+  }
+  return warnings;
+}
+
+/** CPU model or node major version differ between the two runs. */
+function compareEnv(b: BenchResult, c: BenchResult): GateVerdict['envMismatch'] {
+  const out: NonNullable<GateVerdict['envMismatch']> = {};
+  if (b.env?.cpu !== c.env?.cpu) out.cpu = { baseline: String(b.env?.cpu), current: String(c.env?.cpu) };
+  const major = (v: string | undefined) => /^v?(\d+)/.exec(v ?? '')?.[1] ?? String(v);
+  if (major(b.env?.node) !== major(c.env?.node)) out.node = { baseline: String(b.env?.node), current: String(c.env?.node) };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Per-trial values of one metric on both sides. */
+interface Series {
+  name: string;
+  tier?: string;
+  stat: GateStat;
+  baseline: number[];
+  current: number[];
+  minSamples: number;
+}
+
+/** Gather end-to-end and per-tier percentile series; tiers missing or idle on a side are skipped with a warning. */
+function latencySeries(b: BenchResult, c: BenchResult, warnings: string[]): Series[] {
+  type Pick = (t: BenchTrial) => Percentiles | undefined;
+  const groups: { name: string; tier?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t.latencyUs }];
+  const tierNames = new Set([...b.trials, ...c.trials].flatMap((t) => t.tiers.map((x) => x.name)));
+  for (const tier of tierNames) {
+    const pick: Pick = (t) => t.tiers.find((x) => x.name === tier)?.latencyUs;
+    const all = [...b.trials, ...c.trials].map(pick);
+    if (all.some((p) => !p)) warnings.push(`tier ${tier} is not in every trial of both results; not compared`);
+    else if (all.some((p) => !(p!.count > 0))) warnings.push(`tier ${tier} had no lookups in some trial; not compared`);
+    else groups.push({ name: 'tiers.latencyUs', tier, pick });
+  }
+  return groups.flatMap((g) => {
+    const bp = b.trials.map(g.pick) as Percentiles[];
+    const cp = c.trials.map(g.pick) as Percentiles[];
+    const minSamples = Math.min(...[...bp, ...cp].map((p) => p.count));
+    return STATS.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bp.map((p) => p[stat]), current: cp.map((p) => p[stat]), minSamples }));
+  });
+}
+
+/** Rank test + effect size -> status of one metric. */
+function judge(s: Series, opts: GateOptions): GateMetric {
+  const test = mannWhitneyU(s.baseline, s.current);
+  const pValue = test.pGreater;
+  const change = ratioOfMediansChange(s.baseline, s.current);
+  const significant = pValue < opts.alpha;
+  let status: GateStatus = significant && change > opts.threshold ? 'fail' : significant && change > opts.warn ? 'warn' : 'pass';
+  let note: string | undefined;
+  const tail = Math.floor(s.minSamples * (1 - QUANTILE[s.stat]));
+  if (status === 'fail' && tail < opts.minTailSamples) {
+    status = 'warn';
+    const need = Math.ceil(opts.minTailSamples / (1 - QUANTILE[s.stat]));
+    note = `${s.stat} rests on ${tail} sample(s) per trial; ≥ ${need} per trial needed to fail`;
+  } else if (status === 'fail' && opts.latencyWarnOnly) {
+    status = 'warn';
+    note = 'latency is advisory (--latency-warn-only)';
+  } else if (test.pLess < opts.alpha && change < -opts.warn) {
+    note = 'faster';
+  }
+  return {
+    name: s.name,
+    ...(s.tier !== undefined ? { tier: s.tier } : {}),
+    stat: s.stat,
+    baseline: median(s.baseline),
+    current: median(s.current),
+    change,
+    shiftUs: hodgesLehmannShift(s.baseline, s.current),
+    pValue,
+    confidence: 1 - pValue,
+    status,
+    trials: { baseline: s.baseline.length, current: s.current.length },
+    minSamples: s.minSamples,
+    ...(note ? { note } : {}),
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * Miss-ratio curves for LRU in one streaming pass.
+ *
+ * Exact: the LRU stack distance of a request (1 + distinct keys touched since the key's previous
+ * request) is counted with a Fenwick tree over "last access" marks: each key has one mark at the
+ * time of its last request, so the distance is the number of marks after the previous one.
+ * O(log M) per request; times are renumbered when the tree fills, so memory is O(distinct keys),
+ * not O(trace length). An LRU cache of C entries hits exactly the requests with distance ≤ C.
+ *
+ * SHARDS (Waldspurger et al., FAST '15): keep only keys whose hash mod P is below T = rate·P,
+ * compute their stack distances and scale them by 1/rate. The "adj" correction puts the
+ * difference between the expected (rate × requests) and actual number of sampled requests in the
+ * first distance bucket, removing most of the bias a few hot sampled keys cause.
+ */
+import { KeyedStore } from '../tiers/store.js';
+import { newRequestBatch, type RequestReader } from './types.js';
+
+/** One point of a miss-ratio curve. */
+export interface MrcPoint {
+  /** Cache size (entries). */
+  capacity: number;
+  /** Fraction of requests that miss in an LRU cache of that size. */
+  missRatio: number;
+}
+
+const INITIAL_TIMES = 1 << 12;
+
+/** Exact LRU stack-distance histogram. */
+export class StackDistances {
+  /** Requests seen. */
+  requests = 0;
+  /** First-time requests (infinite distance). */
+  cold = 0;
+  /** hist[d] = requests with stack distance d (1-based). */
+  hist = new Float64Array(1024);
+  private readonly ids = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1024);
+  private last = new Float64Array(1024); // dense id -> time of its mark
+  private tree = new Int32Array(INITIAL_TIMES + 1); // Fenwick, 1-based
+  private keyAt = new Int32Array(INITIAL_TIMES); // time -> dense id, -1 = no mark
+  private now = 0; // next time
+  private marks = 0; // = distinct keys
+
+  /** Distinct keys seen. */
+  get distinctKeys(): number {
+    return this.marks;
+  }
+
+  /** Record a request for `key` (integer below 2^53); returns its stack distance, 0 if cold. */
+  access(key: number): number {
+    let slot = this.ids.peek(key);
+    let id: number;
+    let distance = 0;
+    if (slot < 0) {
+      slot = this.ids.insert(key);
+      id = this.marks++;
+      this.ids.auxA[slot] = id;
+      if (id >= this.last.length) this.last = grow(this.last, this.last.length * 2);
+      this.cold++;
+    } else {
+      id = this.ids.auxA[slot]!;
+      const t0 = this.last[id]!;
+      // marks after t0 = all marks (each key has one) minus those at or before t0
+      distance = this.marks - this.prefix(t0) + 1;
+      this.add(t0, -1);
+      this.keyAt[t0] = -1;
+      if (distance >= this.hist.length) this.hist = grow(this.hist, Math.max(distance + 1, this.hist.length * 2));
+      this.hist[distance]!++;
+    }
+    if (this.now === this.keyAt.length) this.renumber();
+    const t = this.now++;
+    this.add(t, 1);
+    this.keyAt[t] = id;
+    this.last[id] = t;
+    this.requests++;
+    return distance;
+  }
+
+  /** Miss ratio of an LRU cache of `capacity` entries over the requests seen. */
+  missRatioAt(capacity: number): number {
+    if (this.requests === 0) return 0;
+    let hits = 0;
+    const top = Math.min(Math.floor(capacity), this.hist.length - 1);
+    for (let d = 1; d <= top; d++) hits += this.hist[d]!;
+    return (this.requests - hits) / this.requests;
+  }
+
+  /** Sum of marks at times 0..t. */
+  private prefix(t: number): number {
+    let s = 0;
+    for (let i = t + 1; i > 0; i -= i & -i) s += this.tree[i]!;
+    return s;
+  }
+
+  private add(t: number, v: number): void {
+    const tree = this.tree;
+    for (let i = t + 1; i < tree.length; i += i & -i) tree[i]! += v;
+  }
+
+  /** Compact the live marks to times 0..marks-1 (order kept) in a tree of at least 2× their number. */
+  private renumber(): void {
+    const size = Math.max(this.keyAt.length, nextPow2(this.marks * 2));
+    const keyAt = new Int32Array(size).fill(-1);
+    let j = 0;
+    for (let t = 0; t < this.now; t++) {
+      const id = this.keyAt[t]!;
+      if (id < 0) continue;
+      keyAt[j] = id;
+      this.last[id] = j++;
+    }
+    const tree = new Int32Array(size + 1);
+    for (let i = 1; i <= size; i++) {
+      if (i <= j) tree[i]! += 1;
+      const p = i + (i & -i);
+      if (p <= size) tree[p]! += tree[i]!;
+    }
+    this.keyAt = keyAt;
+    this.tree = tree;
+    this.now = j;
+  }
+}
+
+function grow(a: Float64Array, size: number): Float64Array {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
+
+function nextPow2(n: number): number {
+  let p = INITIAL_TIMES;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Hash modulus of the SHARDS filter. */
+export const SHARDS_MODULUS = 1 << 24;
+
+/** 24-bit hash of a key below 2^53 for spatial sampling (independent of the store's hash). */
+export function samplingHash(key: number): number {
+  let h = Math.imul((key >>> 0) ^ 0x27d4eb2f, 0x85ebca6b);
+  h ^= Math.imul((key / 4294967296) >>> 0, 0xc2b2ae35);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x165667b1);
+  h ^= h >>> 16;
+  return (h >>> 0) & (SHARDS_MODULUS - 1);
+}
+
+/** SHARDS fixed-rate sampler around a StackDistances of the sampled keys. */
+export class ShardsSampler {
+  readonly threshold: number;
+  /** Effective rate threshold / modulus. */
+  readonly rate: number;
+  readonly sampled = new StackDistances();
+  /** All requests offered (sampled or not). */
+  requests = 0;
+  constructor(rate: number) {
+    this.threshold = Math.max(1, Math.round(rate * SHARDS_MODULUS));
+    this.rate = this.threshold / SHARDS_MODULUS;
+  }
+  access(key: number): void {
+    this.requests++;
+    if (samplingHash(key) < this.threshold) this.sampled.access(key);
+  }
+  /** Estimated distinct keys of the whole trace. */
+  get estimatedKeys(): number {
+    return Math.round(this.sampled.distinctKeys / this.rate);
+  }
+  /** SHARDS-adj miss ratio of an LRU cache of `capacity` entries. */
+  missRatioAt(capacity: number): number {
+    const s = this.sampled;
+    const expected = this.requests * this.rate;
+    if (expected <= 0 || s.requests === 0) return 0;
+    const scaled = capacity * this.rate; // sampled distances ≤ scaled hit
+    let misses = s.requests - s.requests * (1 - s.missRatioAt(scaled));
+    if (scaled < 1) misses += expected - s.requests; // the adj bucket (distance 1) misses too
+    return Math.min(1, Math.max(0, misses / expected));
+  }
+}
+
+/** Evenly spaced capacities rounded to integers: max/k, 2max/k, … max (or log-spaced from 1). */
+export function capacityGrid(max: number, k: number, log = false): number[] {
+  const out = new Set<number>();
+  for (let i = 1; i <= k; i++) {
+    const c = log ? Math.pow(max, i / k) : (i * max) / k;
+    out.add(Math.max(1, Math.round(c)));
+  }
+  return [...out];
+}
+
+/** Options of `computeMrc`. */
+export interface MrcOptions {
+  /** Compute the exact curve (all keys). */
+  exact: boolean;
+  /** SHARDS sampling rate in (0, 1], or undefined for none. */
+  sampleRate?: number;
+  /** Largest capacity (entries); default the (estimated) number of distinct keys. */
+  maxCapacity?: number;
+  /** Number of capacities on the curve. */
+  points: number;
+  /** Log-spaced capacities instead of evenly spaced ones. */
+  log?: boolean;
+  onProgress?: (requests: number, bytesRead: number, totalBytes: number) => void;
+}
+
+/** Outcome of `computeMrc`. */
+export interface MrcRun {
+  requests: number;
+  skipped: number;
+  /** Distinct keys (exact run) or the SHARDS estimate. */
+  distinctKeys: number;
+  exact?: MrcPoint[];
+  sampled?: {
+    rate: number;
+    sampledRequests: number;
+    sampledKeys: number;
+    points: MrcPoint[];
+    /** Only when the exact curve was computed too: |sampled − exact| over the points. */
+    maxAbsErrorVsExact?: number;
+    meanAbsErrorVsExact?: number;
+  };
+}
+
+/** One streaming pass computing the exact and/or sampled LRU miss-ratio curve. */
+export async function computeMrc(reader: RequestReader, o: MrcOptions): Promise<MrcRun> {
+  const exact = o.exact ? new StackDistances() : null;
+  const shards = o.sampleRate !== undefined ? new ShardsSampler(o.sampleRate) : null;
+  const batch = newRequestBatch();
+  let requests = 0;
+  while (await reader.next(batch)) {
+    const keys = batch.key;
+    for (let i = 0; i < batch.n; i++) {
+      if (exact) exact.access(keys[i]!);
+      if (shards) shards.access(keys[i]!);
+    }
+    requests += batch.n;
+    o.onProgress?.(requests, reader.bytesRead, reader.totalBytes);
+  }
+  const distinctKeys = exact ? exact.distinctKeys : (shards?.estimatedKeys ?? 0);
+  const grid = capacityGrid(Math.max(1, o.maxCapacity ?? distinctKeys), o.points, o.log);
+  const run: MrcRun = { requests, skipped: reader.skipped, distinctKeys };
+  if (exact) run.exact = grid.map((capacity) => ({ capacity, missRatio: exact.missRatioAt(capacity) }));
+  if (shards) {
+    const points = grid.map((capacity) => ({ capacity, missRatio: shards.missRatioAt(capacity) }));
+    run.sampled = {
+      rate: shards.rate,
+      sampledRequests: shards.sampled.requests,
+      sampledKeys: shards.sampled.distinctKeys,
+      points,
+    };
+    if (run.exact) {
+      const errs = points.map((p, i) => Math.abs(p.missRatio - run.exact![i]!.missRatio));
+      run.sampled.maxAbsErrorVsExact = Math.max(...errs);
+      run.sampled.meanAbsErrorVsExact = errs.reduce((a, b) => a + b, 0) / errs.length;
+    }
+  }
+  return run;
+}

@@ -1,0 +1,197 @@
+/**
+ * libCacheSim's oracleGeneral binary trace: 24-byte little-endian records
+ *   uint32 time (s) | uint64 object id | uint32 object size (bytes) | int64 next access (vtime, -1 = never)
+ * decoded in big chunks through a Uint32Array view (no per-record allocation).
+ *
+ * Keys: ids below 2^53 are used exactly. An id at or above 2^53 cannot be a JS number, so its top
+ * 11 bits are folded into the high word by XOR (`hi21 = (hi & 0x1fffff) ^ (hi >>> 21)`); two such
+ * ids collide only if they agree on the low 32 bits and on the folded 21 bits. Counted in
+ * `foldedIds` so a replay says when it happened.
+ */
+import { endianness } from 'node:os';
+import { InputError } from '../errors.js';
+import { openByteSource, DEFAULT_CHUNK_BYTES, type ByteSource } from './bytes.js';
+import type { ReaderOptions, RequestBatch, RequestReader } from './types.js';
+
+/** Bytes per oracleGeneral record. */
+export const ORACLE_RECORD_BYTES = 24;
+const WORDS = ORACLE_RECORD_BYTES / 4;
+const TWO32 = 4294967296;
+const LITTLE = endianness() === 'LE';
+
+/** Fold a uint64 (hi, lo words) into an integer below 2^53; exact when the id is below 2^53. */
+export function oracleKey(hi: number, lo: number): number {
+  return ((hi & 0x1fffff) ^ (hi >>> 21)) * TWO32 + lo;
+}
+
+/** Encode one record into `buf` at `offset` (for writers and tests). `next` = -1 for never. */
+export function encodeOracleRecord(
+  buf: Buffer,
+  offset: number,
+  time: number,
+  id: bigint | number,
+  size: number,
+  next: bigint | number,
+): void {
+  buf.writeUInt32LE(time >>> 0, offset);
+  if (typeof id === 'number') {
+    buf.writeUInt32LE(id % TWO32, offset + 4);
+    buf.writeUInt32LE(Math.floor(id / TWO32), offset + 8);
+  } else buf.writeBigUInt64LE(id, offset + 4);
+  buf.writeUInt32LE(size >>> 0, offset + 12);
+  if (typeof next === 'number' && next >= -1 && next < TWO32) {
+    buf.writeInt32LE(next === -1 ? -1 : next | 0, offset + 16);
+    buf.writeInt32LE(next === -1 ? -1 : 0, offset + 20);
+  } else buf.writeBigInt64LE(BigInt(next), offset + 16);
+}
+
+export class OracleReader implements RequestReader {
+  readonly hasTime = true;
+  readonly hasSize = true;
+  readonly hasTtl = false;
+  skipped = 0;
+  /** Records whose id was at or above 2^53 (folded, see the file comment). */
+  foldedIds = 0;
+  private readonly src: ByteSource;
+  private readonly buf: Buffer;
+  private readonly u32: Uint32Array;
+  private readonly i32: Int32Array;
+  private start = 0;
+  private end = 0;
+  private eof = false;
+  private closed = false;
+  /** Index of the next record in the file. */
+  private record = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly opts: ReaderOptions = {},
+  ) {
+    const chunk = Math.max(ORACLE_RECORD_BYTES, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    const bytes = (Math.ceil(chunk / ORACLE_RECORD_BYTES) + 1) * ORACLE_RECORD_BYTES;
+    this.src = openByteSource(file, chunk);
+    // allocUnsafeSlow: an own ArrayBuffer at offset 0, so the word views are aligned.
+    this.buf = Buffer.allocUnsafeSlow(bytes);
+    this.u32 = new Uint32Array(this.buf.buffer, this.buf.byteOffset, bytes / 4);
+    this.i32 = new Int32Array(this.buf.buffer, this.buf.byteOffset, bytes / 4);
+  }
+
+  get bytesRead(): number {
+    return this.src.bytesRead;
+  }
+  get totalBytes(): number {
+    return this.src.totalBytes;
+  }
+
+  async next(batch: RequestBatch): Promise<boolean> {
+    try {
+      return await this.fill(batch);
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.src.close();
+  }
+
+  private async fill(batch: RequestBatch): Promise<boolean> {
+    batch.n = 0;
+    const cap = batch.key.length;
+    while (batch.n < cap) {
+      const avail = this.end - this.start;
+      if (avail < ORACLE_RECORD_BYTES) {
+        if (this.eof) {
+          if (avail > 0) this.truncated(avail);
+          break;
+        }
+        this.buf.copyWithin(0, this.start, this.end);
+        this.start = 0;
+        this.end = avail;
+        const r = await this.src.read(this.buf, this.end, this.buf.length - this.end);
+        if (r === 0) this.eof = true;
+        this.end += r;
+        continue;
+      }
+      const count = Math.min((avail / ORACLE_RECORD_BYTES) | 0, cap - batch.n);
+      if (LITTLE) this.decodeLE(batch, count);
+      else this.decodePortable(batch, count);
+    }
+    if (batch.n === 0) await this.close();
+    return batch.n > 0;
+  }
+
+  private decodeLE(batch: RequestBatch, count: number): void {
+    const u32 = this.u32;
+    const i32 = this.i32;
+    const keys = batch.key;
+    const sizes = batch.size;
+    const times = batch.time;
+    let n = batch.n;
+    let w = this.start >>> 2;
+    for (let r = 0; r < count; r++, w += WORDS) {
+      const hi = u32[w + 2]!;
+      const nextHi = i32[w + 5]!;
+      if (nextHi < 0 && (nextHi !== -1 || u32[w + 4] !== 0xffffffff)) {
+        this.invalid(w * 4, 'next_access', `negative value other than -1 (${this.buf.readBigInt64LE(w * 4 + 16)})`);
+        continue;
+      }
+      if (hi >= 0x200000) this.foldedIds++;
+      keys[n] = oracleKey(hi, u32[w + 1]!);
+      times[n] = u32[w]!;
+      sizes[n] = u32[w + 3]!;
+      n++;
+    }
+    batch.n = n;
+    this.record += count;
+    this.start += count * ORACLE_RECORD_BYTES;
+  }
+
+  private decodePortable(batch: RequestBatch, count: number): void {
+    const buf = this.buf;
+    let n = batch.n;
+    for (let r = 0, o = this.start; r < count; r++, o += ORACLE_RECORD_BYTES) {
+      const next = buf.readBigInt64LE(o + 16);
+      if (next < -1n) {
+        this.invalid(o, 'next_access', `negative value other than -1 (${next})`);
+        continue;
+      }
+      const hi = buf.readUInt32LE(o + 8);
+      if (hi >= 0x200000) this.foldedIds++;
+      batch.key[n] = oracleKey(hi, buf.readUInt32LE(o + 4));
+      batch.time[n] = buf.readUInt32LE(o);
+      batch.size[n] = buf.readUInt32LE(o + 12);
+      n++;
+    }
+    batch.n = n;
+    this.record += count;
+    this.start += count * ORACLE_RECORD_BYTES;
+  }
+
+  /** `bufOffset`: offset of the record in the buffer. */
+  private invalid(bufOffset: number, field: string, problem: string): void {
+    const index = this.record + (bufOffset - this.start) / ORACLE_RECORD_BYTES;
+    if (this.opts.skipInvalid) {
+      this.skipped++;
+      return;
+    }
+    throw new InputError(
+      `${this.file}: record ${index} (byte offset ${index * ORACLE_RECORD_BYTES}): field ${field}: ${problem}`,
+    );
+  }
+
+  private truncated(avail: number): void {
+    this.start = this.end;
+    if (this.opts.skipInvalid) {
+      this.skipped++;
+      return;
+    }
+    throw new InputError(
+      `${this.file}: record ${this.record} (byte offset ${this.record * ORACLE_RECORD_BYTES}): ` +
+        `truncated record: ${avail} of ${ORACLE_RECORD_BYTES} bytes at the end of the file`,
+    );
+  }
+}

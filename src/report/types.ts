@@ -1,0 +1,208 @@
+/**
+ * Result types written by `simulate` and `bench` and read by `gate` and `report`.
+ * Every result carries `schema` (name@version) and `kind`; a reader refuses what it does not know.
+ */
+
+export const SIMULATE_SCHEMA = 'llmcache/simulate@1';
+export const BENCH_SCHEMA = 'llmcache/bench@1';
+
+/** Latency percentiles; the unit is in the field name of the owner (latencyMs / latencyUs). */
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  count: number;
+}
+
+/** Identifies the scenario a result came from; `fingerprint` hashes its normalized content. */
+export interface ScenarioRef {
+  name: string;
+  /** sha256 (hex, 16 chars) of the scenario without seed and size overrides. */
+  fingerprint: string;
+}
+
+export interface OpTierCounts {
+  lookups: number;
+  hits: number;
+  staleHits: number;
+}
+
+/** Per-tier statistics of a simulation. */
+export interface SimTierStats {
+  name: string;
+  kind: string;
+  scope: string;
+  match: string;
+  lookups: number;
+  hits: number;
+  /** hits / lookups. */
+  hitRate: number;
+  /** hits / all requests. */
+  share: number;
+  staleHits: number;
+  evictions: number;
+  /** Memory reads served because this tier is the system of record (included in hits). */
+  systemOfRecordReads: number;
+  byOp: Record<string, OpTierCounts>;
+}
+
+export interface StaleClassStats {
+  hits: number;
+  staleHits: number;
+  /** staleHits / hits. */
+  staleRate: number;
+  /** Age of what was served (ms). */
+  ageMs: { p50: number; p99: number; max: number };
+}
+
+export interface SemanticStats {
+  /** Semantic tier hits (all of them). */
+  hits: number;
+  /** Same intent, same scope, current versions. */
+  correctHits: number;
+  /** Another intent. */
+  falseHits: number;
+  /** Same intent, older entity version. */
+  staleHits: number;
+  /** Served across contacts or tenants: a security finding, never counted as a saving. */
+  leaks: number;
+  /** correctHits / hits. */
+  precision: number;
+  /** correctHits / lookups that had a correct entry available. */
+  recall: number;
+  /** Embedding calls made by the semantic tier (one per lookup of an eligible request). */
+  embeddingCalls: number;
+}
+
+export interface CostBreakdown {
+  /** USD per month with no cache at all, same trace. */
+  baselineMonthlyUsd: number;
+  /** USD per month with this stack (LLM calls + embeddings + infrastructure). */
+  monthlyUsd: number;
+  /** 1 - monthlyUsd / baselineMonthlyUsd, in percent. */
+  savingsPct: number;
+  /** Length of the simulated window (days). */
+  windowDays: number;
+  baselineWindowUsd: number;
+  llmWindowUsd: number;
+  embeddingWindowUsd: number;
+  infraMonthlyUsd: number;
+  tokens: { baselineIn: number; baselineOut: number; paidIn: number; paidOut: number };
+  /** Per op: calls without cache, calls with cache, USD per month without and with. */
+  byOp: Record<string, { baselineCalls: number; calls: number; baselineMonthlyUsd: number; monthlyUsd: number }>;
+  /** Plain-language assumptions behind these figures. */
+  assumptions: string[];
+}
+
+export interface SimulateResult {
+  schema: typeof SIMULATE_SCHEMA;
+  kind: 'simulate';
+  scenario: ScenarioRef;
+  seed: number;
+  workload: {
+    leads: number;
+    days: number;
+    workers: number;
+    routing: string;
+    invalidation: string;
+    messages: number;
+    stateChanges: number;
+  };
+  /** All requests (LLM ops and memory reads). */
+  requests: number;
+  llmRequests: number;
+  memoryReads: number;
+  /** Calls that reached the model (misses + bypasses). */
+  llmCalls: number;
+  /** Requests that skipped the cache (streaming or tool use). */
+  bypassed: number;
+  bypassedStream: number;
+  bypassedToolUse: number;
+  /** Requests served by any tier. */
+  hits: number;
+  /** hits / requests. */
+  hitRate: number;
+  /** LLM ops served from cache / LLM ops (what drives spend). */
+  llmHitRate: number;
+  tiers: SimTierStats[];
+  /** Memory reads by requested depth and the tier that served them. */
+  memory: Record<string, { reads: number; servedBy: Record<string, number> }>;
+  latencyMs: Percentiles;
+  /** Base64 HDR histogram of end-to-end latency (µs). */
+  latencyHistogram: string;
+  staleness: { staleHits: number; staleRate: number; byOp: Record<string, StaleClassStats> };
+  semantic?: SemanticStats;
+  invalidations: number;
+  cost: CostBreakdown;
+}
+
+/** Environment a bench ran in. */
+export interface BenchEnv {
+  node: string;
+  cpu: string;
+  cpus: number;
+  os: string;
+  redis?: string;
+  postgres?: string;
+  pgvector?: string;
+  git?: string;
+}
+
+export interface BenchTierStats {
+  name: string;
+  kind: string;
+  lookups: number;
+  hits: number;
+  misses: number;
+  errors: number;
+  /** Lookup latency of this tier (µs). */
+  latencyUs: Percentiles;
+  /** Base64 HDR histogram (µs). */
+  histogram: string;
+}
+
+/** One measured trial of a bench run. */
+export interface BenchTrial {
+  requests: number;
+  errors: number;
+  durationMs: number;
+  /** Requests per second. */
+  throughput: number;
+  latencyUs: Percentiles;
+  histogram: string;
+  tiers: BenchTierStats[];
+}
+
+export interface BenchResult {
+  schema: typeof BENCH_SCHEMA;
+  kind: 'bench';
+  scenario: ScenarioRef;
+  seed: number;
+  startedAt: string;
+  env: BenchEnv;
+  mode: { loop: 'closed' | 'open'; concurrency?: number; rate?: number; workers: number; warmupRequests: number };
+  requests: number;
+  errors: number;
+  /** Requests per second (all trials). */
+  throughput: number;
+  /** End-to-end latency (µs), all trials merged. */
+  latencyUs: Percentiles;
+  histogram: string;
+  tiers: BenchTierStats[];
+  ops: Record<string, { requests: number; latencyUs: Percentiles; histogram: string }>;
+  llmCalls: number;
+  bypassed: number;
+  /** Client event-loop delay during the run (µs). */
+  eventLoopDelayUs: { p50: number; p99: number; max: number };
+  /** True when the client, not the backends, limited the run. */
+  clientBottleneck: boolean;
+  trials: BenchTrial[];
+  /** Fault injection in effect (e.g. { L2: 0.1 }). */
+  injectedDelay?: Record<string, number>;
+  warnings: string[];
+}
+
+export type AnyResult = SimulateResult | BenchResult;

@@ -1,0 +1,83 @@
+/**
+ * Check that a parsed JSON document is a simulate or bench result whose fields the reporters read
+ * are present and of the right type. Problems are listed with their paths (InputError, exit 2), so
+ * a hand-edited or truncated result never reaches a renderer half-formed.
+ */
+import { InputError } from '../errors.js';
+import { BENCH_SCHEMA, SIMULATE_SCHEMA, type AnyResult } from './types.js';
+
+type Kind = 'string' | 'number' | 'object' | 'array';
+
+const PCT = ['p50', 'p95', 'p99', 'p999', 'max'];
+const pct = (base: string): Record<string, Kind> => Object.fromEntries(PCT.map((p) => [`${base}.${p}`, 'number']));
+
+/** Required paths per schema; `a[].b` checks b in every element of array a, `o{}.b` in every value of object o. */
+const SHAPES = new Map<string, { kind: string; fields: Record<string, Kind> }>([
+  [SIMULATE_SCHEMA, {
+    kind: 'simulate',
+    fields: {
+      'scenario.name': 'string', 'scenario.fingerprint': 'string', seed: 'number',
+      workload: 'object', 'workload.leads': 'number', 'workload.days': 'number', 'workload.workers': 'number',
+      requests: 'number', llmRequests: 'number', memoryReads: 'number', llmCalls: 'number',
+      bypassed: 'number', bypassedStream: 'number', bypassedToolUse: 'number', hits: 'number', hitRate: 'number', llmHitRate: 'number',
+      tiers: 'array', 'tiers[].name': 'string', 'tiers[].lookups': 'number', 'tiers[].hits': 'number', 'tiers[].hitRate': 'number', 'tiers[].share': 'number',
+      memory: 'object', 'memory{}.reads': 'number', 'memory{}.servedBy': 'object',
+      ...pct('latencyMs'),
+      'staleness.staleHits': 'number', 'staleness.staleRate': 'number', 'staleness.byOp': 'object', 'staleness.byOp{}.hits': 'number', 'staleness.byOp{}.ageMs': 'object',
+      'cost.baselineMonthlyUsd': 'number', 'cost.monthlyUsd': 'number', 'cost.savingsPct': 'number', 'cost.byOp': 'object', 'cost.assumptions': 'array', 'cost.tokens': 'object',
+    },
+  }],
+  [BENCH_SCHEMA, {
+    kind: 'bench',
+    fields: {
+      'scenario.name': 'string', 'scenario.fingerprint': 'string', env: 'object', mode: 'object', 'mode.loop': 'string',
+      requests: 'number', errors: 'number', throughput: 'number', ...pct('latencyUs'),
+      tiers: 'array', 'tiers[].name': 'string', 'tiers[].lookups': 'number', 'tiers[].hits': 'number', ...pct('tiers[].latencyUs'),
+      ops: 'object', ...pct('ops{}.latencyUs'), trials: 'array', warnings: 'array', eventLoopDelayUs: 'object',
+    },
+  }],
+]);
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v;
+}
+
+/** Every (path, value) a pattern such as `tiers[].latencyUs.p50` reaches in `doc`. */
+function reach(doc: unknown, parts: string[], at: string): [string, unknown][] {
+  if (parts.length === 0) return [[at, doc]];
+  const [head, ...rest] = parts;
+  const each = head.endsWith('[]') ? 'array' : head.endsWith('{}') ? 'object' : undefined;
+  const key = each ? head.slice(0, -2) : head;
+  const here = at ? `${at}.${key}` : key;
+  const v = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>)[key] : undefined;
+  if (!each) return reach(v, rest, here);
+  if (typeOf(v) !== each) return [];
+  return Object.entries(v as object).flatMap(([k, item]) => reach(item, rest, each === 'array' ? `${here}[${k}]` : `${here}.${k}`));
+}
+
+/** Validate a parsed document as a result; `label` (e.g. the file name) starts every message. */
+export function asReportableResult(doc: unknown, label: string): AnyResult {
+  if (typeOf(doc) !== 'object') throw new InputError(`${label}: not a llmcache result (expected a JSON object, got ${typeOf(doc)})`);
+  const d = doc as { schema?: unknown; kind?: unknown };
+  const shape = typeof d.schema === 'string' ? SHAPES.get(d.schema) : undefined;
+  if (!shape) {
+    throw new InputError(`${label}: unknown result schema ${JSON.stringify(d.schema)}; llmcache report reads ${[...SHAPES.keys()].join(' and ')}`);
+  }
+  if (d.kind !== shape.kind) throw new InputError(`${label}: schema ${d.schema} needs kind "${shape.kind}", found ${JSON.stringify(d.kind)}`);
+  const problems: string[] = [];
+  for (const [pattern, want] of Object.entries(shape.fields)) {
+    for (const [path, v] of reach(doc, pattern.split('.'), '')) {
+      const got = typeOf(v);
+      const ok = want === 'number' ? got === 'number' && Number.isFinite(v) : got === want;
+      if (!ok) problems.push(`${path}: expected ${want}, got ${got === 'undefined' ? 'nothing' : got}`);
+    }
+  }
+  if (problems.length) {
+    const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join('\n');
+    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : '';
+    throw new InputError(`${label}: not a complete ${shape.kind} result:\n${shown}${more}`);
+  }
+  return doc as AnyResult;
+}

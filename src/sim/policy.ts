@@ -1,0 +1,67 @@
+/**
+ * Cache policy shared by `simulate` and `bench` (DESIGN.md §4): which tiers cache which op,
+ * with what TTL; bypass; memory-window depth; routing to workers; whom an invalidation reaches.
+ * Pure functions over the scenario; both engines call these and nothing else decides.
+ */
+import type { Invalidation, Routing, Scenario, TierConfig } from '../config.js';
+import { MEMORY_DEPTHS } from '../trace/types.js';
+import type { Rng } from './random.js';
+
+/** Tiers that take part in lookups, in stack order. */
+export function activeTiers(s: Scenario): TierConfig[] {
+  return s.tiers.filter((t) => t.enabled);
+}
+
+/** TTL (ms) of `op` in `tier`, or -1 when the tier does not cache that op. */
+export function ttlMs(tier: TierConfig, op: string): number {
+  const sec = tier.ttl[op];
+  return sec === undefined ? -1 : sec * 1000;
+}
+
+/** A request skips every tier when it streams or uses tools. */
+export function bypasses(stream: boolean, toolUse: boolean): boolean {
+  return stream || toolUse;
+}
+
+/** Index in MEMORY_DEPTHS of the deepest window a tier holds. */
+export function depthIndex(tier: TierConfig): number {
+  return MEMORY_DEPTHS.indexOf(tier.memoryDepth);
+}
+
+/** Key of a contact's conversation window in every tier (outside the trace's key space). */
+export function windowKey(contact: number): number {
+  return 2 ** 52 + contact;
+}
+
+/** Picks the worker for each event. */
+export class Router {
+  private rr = 0;
+  constructor(
+    private readonly routing: Routing,
+    private readonly workers: number,
+    private readonly rng: Rng,
+  ) {}
+
+  route(contact: number): number {
+    if (this.workers === 1) return 0;
+    switch (this.routing) {
+      case 'round-robin':
+        return this.rr++ % this.workers;
+      case 'random':
+        return Math.floor(this.rng.next() * this.workers);
+      case 'sticky':
+        return (contact < 0 ? 0 : contact) % this.workers;
+    }
+  }
+}
+
+/**
+ * Instances an entity change clears: worker-scoped tiers on the handling worker (`local`) or
+ * every worker (`broadcast`); shared tiers under both; nothing under `none`.
+ */
+export function invalidationTargets(mode: Invalidation, scope: TierConfig['scope'], worker: number, workers: number): number[] {
+  if (mode === 'none') return [];
+  if (scope === 'shared') return [0];
+  if (mode === 'local') return [worker];
+  return Array.from({ length: workers }, (_, i) => i);
+}

@@ -1,0 +1,76 @@
+/**
+ * Run many simulations on a pool of worker threads (one per available core by default). The
+ * worker module is resolved next to this file: worker.ts under tsx (loaded with `--import tsx`),
+ * worker.js from dist. With one thread the jobs run in this thread (no start-up cost).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '../config.js';
+import type { SimulateResult } from '../report/types.js';
+import { replyError, runOne, type ReplyMessage } from './run.js';
+
+export interface PoolOptions {
+  /** Threads to use; default os.availableParallelism(), never more than the jobs. */
+  threads?: number;
+  /** Called after each finished job (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Threads a pool would use for `jobs` jobs. */
+export function poolSize(jobs: number, threads?: number): number {
+  return Math.max(1, Math.min(jobs, threads ?? availableParallelism()));
+}
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts');
+  return { url: new URL(ts ? './worker.ts' : './worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] };
+}
+
+/** Simulate every scenario; results in input order. Rejects with the first failed job's error. */
+export async function runPool(scenarios: readonly Scenario[], opts: PoolOptions = {}): Promise<SimulateResult[]> {
+  const n = poolSize(scenarios.length, opts.threads);
+  const results: SimulateResult[] = new Array(scenarios.length);
+  let done = 0;
+  const accept = (r: ReplyMessage): void => {
+    if ('error' in r) throw replyError(r);
+    results[r.id] = r.result;
+    opts.onProgress?.(++done, scenarios.length);
+  };
+  if (n === 1 || scenarios.length <= 1) {
+    scenarios.forEach((scenario, id) => accept(runOne({ id, scenario })));
+    return results;
+  }
+  const { url, execArgv } = workerUrl();
+  const workers = Array.from({ length: n }, () => new Worker(url, { execArgv }));
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = (): void => {
+              if (next >= scenarios.length) return resolve();
+              const id = next++;
+              w.postMessage({ id, scenario: scenarios[id] });
+            };
+            w.on('message', (r: ReplyMessage) => {
+              try {
+                accept(r);
+                feed();
+              } catch (e) {
+                reject(e);
+              }
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`sweep worker exited with code ${code}`));
+            });
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}

@@ -1,0 +1,154 @@
+/**
+ * The one tier interface of the bench (DESIGN.md §3–§4): a real backend behind async
+ * get / set / delete / search, plus clean-up of what the run wrote.
+ *
+ * TTL is logical: every entry carries its expiry and creation time in TRACE time (ms), the
+ * entity version it was computed from and the invalidation generation of its entity at write
+ * time; the runner checks them on read. A backend's own expiry (Redis PX) is only clean-up.
+ */
+import type { TierConfig } from '../config.js';
+
+/** Metadata stored with every cached value. */
+export interface CachedEntry {
+  /** Logical expiry, trace time (ms); Infinity = never. */
+  expiresAt: number;
+  /** Trace time the entry was written (ms). */
+  createdAt: number;
+  /** Entity version the value was computed from (staleness oracle). */
+  version: number;
+  /** Entity the value depends on (dense id), or -1. */
+  entity: number;
+  /** Invalidation generation of `entity`, in this tier instance, at write time. */
+  gen: number;
+  /** Free int payload; memory windows: index of the depth held (MEMORY_DEPTHS), else -1. */
+  aux: number;
+  /** Contact id the entry belongs to (scope of semantic lookups; not kept by memory tiers). */
+  contact: number;
+  /** Tenant id (not kept by memory tiers). */
+  tenant: number;
+}
+
+/** An entry found by a lookup, with its payload size. */
+export interface FoundEntry extends CachedEntry {
+  /** Payload length (bytes, characters). */
+  bytes: number;
+}
+
+/** A semantic lookup: nearest neighbour within a scope, above a cosine similarity threshold. */
+export interface SemanticQuery {
+  embedding: Float32Array | number[];
+  /** Cosine similarity a match must reach (0..1). */
+  threshold: number;
+  /** Restrict to this contact (scopeFilter contact), tenant (scopeFilter tenant), or nothing. */
+  contact?: number;
+  tenant?: number;
+  /** Only entries of this op (key class). */
+  op: string;
+}
+
+export interface SemanticHit extends FoundEntry {
+  /** Cosine similarity of the match (0..1). */
+  similarity: number;
+  key: string;
+}
+
+/** A value to store. */
+export interface WriteRequest {
+  /** Numeric key id (dense, from the trace) and its string form (`op:id`). */
+  keyId: number;
+  key: string;
+  op: string;
+  entry: CachedEntry;
+  /** Logical TTL (ms); the backend's clean-up expiry. */
+  ttlMs: number;
+  payload: string;
+  /** Semantic tiers only. */
+  embedding?: Float32Array | number[];
+}
+
+/** A real tier. Every method may reject (backend error or timeout); the runner fails open. */
+export interface TierAdapter {
+  readonly name: string;
+  readonly kind: TierConfig['kind'];
+  /** Exact lookup by key; null when absent. */
+  get(keyId: number, key: string): Promise<FoundEntry | null>;
+  set(w: WriteRequest): Promise<void>;
+  delete(keyId: number, key: string): Promise<void>;
+  /** Semantic nearest neighbour (semantic tiers only). */
+  search?(q: SemanticQuery): Promise<SemanticHit | null>;
+  /** Backend versions for the result's env (e.g. { redis: '7.0.15' }). */
+  info(): Promise<Record<string, string>>;
+  /** Remove everything this run wrote (never anything else); returns the entries removed. */
+  cleanup(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Connection settings shared by the adapters of one run. */
+export interface AdapterOptions {
+  /** Identifies what this run owns: the Redis key prefix and the Postgres table suffix. */
+  runId: string;
+  redisUrl: string;
+  /** Redis Cluster nodes (host:port); when given, `redisUrl` is ignored. */
+  redisCluster?: string[];
+  pgUrl: string;
+  /** Timeout of every backend call (ms). */
+  timeoutMs: number;
+  /** Create an HNSW index on the embedding column. */
+  hnsw: boolean;
+  /** Embedding dimensions of semantic tiers. */
+  dimensions: number;
+}
+
+/** Serialize an entry's metadata and payload into one string (Redis values). */
+export function encodeEntry(e: CachedEntry, payload: string): string {
+  return `${e.expiresAt}|${e.createdAt}|${e.version}|${e.entity}|${e.gen}|${e.aux}|${e.contact}|${e.tenant}|${payload}`;
+}
+
+/** Parse `encodeEntry` output; null when malformed. */
+export function decodeEntry(s: string): FoundEntry | null {
+  const f: number[] = [];
+  let start = 0;
+  for (let i = 0; i < 8; i++) {
+    const bar = s.indexOf('|', start);
+    if (bar < 0) return null;
+    f.push(Number(s.slice(start, bar)));
+    start = bar + 1;
+  }
+  return {
+    expiresAt: f[0]!,
+    createdAt: f[1]!,
+    version: f[2]!,
+    entity: f[3]!,
+    gen: f[4]!,
+    aux: f[5]!,
+    contact: f[6]!,
+    tenant: f[7]!,
+    bytes: s.length - start,
+  };
+}
+
+/** Reject with a timeout error when `p` has not settled after `ms`. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|\[?::ffff:127(?:\.\d{1,3}){3}\]?)$/i;
+
+/** Whether a host name is the loopback interface. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Host of a URL or `host:port`; '' when it cannot be parsed. */
+export function hostOf(urlOrHostPort: string): string {
+  try {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(urlOrHostPort)) return new URL(`tcp://${urlOrHostPort}`).hostname;
+    return new URL(urlOrHostPort).hostname;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The embedded L3 default: PGlite (Postgres compiled to WASM) with its pgvector build, served on
+ * a loopback port with @electric-sql/pglite-socket, so the bench talks to it through the very
+ * same `pg` + `pgvector` driver path as to a real server (DESIGN.md §8).
+ *
+ * `startPGliteServer` runs it in this process; `spawnPGliteServer` runs it in a child process so
+ * the WASM engine does not share the client's event loop (what the bench uses).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+
+/** A running embedded server. */
+export interface EmbeddedPg {
+  /** postgres:// URL on 127.0.0.1 (no password). */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Start PGlite + pgvector on 127.0.0.1 in this process (`port` 0 = any free port). */
+export async function startPGliteServer(opts: { port?: number; maxConnections?: number } = {}): Promise<EmbeddedPg> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const db = await PGlite.create({ extensions: { vector } });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  const server = new PGLiteSocketServer({ db, port: opts.port ?? 0, host: '127.0.0.1', maxConnections: opts.maxConnections ?? 64 });
+  await server.start();
+  const srv = (server as unknown as { server: { address(): AddressInfo } }).server;
+  const port = srv.address().port;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Path of the child entry next to this module (.ts under tsx, .js when built). */
+function childEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  const ext = here.endsWith('.ts') ? '.ts' : '.js';
+  const file = fileURLToPath(new URL(`../bench/pglite-child${ext}`, import.meta.url));
+  if (!existsSync(file)) throw new Error(`PGlite child entry missing: ${file}`);
+  return file;
+}
+
+/** Start PGlite + pgvector in a child process; resolves once it listens (timeout in ms). */
+export async function spawnPGliteServer(timeoutMs = 30_000): Promise<EmbeddedPg> {
+  const child: ChildProcess = fork(childEntry(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: process.execArgv });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`embedded PGlite did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('message', (m: { port?: number; error?: string }) => {
+      clearTimeout(timer);
+      if (m.port) resolve(m.port);
+      else reject(new Error(`embedded PGlite failed: ${m.error ?? 'unknown error'}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded PGlite exited with code ${code}`));
+    });
+  });
+  child.unref();
+  (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 3000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The shared L3 as a bench tier: Postgres + pgvector through `pg` and `pgvector/pg`. One table
+ * the run owns (`llmcache_bench_<runId>_<tier>`), created on first use and dropped by clean-up;
+ * exact lookups by key, semantic lookups by cosine distance (`<=>`) inside the scope filter,
+ * optional HNSW index. Every query carries a client-side timeout.
+ */
+import pg from 'pg';
+import pgvector from 'pgvector/pg';
+import type { TierConfig } from '../config.js';
+import { InputError, redact } from '../errors.js';
+import type { AdapterOptions, FoundEntry, SemanticHit, SemanticQuery, TierAdapter, WriteRequest } from './adapter.js';
+
+export interface PgTierOptions {
+  name: string;
+  url: string;
+  /** Table this run owns (lower-case identifier). */
+  table: string;
+  dimensions: number;
+  timeoutMs: number;
+  hnsw: boolean;
+  /** Pool size (connections). */
+  poolSize?: number;
+}
+
+const COLS = 'expires_at, created_at, version, entity, gen, aux, contact, tenant, length(payload) AS bytes';
+
+interface Row {
+  expires_at: number;
+  created_at: number;
+  version: number;
+  entity: number;
+  gen: number;
+  aux: number;
+  contact: number;
+  tenant: number;
+  bytes: number;
+  sim?: number;
+  key?: string;
+}
+
+function toEntry(r: Row): FoundEntry {
+  return {
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    version: r.version,
+    entity: r.entity,
+    gen: Number(r.gen),
+    aux: r.aux,
+    contact: r.contact,
+    tenant: r.tenant,
+    bytes: r.bytes,
+  };
+}
+
+export class PgvectorTier implements TierAdapter {
+  readonly kind = 'pgvector' as const;
+  readonly name: string;
+  readonly pool: pg.Pool;
+  readonly table: string;
+  private created = false;
+  private readonly o: PgTierOptions;
+
+  constructor(o: PgTierOptions) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.table)) throw new InputError(`invalid table name ${JSON.stringify(o.table)}`);
+    this.o = o;
+    this.name = o.name;
+    this.table = o.table;
+    this.pool = new pg.Pool({
+      connectionString: o.url,
+      max: o.poolSize ?? 8,
+      connectionTimeoutMillis: o.timeoutMs,
+      query_timeout: o.timeoutMs,
+      idleTimeoutMillis: 0,
+    });
+    this.pool.on('error', () => {});
+    this.pool.on('connect', (c) => {
+      c.on('error', () => {});
+      void pgvector.registerTypes(c).catch(() => {});
+    });
+  }
+
+  /** Connect, enable pgvector and create the owned table; unreachable = InputError. */
+  async connect(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (e) {
+      throw new InputError(
+        `Postgres at ${redact(this.o.url)} is not reachable (${redact((e as Error).message)}); start the compose service with \`docker compose up -d pgvector\`, or leave --pg-url / DATABASE_URL unset to use the embedded PGlite.`,
+      );
+    }
+    try {
+      await this.pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+    } catch (e) {
+      throw new InputError(`Postgres at ${redact(this.o.url)} has no pgvector extension (${redact((e as Error).message)}); use the compose file's pgvector image.`);
+    }
+    await this.ensureTable();
+  }
+
+  private async ensureTable(): Promise<void> {
+    if (this.created) return;
+    const t = this.table;
+    await this.pool.query(
+      `CREATE TABLE IF NOT EXISTS ${t} (key text PRIMARY KEY, op text NOT NULL, contact integer NOT NULL, tenant integer NOT NULL,
+        expires_at double precision NOT NULL, created_at double precision NOT NULL, version double precision NOT NULL,
+        entity integer NOT NULL, gen bigint NOT NULL, aux integer NOT NULL, payload text NOT NULL, embedding vector(${this.o.dimensions}))`,
+    );
+    await this.pool.query(`CREATE INDEX IF NOT EXISTS ${t}_scope ON ${t} (op, contact)`);
+    if (this.o.hnsw) await this.pool.query(`CREATE INDEX IF NOT EXISTS ${t}_hnsw ON ${t} USING hnsw (embedding vector_cosine_ops)`);
+    this.created = true;
+  }
+
+  async get(_keyId: number, key: string): Promise<FoundEntry | null> {
+    const r = await this.pool.query<Row>({ name: `${this.table}_get`, text: `SELECT ${COLS} FROM ${this.table} WHERE key = $1`, values: [key] });
+    return r.rows.length === 0 ? null : toEntry(r.rows[0]!);
+  }
+
+  async set(w: WriteRequest): Promise<void> {
+    const e = w.entry;
+    await this.pool.query({
+      name: `${this.table}_set`,
+      text: `INSERT INTO ${this.table} (key, op, contact, tenant, expires_at, created_at, version, entity, gen, aux, payload, embedding)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (key) DO UPDATE SET op = EXCLUDED.op, contact = EXCLUDED.contact, tenant = EXCLUDED.tenant,
+               expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at, version = EXCLUDED.version,
+               entity = EXCLUDED.entity, gen = EXCLUDED.gen, aux = EXCLUDED.aux, payload = EXCLUDED.payload,
+               embedding = EXCLUDED.embedding`,
+      values: [
+        w.key,
+        w.op,
+        e.contact,
+        e.tenant,
+        e.expiresAt,
+        e.createdAt,
+        e.version,
+        e.entity,
+        e.gen,
+        e.aux,
+        w.payload,
+        w.embedding ? pgvector.toSql(Array.from(w.embedding)) : null,
+      ],
+    });
+  }
+
+  async delete(_keyId: number, key: string): Promise<void> {
+    await this.pool.query({ name: `${this.table}_del`, text: `DELETE FROM ${this.table} WHERE key = $1`, values: [key] });
+  }
+
+  /** Nearest entry by cosine distance inside the scope; null below the threshold. */
+  async search(q: SemanticQuery): Promise<SemanticHit | null> {
+    const where = ['op = $2', 'embedding IS NOT NULL'];
+    const values: unknown[] = [pgvector.toSql(Array.from(q.embedding)), q.op];
+    if (q.contact !== undefined) where.push(`contact = $${values.push(q.contact)}`);
+    else if (q.tenant !== undefined) where.push(`tenant = $${values.push(q.tenant)}`);
+    const r = await this.pool.query<Row>(
+      `SELECT ${COLS}, key, 1 - (embedding <=> $1) AS sim FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY embedding <=> $1 LIMIT 1`,
+      values,
+    );
+    const row = r.rows[0];
+    if (!row || !(Number(row.sim) >= q.threshold)) return null;
+    return { ...toEntry(row), similarity: Number(row.sim), key: row.key! };
+  }
+
+  async info(): Promise<Record<string, string>> {
+    const v = await this.pool.query<{ server_version: string }>('SHOW server_version');
+    const x = await this.pool.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`);
+    return { postgres: v.rows[0]?.server_version ?? '?', pgvector: x.rows[0]?.extversion ?? '?' };
+  }
+
+  /** Drop the table this run created (and nothing else). */
+  async cleanup(): Promise<number> {
+    if (!this.created) return 0;
+    const n = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table}`);
+    await this.pool.query(`DROP TABLE IF EXISTS ${this.table}`);
+    this.created = false;
+    return Number(n.rows[0]?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+  }
+}
+
+/** Table name this run owns for a tier. */
+export function pgTableName(runId: string, tierName: string): string {
+  return `llmcache_bench_${runId}_${tierName}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+}
+
+/** Build the L3 adapter of a tier from the run's options. */
+export function pgvectorTier(cfg: TierConfig, o: AdapterOptions): PgvectorTier {
+  return new PgvectorTier({
+    name: cfg.name,
+    url: o.pgUrl,
+    table: pgTableName(o.runId, cfg.name),
+    dimensions: o.dimensions,
+    timeoutMs: o.timeoutMs,
+    hnsw: o.hnsw,
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * Turn string-keyed trace records into the numeric SimEvent the engines consume: contacts,
+ * tenants, keys and entities are interned to dense ids (0, 1, 2, … in order of first appearance),
+ * ops to their index in the op table.
+ */
+import { TraceLineError } from './jsonl.js';
+import {
+  EVENT_MESSAGE,
+  EVENT_REQUEST,
+  EVENT_STATE,
+  MEMORY_DEPTHS,
+  type EventSource,
+  type SimEvent,
+  type TraceEvent,
+} from './types.js';
+
+/** A string ↔ dense id table. */
+export class NameTable {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  get size(): number {
+    return this.names.length;
+  }
+  id(name: string): number {
+    let i = this.ids.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.ids.set(name, i);
+      this.names.push(name);
+    }
+    return i;
+  }
+  has(name: string): boolean {
+    return this.ids.has(name);
+  }
+  name(id: number): string {
+    const n = this.names[id];
+    if (n === undefined) throw new RangeError(`no name for id ${id}`);
+    return n;
+  }
+  list(): readonly string[] {
+    return this.names;
+  }
+}
+
+export interface InternOptions {
+  /** The scenario's op table (index = op id). Without it, ops are numbered as they appear. */
+  ops?: readonly string[];
+  /**
+   * A request whose op is not in the table: `error` (default when `ops` is given: the engine has
+   * no TTL or price for it) or `extend` (append it; default without `ops`, e.g. for stats).
+   */
+  unknownOps?: 'error' | 'extend';
+}
+
+/** Reverse lookups every trace-backed source offers (ids → the strings of the trace). */
+export interface TraceNames {
+  readonly opNames: string[];
+  contactName(id: number): string;
+  keyName(id: number): string;
+  entityName(id: number): string;
+  tenantName(id: number): string;
+}
+
+export class TraceInterner implements TraceNames {
+  readonly opNames: string[];
+  readonly contacts = new NameTable();
+  readonly tenants = new NameTable();
+  readonly keys = new NameTable();
+  readonly entities = new NameTable();
+  /** Time of the latest event (ms). */
+  lastT = 0;
+  private readonly ops: NameTable;
+  private readonly extend: boolean;
+  /** Messages seen per contact (the conversation length), and the contact's tenant. */
+  private readonly seq: number[] = [];
+  private readonly tenantOf: number[] = [];
+
+  constructor(opts: InternOptions = {}) {
+    this.ops = new NameTable();
+    for (const o of opts.ops ?? []) this.ops.id(o);
+    this.opNames = this.ops.list() as string[];
+    this.extend = (opts.unknownOps ?? (opts.ops ? 'error' : 'extend')) === 'extend';
+  }
+
+  contactName = (id: number): string => this.contacts.name(id);
+  keyName = (id: number): string => this.keys.name(id);
+  entityName = (id: number): string => this.entities.name(id);
+  tenantName = (id: number): string => this.tenants.name(id);
+
+  /**
+   * Fill `ev` (every field) from `rec`. Throws TraceLineError, before changing any state, when
+   * time goes backwards or the op is unknown and the table may not grow.
+   */
+  fill(rec: TraceEvent, ev: SimEvent): void {
+    if (rec.t < this.lastT)
+      throw new TraceLineError('t', `expected >= ${this.lastT} (events must be in time order; the previous event is at ${this.lastT} ms), got ${rec.t}`);
+    let op = -1;
+    if (rec.type === 'request' && !this.extend && !this.ops.has(rec.op))
+      throw new TraceLineError('op', `expected one of the scenario's ops (${this.opNames.join(', ')}), got ${JSON.stringify(rec.op)}`);
+    if (rec.type === 'request') op = this.ops.id(rec.op);
+    this.lastT = rec.t;
+    ev.t = rec.t;
+    ev.op = op;
+    ev.key = -1;
+    ev.entity = -1;
+    ev.version = 0;
+    ev.depth = -1;
+    ev.stream = false;
+    ev.toolUse = false;
+    ev.intent = -1;
+    ev.paraphrase = -1;
+    ev.tokensIn = 0;
+    ev.tokensOut = 0;
+    const r = rec as Partial<Record<'contact' | 'tenant', string>>;
+    const c = r.contact === undefined ? -1 : this.contacts.id(r.contact);
+    ev.contact = c;
+    ev.tenant = this.tenant(c, r.tenant);
+    ev.seq = c >= 0 ? (this.seq[c] ?? 0) : 0;
+    switch (rec.type) {
+      case 'message':
+        ev.kind = EVENT_MESSAGE;
+        ev.seq = rec.seq ?? ev.seq + 1;
+        this.seq[c] = ev.seq;
+        return;
+      case 'request':
+        ev.kind = EVENT_REQUEST;
+        ev.key = this.keys.id(rec.key);
+        if (rec.entity !== undefined) ev.entity = this.entities.id(rec.entity);
+        ev.version = rec.version ?? 0;
+        if (rec.depth !== undefined) ev.depth = MEMORY_DEPTHS.indexOf(rec.depth);
+        ev.stream = rec.stream === true;
+        ev.toolUse = rec.toolUse === true;
+        ev.intent = rec.intent ?? -1;
+        ev.paraphrase = (rec as { paraphrase?: number }).paraphrase ?? -1;
+        ev.tokensIn = rec.tokensIn;
+        ev.tokensOut = rec.tokensOut;
+        return;
+      case 'state':
+        ev.kind = EVENT_STATE;
+        ev.entity = this.entities.id(rec.entity);
+        ev.version = rec.version;
+        return;
+    }
+  }
+
+  /** Tenant id: the record's, else the contact's known tenant, else tenant 0. */
+  private tenant(contact: number, name: string | undefined): number {
+    if (name !== undefined) {
+      const t = this.tenants.id(name);
+      if (contact >= 0) this.tenantOf[contact] = t;
+      return t;
+    }
+    return contact >= 0 ? (this.tenantOf[contact] ?? 0) : 0;
+  }
+}
+
+/** An EventSource over in-memory records (tests, small traces); errors name the record index. */
+export function traceEventsSource(events: Iterable<TraceEvent>, opts: InternOptions = {}): EventSource & TraceNames {
+  const it = events[Symbol.iterator]();
+  const interner = new TraceInterner(opts);
+  let n = 0;
+  return {
+    get contacts() {
+      return interner.contacts.size;
+    },
+    get entities() {
+      return interner.entities.size;
+    },
+    spanMs: () => interner.lastT,
+    next(ev: SimEvent): boolean {
+      const r = it.next();
+      if (r.done) return false;
+      n++;
+      try {
+        interner.fill(r.value, ev);
+      } catch (e) {
+        if (e instanceof TraceLineError) throw new TraceLineError(e.field, `event ${n}: ${e.detail}`);
+        throw e;
+      }
+      return true;
+    },
+    opNames: interner.opNames,
+    contactName: interner.contactName,
+    keyName: interner.keyName,
+    entityName: interner.entityName,
+    tenantName: interner.tenantName,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Trace events (DESIGN.md §3). Two shapes of the same thing:
+ *  - `TraceEvent`: the readable, string-keyed record of the JSONL trace format;
+ *  - `SimEvent`: the numeric form the engines consume, one reusable object filled in place
+ *    so the hot loop allocates nothing per event.
+ */
+
+/** How far back a memory-context read reaches. */
+export type MemoryDepth = 'recent10' | 'recent100' | 'full';
+export const MEMORY_DEPTHS: readonly MemoryDepth[] = ['recent10', 'recent100', 'full'];
+/** Number of messages each depth needs (full = the whole history). */
+export const DEPTH_MESSAGES: readonly number[] = [10, 100, Number.POSITIVE_INFINITY];
+
+export const EVENT_MESSAGE = 0;
+export const EVENT_REQUEST = 1;
+export const EVENT_STATE = 2;
+
+/** A contact sends a message: advances the conversation. */
+export interface MessageEvent {
+  type: 'message';
+  /** Timestamp, ms since the trace start. */
+  t: number;
+  contact: string;
+  /** Number of messages in the conversation after this one. */
+  seq: number;
+  text?: string;
+}
+
+/** The application asks for an LLM operation or a memory-context read. */
+export interface RequestEvent {
+  type: 'request';
+  /** Timestamp, ms since the trace start. */
+  t: number;
+  /** Operation name: a key class of the scenario (score, intent, response, memory, market, …). */
+  op: string;
+  contact: string;
+  /** Tenant of the contact, for leak detection across tenants. */
+  tenant?: string;
+  /** The cache key built from the op's key template. */
+  key: string;
+  /** Tokens sent to the model (tokens). */
+  tokensIn: number;
+  /** Tokens generated (tokens). */
+  tokensOut: number;
+  model?: string;
+  stream?: boolean;
+  toolUse?: boolean;
+  /** Memory reads only. */
+  depth?: MemoryDepth;
+  /** Ground truth: the intent id the correct answer belongs to. */
+  intent?: number;
+  /** Ground truth: the entity the answer depends on and its version at request time. */
+  entity?: string;
+  version?: number;
+  text?: string;
+  embedding?: number[];
+}
+
+/** An entity changes: bumps its version and triggers invalidation. */
+export interface StateEvent {
+  type: 'state';
+  /** Timestamp, ms since the trace start. */
+  t: number;
+  /** e.g. `contact:c42` or `market:94110`. */
+  entity: string;
+  version: number;
+  from?: string;
+  to?: string;
+}
+
+export type TraceEvent = MessageEvent | RequestEvent | StateEvent;
+
+/**
+ * Numeric event filled in place by every event source. Strings are interned to dense ids by the
+ * source (`contact`, `key`, `entity`, `op` index into the scenario's op table).
+ */
+export interface SimEvent {
+  kind: number;
+  /** ms since the trace start. */
+  t: number;
+  contact: number;
+  tenant: number;
+  /** Index of the op / key class in the scenario's op table. */
+  op: number;
+  /** Dense key id (unique per key string). */
+  key: number;
+  /** Entity id the answer depends on, or -1. */
+  entity: number;
+  /** Entity version (state events: the new version). */
+  version: number;
+  /** Memory depth index into MEMORY_DEPTHS, or -1. */
+  depth: number;
+  stream: boolean;
+  toolUse: boolean;
+  /** Ground-truth intent id, or -1. */
+  intent: number;
+  /** Paraphrase id (synthetic embeddings), or -1. */
+  paraphrase: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** Message events: conversation length after the message. */
+  seq: number;
+}
+
+export function newSimEvent(): SimEvent {
+  return {
+    kind: EVENT_MESSAGE,
+    t: 0,
+    contact: 0,
+    tenant: 0,
+    op: 0,
+    key: 0,
+    entity: -1,
+    version: 0,
+    depth: -1,
+    stream: false,
+    toolUse: false,
+    intent: -1,
+    paraphrase: -1,
+    tokensIn: 0,
+    tokensOut: 0,
+    seq: 0,
+  };
+}
+
+/** A pull-based stream of events; `next` fills `ev` and returns false at the end. */
+export interface EventSource {
+  next(ev: SimEvent): boolean;
+  /** Number of distinct contacts and entities seen so far or known up front (for array sizing). */
+  readonly contacts: number;
+  readonly entities: number;
+  /** Trace span, ms (known up front for synthetic traces; at the end for recorded ones). */
+  spanMs(): number;
+}

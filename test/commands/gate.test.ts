@@ -1,0 +1,104 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+import { benchResult, simulateResult } from '../stats/bench-fixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmcache-gate-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, doc: unknown) => {
+  const p = join(dir, name);
+  writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return p;
+};
+
+/** Run the CLI in-process, capturing stdout and stderr; restores process.exitCode. */
+async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(['node', 'llmcache', ...args]);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+    process.exitCode = undefined;
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+const base = file('base.json', benchResult({ seed: 1, drift: 0.02 }));
+const same = file('same.json', benchResult({ seed: 2, drift: 0.02 }));
+const slow = file('slow.json', benchResult({ seed: 3, drift: 0.02, slow: { L2: 1.25 } }));
+
+test('A vs A passes with exit 0 and prints the table', async () => {
+  const r = await run(['gate', '--baseline', base, '--current', same]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /: PASS/);
+  assert.match(r.out, /L2 lookup/);
+});
+
+test('a regression exits 1; --json prints the verdict; the job summary is appended, not overwritten', async () => {
+  const summary = file('summary.md', '# earlier step\n');
+  const r = await run(['gate', '-b', base, '-c', slow, '--json'], { GITHUB_STEP_SUMMARY: summary });
+  assert.equal(r.code, 1);
+  const v = JSON.parse(r.out);
+  assert.equal(v.schema, 'llmcache/gate@1');
+  assert.equal(v.verdict, 'fail');
+  assert.equal(v.metrics.find((m: { tier?: string; stat: string }) => m.tier === 'L2' && m.stat === 'p50').status, 'fail');
+  const md = readFileSync(summary, 'utf8');
+  assert.ok(md.startsWith('# earlier step\n'), 'previous summary kept');
+  assert.match(md, /llmcache gate: FAIL/);
+  assert.match(md, /L2 lookup p50 \+2\d\.\d%/);
+});
+
+test('unusable input exits 2 with the reason: bench vs simulate, bad JSON, missing file, too few trials', async () => {
+  const sim = file('sim.json', simulateResult());
+  let r = await run(['gate', '-b', base, '-c', sim]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /cannot compare a bench result \(baseline\) with a simulate result \(current\)/);
+  r = await run(['gate', '-b', base, '-c', file('bad.json', '{ nope')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /not valid JSON/);
+  r = await run(['gate', '-b', join(dir, 'missing.json'), '-c', same]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /cannot read \(ENOENT\)/);
+  r = await run(['gate', '-b', base, '-c', file('three.json', benchResult({ seed: 4, trials: 3 }))]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /current has 3 trial\(s\); the gate needs at least 5/);
+  r = await run(['gate', '-b', base, '-c', same, '--threshold', '12']);
+  assert.equal(r.code, 2);
+});
+
+test('--update-baseline creates or replaces the baseline atomically, refuses a result with too few trials', async () => {
+  const target = join(dir, 'baselines', 'main.json');
+  let r = await run(['gate', '-b', target, '-c', same, '--update-baseline']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(readFileSync(target, 'utf8'), readFileSync(same, 'utf8'));
+  r = await run(['gate', '-b', target, '-c', slow, '--update-baseline', '--json']);
+  assert.equal(r.code, 0, 'accepting a slower baseline is explicit, so not a failure');
+  assert.equal(JSON.parse(r.out).verdict, 'fail', 'but the comparison is still shown');
+  assert.equal(readFileSync(target, 'utf8'), readFileSync(slow, 'utf8'));
+  r = await run(['gate', '-b', target, '-c', file('four.json', benchResult({ seed: 4, trials: 4 })), '--update-baseline']);
+  assert.equal(r.code, 2);
+  assert.equal(readFileSync(target, 'utf8'), readFileSync(slow, 'utf8'), 'unchanged');
+  assert.ok(!existsSync(join(dir, 'baselines', 'four.json')));
+});
+
+test('simulate results: identical pass, a changed figure fails and is listed', async () => {
+  const a = file('sa.json', simulateResult());
+  const b = file('sb.json', simulateResult((x) => (x.llmCalls = 4200)));
+  assert.equal((await run(['gate', '-b', a, '-c', a])).code, 0);
+  const r = await run(['gate', '-b', a, '-c', b]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /llmCalls\s+│?\s*4100\s+│?\s*4200/);
+});

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { asResult, gate, type GateMetric } from '../src/gate.js';
+import { InputError } from '../src/errors.js';
+import { benchResult, simulateResult } from './stats/bench-fixture.js';
+
+const find = (ms: GateMetric[], tier: string | undefined, stat: string) => {
+  const m = ms.find((x) => x.tier === tier && x.stat === stat);
+  assert.ok(m, `metric ${tier ?? 'e2e'} ${stat} missing`);
+  return m;
+};
+
+test('A vs A (same distribution, different draws) passes: no false failure in 30 pairs', () => {
+  let failures = 0;
+  for (let i = 0; i < 30; i++) {
+    const v = gate(benchResult({ seed: 1000 + i, drift: 0.03 }), benchResult({ seed: 2000 + i, drift: 0.03 }));
+    assert.equal(v.schema, 'llmcache/gate@1');
+    assert.equal(v.metrics.length, 12, 'e2e + 3 tiers, 3 percentiles each');
+    if (v.verdict === 'fail') failures++;
+  }
+  assert.equal(failures, 0);
+});
+
+test('a 20 % slowdown of L2 fails on the L2 metric with high confidence', () => {
+  const v = gate(benchResult({ seed: 1, drift: 0.03 }), benchResult({ seed: 2, drift: 0.03, slow: { L2: 1.2 } }));
+  assert.equal(v.verdict, 'fail');
+  const l2 = find(v.metrics, 'L2', 'p50');
+  assert.equal(l2.status, 'fail');
+  assert.equal(l2.name, 'tiers.latencyUs');
+  assert.ok(Math.abs(l2.change - 0.2) < 0.05, `change ${l2.change}`);
+  assert.ok(l2.pValue < 0.01 && l2.confidence > 0.99);
+  assert.ok(l2.shiftUs > 20, `shift ${l2.shiftUs} µs`);
+  assert.equal(find(v.metrics, 'L1', 'p50').status, 'pass');
+  assert.ok(v.warnings.some((w) => /injected delay \(L2 \+20 %\)/.test(w)));
+});
+
+test('a 10 % slowdown of L2 is detected in ≥ 19 of 20 pairs at threshold 5 %', () => {
+  let detected = 0;
+  for (let i = 0; i < 20; i++) {
+    const v = gate(benchResult({ seed: 300 + i, drift: 0.02 }), benchResult({ seed: 400 + i, drift: 0.02, slow: { L2: 1.1 } }), { threshold: 0.05, warn: 0.02 });
+    if (v.verdict === 'fail' && find(v.metrics, 'L2', 'p50').status === 'fail') detected++;
+  }
+  assert.ok(detected >= 19, `detected ${detected}/20`);
+});
+
+test('a significant change between warn and threshold warns but does not fail', () => {
+  const v = gate(benchResult({ seed: 5 }), benchResult({ seed: 6, slow: { L2: 1.07 } }));
+  const l2 = find(v.metrics, 'L2', 'p50');
+  assert.equal(l2.status, 'warn');
+  assert.equal(v.verdict, 'warn');
+  assert.ok(!v.metrics.some((m) => m.status === 'fail'));
+});
+
+test('a large but insignificant difference is not a failure (5 noisy trials)', () => {
+  // Trial-to-trial drift of ±40 % swamps a 15 % shift in 5 trials.
+  const v = gate(benchResult({ seed: 9, trials: 5, drift: 0.4 }), benchResult({ seed: 10, trials: 5, drift: 0.4, slow: { L2: 1.15 } }));
+  const l2 = find(v.metrics, 'L2', 'p50');
+  assert.ok(l2.pValue >= 0.01, `p ${l2.pValue}`);
+  assert.notEqual(l2.status, 'fail');
+});
+
+test('P99 from too few samples can only warn, with the reason', () => {
+  // 400 requests: L3 gets 120 lookups per trial -> its P99 rests on 1 sample.
+  const v = gate(benchResult({ seed: 11, requests: 400 }), benchResult({ seed: 12, requests: 400, slow: { L3: 1.5 } }));
+  const p99 = find(v.metrics, 'L3', 'p99');
+  assert.ok(p99.pValue < 0.01 && p99.change > 0.1, 'the slowdown itself is real');
+  assert.equal(p99.status, 'warn');
+  assert.match(p99.note ?? '', /rests on 1 sample\(s\) per trial; ≥ 1000 per trial needed/);
+  assert.equal(find(v.metrics, 'L3', 'p50').status, 'fail', 'P50 has plenty of samples and still fails');
+});
+
+test('--latency-warn-only turns latency failures into warnings', () => {
+  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2, slow: { L2: 1.3 } }), { latencyWarnOnly: true });
+  assert.equal(v.verdict, 'warn');
+  assert.equal(find(v.metrics, 'L2', 'p50').note, 'latency is advisory (--latency-warn-only)');
+});
+
+test('a faster current is marked, not failed', () => {
+  const v = gate(benchResult({ seed: 1, slow: { L2: 1.3 } }), benchResult({ seed: 2 }));
+  assert.equal(find(v.metrics, 'L2', 'p50').note, 'faster');
+  assert.ok(find(v.metrics, 'L2', 'p50').change < -0.15);
+});
+
+test('fewer than 5 trials a side is unusable input (exit 2) with the reason', () => {
+  assert.throws(() => gate(benchResult({ seed: 1, trials: 4 }), benchResult({ seed: 2 })), (e: Error) => e instanceof InputError && /baseline has 4 trial\(s\); the gate needs at least 5/.test(e.message));
+  assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2, trials: 3 })), /current has 3 trial/);
+});
+
+test('bench vs simulate, different scenarios, unknown schema: unusable input', () => {
+  assert.throws(() => gate(benchResult({ seed: 1 }), simulateResult()), (e: Error) => e instanceof InputError && /cannot compare a bench result \(baseline\) with a simulate result/.test(e.message));
+  assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2, fingerprint: '0000000000000000' })), /different scenarios: baseline "article" \(abcdef0123456789\), current "article" \(0000000000000000\)/);
+  assert.throws(() => asResult({ ...simulateResult(), schema: 'llmcache/simulate@9' }, 'base.json'), /base.json: unknown schema "llmcache\/simulate@9"/);
+  assert.throws(() => asResult([1, 2], 'x.json'), InputError);
+  assert.equal(asResult(simulateResult(), 'ok.json').kind, 'simulate');
+  const b = benchResult({ seed: 1 });
+  assert.throws(() => gate(b, { ...benchResult({ seed: 2 }), mode: { ...b.mode, concurrency: 16 } }), /different bench modes/);
+});
+
+test('environment mismatch (CPU model, node major) is reported, as a warning', () => {
+  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2, cpu: 'Other CPU', node: 'v22.1.0' }));
+  assert.deepEqual(v.envMismatch, { cpu: { baseline: 'Test CPU @ 3.0GHz', current: 'Other CPU' }, node: { baseline: 'v20.19.0', current: 'v22.1.0' } });
+  assert.equal(v.verdict, 'warn');
+  const same = gate(benchResult({ seed: 1 }), benchResult({ seed: 2, node: 'v20.20.1' }));
+  assert.equal(same.envMismatch, undefined, 'a node minor change is not a mismatch');
+});
+
+test('simulate results under the same seed compare exactly: identical passes, any difference fails and is listed', () => {
+  const same = gate(simulateResult(), simulateResult());
+  assert.equal(same.verdict, 'pass');
+  assert.ok(same.exact!.compared > 40, `compared ${same.exact!.compared}`);
+  assert.equal(same.exact!.differences.length, 0);
+  const v = gate(simulateResult(), simulateResult((r) => {
+    r.llmCalls += 1;
+    r.tiers[1]!.hits -= 1;
+    r.cost.monthlyUsd = 1300.01;
+  }));
+  assert.equal(v.verdict, 'fail');
+  assert.deepEqual(v.exact!.differences.map((d) => d.path).sort(), ['cost.monthlyUsd', 'llmCalls', 'tiers[L2].hits']);
+  assert.deepEqual(v.exact!.differences.find((d) => d.path === 'llmCalls'), { path: 'llmCalls', baseline: 4100, current: 4101 });
+});
+
+test('simulate results with another seed or workload are not comparable', () => {
+  assert.throws(() => gate(simulateResult(), simulateResult((r) => (r.seed = 7))), /different seeds/);
+  assert.throws(() => gate(simulateResult(), simulateResult((r) => (r.workload.leads = 100))), /different workloads \(leads 500 vs 100\)/);
+});
+
+test('option sanity: warn above threshold is rejected', () => {
+  assert.throws(() => gate(simulateResult(), simulateResult(), { threshold: 0.05, warn: 0.1 }), /warn level/);
+});
