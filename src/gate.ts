@@ -9,7 +9,7 @@
  * Unusable input (other kind, schema, scenario, too few trials) throws InputError (exit 2).
  */
 import { InputError } from './errors.js';
-import { BENCH_SCHEMA, SIMULATE_SCHEMA } from './report/types.js';
+import { asReportableResult } from './report/validate.js';
 import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
 import { mannWhitneyU } from './stats/mann-whitney.js';
 import { hodgesLehmannShift, median, ratioOfMediansChange } from './stats/effect.js';
@@ -89,18 +89,24 @@ export interface GateVerdict {
   envMismatch?: { cpu?: { baseline: string; current: string }; node?: { baseline: string; current: string } };
 }
 
-/** Check that a parsed JSON document is a result this gate understands; `label` names it in errors. */
+/**
+ * Check that a parsed JSON document is a result this gate understands (the report validator's
+ * shape check, plus the per-trial fields the gate reads); `label` names it in errors.
+ */
 export function asResult(doc: unknown, label: string): AnyResult {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${label}: not a llmcache result (expected a JSON object)`);
-  const d = doc as { schema?: unknown; kind?: unknown; trials?: unknown; scenario?: { fingerprint?: unknown } };
-  const known = [SIMULATE_SCHEMA, BENCH_SCHEMA] as string[];
-  if (typeof d.schema !== 'string' || !known.includes(d.schema)) {
-    throw new InputError(`${label}: unknown schema ${JSON.stringify(d.schema)}; this gate reads ${known.join(' and ')}`);
-  }
-  if (d.kind !== 'bench' && d.kind !== 'simulate') throw new InputError(`${label}: unknown kind ${JSON.stringify(d.kind)}`);
-  if (typeof d.scenario?.fingerprint !== 'string') throw new InputError(`${label}: missing scenario.fingerprint`);
-  if (d.kind === 'bench' && !Array.isArray(d.trials)) throw new InputError(`${label}: bench result without trials[]`);
-  return doc as AnyResult;
+  const r = asReportableResult(doc, label);
+  if (r.kind !== 'bench') return r;
+  const problems: string[] = [];
+  r.trials.forEach((t, i) => {
+    const pct = (p: Percentiles | undefined, at: string) => {
+      for (const k of ['p50', 'p95', 'p99', 'count'] as const) if (!Number.isFinite(p?.[k])) problems.push(`${at}.${k}`);
+    };
+    pct(t?.latencyUs, `trials[${i}].latencyUs`);
+    if (!Array.isArray(t?.tiers)) problems.push(`trials[${i}].tiers`);
+    else t.tiers.forEach((x, j) => (typeof x?.name === 'string' ? pct(x.latencyUs, `trials[${i}].tiers[${j}].latencyUs`) : problems.push(`trials[${i}].tiers[${j}].name`)));
+  });
+  if (problems.length > 0) throw new InputError(`${label}: bench trials lack ${problems.slice(0, 5).join(', ')}${problems.length > 5 ? ` and ${problems.length - 5} more` : ''}`);
+  return r;
 }
 
 /** Refuse pairs that cannot be compared: exit 2 with the reason. */

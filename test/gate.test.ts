@@ -89,9 +89,12 @@ test('fewer than 5 trials a side is unusable input (exit 2) with the reason', ()
 test('bench vs simulate, different scenarios, unknown schema: unusable input', () => {
   assert.throws(() => gate(benchResult({ seed: 1 }), simulateResult()), (e: Error) => e instanceof InputError && /cannot compare a bench result \(baseline\) with a simulate result/.test(e.message));
   assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2, fingerprint: '0000000000000000' })), /different scenarios: baseline "article" \(abcdef0123456789\), current "article" \(0000000000000000\)/);
-  assert.throws(() => asResult({ ...simulateResult(), schema: 'llmcache/simulate@9' }, 'base.json'), /base.json: unknown schema "llmcache\/simulate@9"/);
+  assert.throws(() => asResult({ ...simulateResult(), schema: 'llmcache/simulate@9' }, 'base.json'), /base.json: unknown result schema "llmcache\/simulate@9"/);
   assert.throws(() => asResult([1, 2], 'x.json'), InputError);
   assert.equal(asResult(simulateResult(), 'ok.json').kind, 'simulate');
+  const broken = benchResult({ seed: 1 }) as unknown as { trials: { latencyUs: Record<string, unknown> }[] };
+  delete broken.trials[2]!.latencyUs.p95;
+  assert.throws(() => asResult(broken, 'b.json'), /b.json: bench trials lack trials\[2\].latencyUs.p95/);
   const b = benchResult({ seed: 1 });
   assert.throws(() => gate(b, { ...benchResult({ seed: 2 }), mode: { ...b.mode, concurrency: 16 } }), /different bench modes/);
 });

@@ -7,16 +7,18 @@ import { writeFileAtomic } from '../io.js';
 import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
 import { escapeMarkdown } from '../report/format.js';
 import type { AnyResult } from '../report/types.js';
+import { poolResults } from '../stats/pool.js';
 
 export interface GateCliOptions {
-  baseline: string;
-  current: string;
+  baseline: string[];
+  current: string[];
   threshold: number;
   warn: number;
   alpha: number;
   latencyWarnOnly?: boolean;
   json?: boolean;
   updateBaseline?: boolean;
+  summary?: string;
 }
 
 /** Commander parser for a fraction written as "10%" or "0.1". */
@@ -48,10 +50,17 @@ export function readResult(file: string, label: string): { text: string; result:
   return { text, result: asResult(doc, `${label} ${file}`) };
 }
 
-/** Append to the GitHub job summary when the runner provides one; never overwrite it. */
-function appendSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, `${markdown}\n`);
+/** Read one side: one result, or several bench runs pooled into one. */
+function readSide(files: string[], label: string): { text: string; result: AnyResult } {
+  const read = files.map((f) => readResult(f, label));
+  if (read.length === 1) return read[0]!;
+  const result = poolResults(read.map((r) => r.result), label);
+  return { text: `${JSON.stringify(result, null, 2)}\n`, result };
+}
+
+/** Append to the GitHub job summary when the runner provides one, and to --summary; never overwrite. */
+function appendSummary(markdown: string, o: GateCliOptions, env: NodeJS.ProcessEnv = process.env): void {
+  for (const file of [env.GITHUB_STEP_SUMMARY, o.summary]) if (file) appendFileSync(file, `${markdown}\n`);
 }
 
 function gateOptions(o: GateCliOptions): Partial<GateOptions> {
@@ -61,23 +70,25 @@ function gateOptions(o: GateCliOptions): Partial<GateOptions> {
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
 function updateBaseline(o: GateCliOptions, current: { text: string; result: AnyResult }): void {
   const cur = current.result;
+  if (o.baseline.length !== 1) throw new InputError('--update-baseline writes one --baseline file; give exactly one');
+  const target = o.baseline[0]!;
   if (cur.kind === 'bench' && cur.trials.length < DEFAULT_GATE_OPTIONS.minTrials) {
     throw new InputError(`current has ${cur.trials.length} trial(s); a baseline needs at least ${DEFAULT_GATE_OPTIONS.minTrials} (run bench --trials ${DEFAULT_GATE_OPTIONS.minTrials} or more)`);
   }
   let verdict: GateVerdict | undefined;
   let previous = 'none';
-  if (existsSync(o.baseline)) {
+  if (existsSync(target)) {
     try {
-      verdict = gate(readResult(o.baseline, 'baseline').result, cur, gateOptions(o));
+      verdict = gate(readResult(target, 'baseline').result, cur, gateOptions(o));
       previous = `compared: ${verdict.verdict}`;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       previous = `not comparable: ${e.message}`;
     }
   }
-  writeFileAtomic(o.baseline, current.text, { overwrite: true });
-  process.stderr.write(`llmcache gate: baseline ${o.baseline} updated from ${o.current} (previous baseline: ${redact(previous)})\n`);
-  if (o.json) process.stdout.write(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: o.baseline }, null, 2)}\n`);
+  writeFileAtomic(target, current.text, { overwrite: true });
+  process.stderr.write(`llmcache gate: baseline ${target} updated from ${o.current.join(', ')} (previous baseline: ${redact(previous)})\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: target }, null, 2)}\n`);
   else if (verdict) process.stdout.write(renderGateTable(verdict));
 }
 
@@ -85,13 +96,14 @@ export function register(program: Command): void {
   program
     .command('gate')
     .description('Fail a change that makes cache lookups slower: rank test over repeated bench trials plus a minimum effect size; exact comparison of simulate results')
-    .requiredOption('-b, --baseline <file>', 'baseline result (bench with --trials >= 5, or simulate)')
-    .requiredOption('-c, --current <file>', 'current result of the same kind and scenario')
+    .requiredOption('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled')
+    .requiredOption('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled')
     .option('--threshold <pct>', 'fail when a significant slowdown exceeds this', fractionOption('--threshold'), DEFAULT_GATE_OPTIONS.threshold)
     .option('--warn <pct>', 'warn when a significant slowdown exceeds this', fractionOption('--warn'), DEFAULT_GATE_OPTIONS.warn)
     .option('--alpha <p>', 'significance level of the one-sided Mann-Whitney U test', fractionOption('--alpha'), DEFAULT_GATE_OPTIONS.alpha)
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')
+    .option('--summary <file>', 'also append the Markdown summary to this file (e.g. for a PR comment)')
     .option('--update-baseline', 'accept --current as the new --baseline (overwrites it atomically) and exit 0')
     .addHelpText(
       'after',
@@ -99,20 +111,21 @@ export function register(program: Command): void {
         'Markdown is appended to $GITHUB_STEP_SUMMARY when that variable is set.\n\nExamples:\n' +
         '  llmcache gate --baseline results/baseline.json --current results/bench-head.json\n' +
         '  llmcache gate -b base.json -c head.json --threshold 5% --warn 2% --json\n' +
+        '  llmcache gate -b results/base-*.json -c results/head-*.json   (interleaved runs, pooled per side)\n' +
         '  llmcache gate -b results/baseline.json -c results/bench-main.json --update-baseline',
     )
     .action((o: GateCliOptions) => {
-      const current = readResult(o.current, 'current');
+      const current = readSide(o.current, 'current');
       if (o.updateBaseline) return updateBaseline(o, current);
       let verdict: GateVerdict;
       try {
-        verdict = gate(readResult(o.baseline, 'baseline').result, current.result, gateOptions(o));
+        verdict = gate(readSide(o.baseline, 'baseline').result, current.result, gateOptions(o));
       } catch (e) {
-        if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`);
+        if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`, o);
         throw e;
       }
       process.stdout.write(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
-      appendSummary(renderGateMarkdown(verdict));
+      appendSummary(renderGateMarkdown(verdict), o);
       if (verdict.verdict === 'fail') {
         process.stderr.write('llmcache gate: regression detected\n');
         process.exitCode = 1;

@@ -32,9 +32,9 @@ export class StackDistances {
   /** First-time requests (infinite distance). */
   cold = 0;
   /** hist[d] = requests with stack distance d (1-based). */
-  hist = new Float64Array(1024);
+  hist: Float64Array = new Float64Array(1024);
   private readonly ids = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1024);
-  private last = new Float64Array(1024); // dense id -> time of its mark
+  private last: Float64Array = new Float64Array(1024); // dense id -> time of its mark
   private tree = new Int32Array(INITIAL_TIMES + 1); // Fenwick, 1-based
   private keyAt = new Int32Array(INITIAL_TIMES); // time -> dense id, -1 = no mark
   private now = 0; // next time
@@ -75,13 +75,17 @@ export class StackDistances {
     return distance;
   }
 
-  /** Miss ratio of an LRU cache of `capacity` entries over the requests seen. */
-  missRatioAt(capacity: number): number {
-    if (this.requests === 0) return 0;
+  /** Hits of an LRU cache of `capacity` entries over the requests seen (distance ≤ capacity). */
+  hitsAt(capacity: number): number {
     let hits = 0;
     const top = Math.min(Math.floor(capacity), this.hist.length - 1);
     for (let d = 1; d <= top; d++) hits += this.hist[d]!;
-    return (this.requests - hits) / this.requests;
+    return hits;
+  }
+
+  /** Miss ratio of an LRU cache of `capacity` entries over the requests seen. */
+  missRatioAt(capacity: number): number {
+    return this.requests === 0 ? 0 : (this.requests - this.hitsAt(capacity)) / this.requests;
   }
 
   /** Sum of marks at times 0..t. */
@@ -170,7 +174,7 @@ export class ShardsSampler {
     const expected = this.requests * this.rate;
     if (expected <= 0 || s.requests === 0) return 0;
     const scaled = capacity * this.rate; // sampled distances ≤ scaled hit
-    let misses = s.requests - s.requests * (1 - s.missRatioAt(scaled));
+    let misses = s.requests - s.hitsAt(scaled);
     if (scaled < 1) misses += expected - s.requests; // the adj bucket (distance 1) misses too
     return Math.min(1, Math.max(0, misses / expected));
   }

@@ -66,7 +66,7 @@ export function renderGateTable(v: GateVerdict): string {
   const parts = [`llmcache gate - scenario "${oneLine(v.scenario.name)}" (${oneLine(v.scenario.fingerprint)}): ${LABEL[v.verdict]}`, headline(v)];
   if (v.metrics.length > 0) {
     parts.push(textTable(HEAD, v.metrics.map(metricRow), ['left', 'left']));
-    parts.push('baseline/current: median over trials of each trial\'s percentile; confidence = 1 - p (that current is slower at all)');
+    parts.push('baseline/current: median over trials of each trial\'s percentile (µs)\nconf.: 1 - p, how sure the gate is that current is slower at all; n/trial: fewest samples');
   }
   if (v.exact) {
     parts.push(`${fmtInt(v.exact.compared)} deterministic figures compared, ${fmtInt(v.exact.differences.length)} differ`);

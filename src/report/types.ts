@@ -121,10 +121,12 @@ export interface SimulateResult {
   bypassed: number;
   bypassedStream: number;
   bypassedToolUse: number;
-  /** Requests served by any tier. */
+  /** Requests served from a cache tier (system-of-record reads are not cache hits). */
   hits: number;
   /** hits / requests. */
   hitRate: number;
+  /** Memory reads no cache tier held, served by the system-of-record tier (Postgres). */
+  systemOfRecordReads: number;
   /** LLM ops served from cache / LLM ops (what drives spend). */
   llmHitRate: number;
   tiers: SimTierStats[];
@@ -162,6 +164,13 @@ export interface BenchTierStats {
   latencyUs: Percentiles;
   /** Base64 HDR histogram (µs). */
   histogram: string;
+  /** Hits whose entity version differs from the current one (staleness oracle). */
+  staleHits?: number;
+  /** Write-backs and back-fills issued to this tier, and how many failed. */
+  writes?: number;
+  writeErrors?: number;
+  /** Lookups and hits per op (the agreement check compares these with `simulate`). */
+  byOp?: Record<string, { lookups: number; hits: number }>;
 }
 
 /** One measured trial of a bench run. */
@@ -202,6 +211,12 @@ export interface BenchResult {
   trials: BenchTrial[];
   /** Fault injection in effect (e.g. { L2: 0.1 }). */
   injectedDelay?: Record<string, number>;
+  /** Simulated LLM calls sleep the scenario's latency × this factor. */
+  llmTimeScale?: number;
+  /** Client (load generator) CPU time / wall time during the measurement (1 = one full core). */
+  clientCpu?: number;
+  /** Cache hits per all requests, measured (all trials). */
+  hits?: number;
   warnings: string[];
 }
 

@@ -116,6 +116,16 @@ export class SemanticIndex {
     return this.store.size;
   }
 
+  /** Key of the entry indexed at `slot`. */
+  keyAt(slot: number): number {
+    return this.liveKey[slot]!;
+  }
+
+  /** Whether `slot` is indexed (holds a vector). */
+  isLive(slot: number): boolean {
+    return this.live[slot] === 1;
+  }
+
   contactOf(slot: number): number {
     return this.contact[slot]!;
   }
@@ -128,7 +138,7 @@ export class SemanticIndex {
     const slot = this.store.peek(key);
     if (slot === NONE) return NONE;
     if (this.store.expiresAt[slot]! <= now) {
-      this.removeSlot(slot);
+      this.dropExpired(slot);
       return NONE;
     }
     this.store.touch(slot);
@@ -154,8 +164,10 @@ export class SemanticIndex {
    */
   attach(slot: number, key: number, vec: Float32Array, off: number, contact: number, tenant: number, intent: number, entity: number): void {
     this.ensureCapacity();
-    if (this.live[slot] === 1) this.unlinkSlot(slot); // overwrite, or an evicted entry's slot reused
-    if (this.store.lastEvictedKey !== NONE && this.store.peek(this.store.lastEvictedKey) === NONE) this.dropEvicted();
+    const reused = this.live[slot] === 1 ? this.liveKey[slot]! : NONE;
+    if (reused !== NONE) this.unlinkSlot(slot); // overwrite, or an evicted entry's slot reused
+    const evicted = this.store.lastEvictedKey;
+    if (evicted !== NONE && evicted !== reused) this.dropEvicted();
     this.contact[slot] = contact;
     this.tenant[slot] = tenant;
     this.intent[slot] = intent;
@@ -201,6 +213,14 @@ export class SemanticIndex {
     return best;
   }
 
+  /** Whether an unexpired entry of `contact` has this tenant, intent and entity version. */
+  hasEntry(contact: number, tenant: number, intent: number, version: number, now: number): boolean {
+    for (let s = contact < this.cHead.length ? this.cHead[contact]! : NONE; s !== NONE; s = this.cNext[s]!) {
+      if (this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version && this.store.expiresAt[s]! > now) return true;
+    }
+    return false;
+  }
+
   /** Remove `key`; returns whether it was held. */
   remove(key: number): boolean {
     const slot = this.store.peek(key);
@@ -214,6 +234,16 @@ export class SemanticIndex {
     this.store.removeSlot(slot);
   }
 
+  /**
+   * Forget an expired entry; remove it from the store unless the store already dropped it on its
+   * own (a shared store may reap expired entries without telling the index).
+   */
+  private dropExpired(slot: number): void {
+    const held = this.store.peek(this.liveKey[slot]!) === slot;
+    this.unlinkSlot(slot);
+    if (held) this.store.removeSlot(slot);
+  }
+
   /** Drop entries whose expiry passed, oldest-queued first. */
   purgeExpired(now: number): void {
     while (this.qLen > 0) {
@@ -225,7 +255,7 @@ export class SemanticIndex {
       this.qLen--;
       if (this.live[slot] !== 1 || this.liveKey[slot] !== key) continue;
       const exp = this.store.expiresAt[slot]!;
-      if (exp <= now) this.removeSlot(slot);
+      if (exp <= now) this.dropExpired(slot);
       else this.enqueue(slot, key, exp); // refreshed since queued
     }
   }
@@ -236,7 +266,7 @@ export class SemanticIndex {
     const d = this.dim;
     for (let s = contact < this.cHead.length ? this.cHead[contact]! : NONE; s !== NONE; ) {
       const next = this.cNext[s]!;
-      if (this.store.expiresAt[s]! <= now) this.removeSlot(s);
+      if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
       else {
         this.comparisons++;
         const sim = dot(vec, off, this.vectors, s * d, d);
@@ -264,7 +294,7 @@ export class SemanticIndex {
       for (let s = this.pHead[p]!; s !== NONE; ) {
         const next = this.pNext[s]!;
         if (Math.abs(qa - this.angle[s]!) <= maxAngle && (tenant === NONE || this.tenantOf(s) === tenant)) {
-          if (this.store.expiresAt[s]! <= now) this.removeSlot(s);
+          if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
           else {
             this.comparisons++;
             const sim = dot(vec, off, this.vectors, s * d, d);

@@ -182,7 +182,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     if (hitTier !== NO_TIER) {
       const tr = tiers[hitTier]!;
       tr.hits[op]++;
-      hits++;
+      if (hitSlot >= 0) hits++;
       if (!context) llmHits++;
       if (hitSlot >= 0) {
         const store = tr.instances[tr.perWorker ? w : 0]!.store;
@@ -295,6 +295,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     bypassedToolUse: bypassTool,
     hits,
     hitRate: ratio(hits, requests),
+    systemOfRecordReads: tiers.reduce((n, tr) => n + tr.sorReads, 0),
     llmHitRate: ratio(llmHits, llmRequests),
     tiers: tierStats,
     memory,

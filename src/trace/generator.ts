@@ -288,7 +288,14 @@ class Generator implements SyntheticSource {
     const orig = this.retryOf;
     if (orig === null) return;
     this.retryOf = null;
-    copyEvent(orig, this.push());
+    const retry = this.push();
+    copyEvent(orig, retry);
+    // The truth is what holds when the retry runs: a state change may have come in between.
+    if (retry.entity >= 0) retry.version = this.currentVersion(retry.entity);
+  }
+
+  private currentVersion(entity: number): number {
+    return entity < this.leads ? this.temp[entity]! : this.marketVersion[entity - this.leads]!;
   }
 
   contactName(contact: number): string {

@@ -112,27 +112,27 @@ export class TraceInterner implements TraceNames {
     ev.paraphrase = -1;
     ev.tokensIn = 0;
     ev.tokensOut = 0;
-    const r = rec as Partial<Record<'contact' | 'tenant', string>>;
+    const r: { contact?: string; tenant?: string } = rec;
     const c = r.contact === undefined ? -1 : this.contacts.id(r.contact);
     ev.contact = c;
     ev.tenant = this.tenant(c, r.tenant);
-    ev.seq = c >= 0 ? (this.seq[c] ?? 0) : 0;
+    ev.seq = 0;
     switch (rec.type) {
       case 'message':
         ev.kind = EVENT_MESSAGE;
-        ev.seq = rec.seq ?? ev.seq + 1;
+        ev.seq = rec.seq ?? (this.seq[c] ?? 0) + 1;
         this.seq[c] = ev.seq;
         return;
       case 'request':
         ev.kind = EVENT_REQUEST;
         ev.key = this.keys.id(rec.key);
         if (rec.entity !== undefined) ev.entity = this.entities.id(rec.entity);
-        ev.version = rec.version ?? 0;
         if (rec.depth !== undefined) ev.depth = MEMORY_DEPTHS.indexOf(rec.depth);
+        ev.version = rec.version ?? this.defaultVersion(rec, c);
         ev.stream = rec.stream === true;
         ev.toolUse = rec.toolUse === true;
         ev.intent = rec.intent ?? -1;
-        ev.paraphrase = (rec as { paraphrase?: number }).paraphrase ?? -1;
+        ev.paraphrase = rec.paraphrase ?? -1;
         ev.tokensIn = rec.tokensIn;
         ev.tokensOut = rec.tokensOut;
         return;
@@ -142,6 +142,14 @@ export class TraceInterner implements TraceNames {
         ev.version = rec.version;
         return;
     }
+  }
+
+  /**
+   * Version of a request that gives none: for a memory read without an entity, the conversation
+   * length so far (the window it needs); otherwise 0.
+   */
+  defaultVersion(rec: { entity?: string; depth?: string }, contact: number): number {
+    return rec.entity === undefined && rec.depth !== undefined ? (this.seq[contact] ?? 0) : 0;
   }
 
   /** Tenant id: the record's, else the contact's known tenant, else tenant 0. */

@@ -192,7 +192,7 @@ function fastValid(o: Record<string, unknown>): boolean {
         return false;
     }
   }
-  if (type === 'request') return (seen & 63) === 63 && ((seen & 192) === 0 || (seen & 192) === 192);
+  if (type === 'request') return (seen & 63) === 63 && ((seen & 64) === 0 || (seen & 128) !== 0);
   if (type === 'message') return (seen & 3) === 3;
   return (seen & 193) === 193;
 }
@@ -208,8 +208,8 @@ function slowValidate(o: Record<string, unknown>): TraceRecord {
     if (problem !== null) throw new TraceLineError(k, `${problem}, got ${describe(o[k])}`);
   }
   for (const k of s.required) if (!(k in o)) throw new TraceLineError(k, `required for a ${o.type} record, got nothing`);
-  if (o.type === 'request' && (o.entity === undefined) !== (o.version === undefined))
-    throw new TraceLineError(o.entity === undefined ? 'entity' : 'version', 'a request gives entity and version together');
+  if (o.type === 'request' && o.entity !== undefined && o.version === undefined)
+    throw new TraceLineError('version', 'required when a request names its entity (the version the answer depends on), got nothing');
   return o as unknown as TraceRecord;
 }
 

@@ -21,7 +21,9 @@ export interface MessageEvent {
   /** Timestamp, ms since the trace start. */
   t: number;
   contact: string;
-  /** Number of messages in the conversation after this one. */
+  /** Tenant of the contact (optional in the JSONL format). */
+  tenant?: string;
+  /** Number of messages in the conversation after this one (JSONL: defaults to the count so far + 1). */
   seq: number;
   text?: string;
 }
@@ -49,6 +51,8 @@ export interface RequestEvent {
   depth?: MemoryDepth;
   /** Ground truth: the intent id the correct answer belongs to. */
   intent?: number;
+  /** Paraphrase id of the wording (synthetic embeddings). */
+  paraphrase?: number;
   /** Ground truth: the entity the answer depends on and its version at request time. */
   entity?: string;
   version?: number;
@@ -64,6 +68,9 @@ export interface StateEvent {
   /** e.g. `contact:c42` or `market:94110`. */
   entity: string;
   version: number;
+  /** The contact whose change this is (routes the invalidation to the contact's worker). */
+  contact?: string;
+  tenant?: string;
   from?: string;
   to?: string;
 }

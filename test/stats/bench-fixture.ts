@@ -91,6 +91,8 @@ export function simulateResult(tweak: (r: SimulateResult) => void = () => {}): S
     memoryReads: 20000,
     llmCalls: 4100,
     bypassed: 900,
+    bypassedStream: 600,
+    bypassedToolUse: 300,
     hits: 44000,
     hitRate: 0.88,
     llmHitRate: 0.863,

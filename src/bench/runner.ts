@@ -1,0 +1,276 @@
+/**
+ * The bench coordinator: replays a trace against the real stack in compressed real time and
+ * measures it (DESIGN.md §7).
+ *
+ * - Closed loop (`concurrency` C): C lanes pull the next event of the trace and await it; at C = 1
+ *   the replay is strictly sequential, which is what makes the agreement invariant hold.
+ * - Open loop (`rate` R req/s): request n is due at start + n / R; it is issued when due (never
+ *   held back by earlier ones) and timed from that INTENDED start, so a stall shows in the tail
+ *   instead of being hidden (coordinated omission).
+ * - Routing and invalidation follow the shared policy (src/sim/policy.ts) in trace order;
+ *   message and state events are applied as they are reached.
+ * - Warm-up requests run but are not recorded. Each trial replays the trace from its start on a
+ *   fresh stack (its own key prefix / table) and is kept in the result.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Scenario } from '../config.js';
+import { newHistogram, recordUs, type Histogram } from '../histogram.js';
+import { invalidationTargets, Router } from '../sim/policy.js';
+import { Rng } from '../sim/random.js';
+import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
+import type { AdapterOptions } from '../tiers/adapter.js';
+import type { TierSnapshot, WorkerHost } from './host.js';
+import type { BenchJob, TierFaults } from './stack.js';
+
+export type BenchSource = EventSource & { opNames?: string[] };
+
+export interface RunOptions {
+  scenario: Scenario;
+  /** A fresh replay of the trace, once per trial. */
+  openSource: () => Promise<BenchSource> | BenchSource;
+  host: WorkerHost;
+  /** Adapter settings; `runId` is the run's base id (each trial appends `t<n>`). */
+  adapter: AdapterOptions;
+  loop: 'closed' | 'open';
+  concurrency: number;
+  /** Open loop: requests per second. */
+  rate?: number;
+  /** Stop after this many measured requests per trial. */
+  requests?: number;
+  /** Stop after this long (ms) of measurement per trial. */
+  durationMs?: number;
+  warmupRequests: number;
+  trials: number;
+  valueBytes: number;
+  llmTimeScale: number;
+  faults: Record<string, TierFaults>;
+  /** Stall one tier once per trial: `atMs` after the measurement starts, for `forMs`. */
+  stall?: { tier: string; atMs: number; forMs: number };
+  /** Called per trial with its id before clean-up (the command removes what it wrote). */
+  onTrialEnd?: (trialRunId: string) => Promise<void>;
+  onProgress?: (msg: string) => void;
+}
+
+/** Raw measurements of one trial. */
+export interface TrialData {
+  runId: string;
+  requests: number;
+  /** Requests that failed open somewhere (at least one backend error). */
+  failedOpen: number;
+  errors: number;
+  llmCalls: number;
+  bypassed: number;
+  durationMs: number;
+  e2e: Histogram;
+  byOp: Histogram[];
+  opRequests: number[];
+  /** Per process, per tier. */
+  tiers: TierSnapshot[][];
+  eventLoopDelayUs: { p50: number; p99: number; max: number };
+  clientCpu: number;
+  /** Open loop: requests issued more than 1 ms after their intended start. */
+  lateDispatches: number;
+}
+
+export async function runTrials(o: RunOptions): Promise<TrialData[]> {
+  const out: TrialData[] = [];
+  for (let i = 0; i < o.trials; i++) {
+    const runId = `${o.adapter.runId}t${i + 1}`;
+    o.onProgress?.(`trial ${i + 1}/${o.trials} (${runId})`);
+    const source = await o.openSource();
+    const opNames = source.opNames ?? Object.keys(o.scenario.ops);
+    await o.host.setup({
+      scenario: o.scenario,
+      opNames,
+      adapter: { ...o.adapter, runId },
+      valueBytes: o.valueBytes,
+      llmTimeScale: o.llmTimeScale,
+      entities: Math.max(16, source.entities),
+      faults: o.faults,
+    });
+    try {
+      out.push(await runTrial(o, source, opNames, runId));
+    } finally {
+      await o.host.teardown();
+      await o.onTrialEnd?.(runId);
+    }
+  }
+  return out;
+}
+
+async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], runId: string): Promise<TrialData> {
+  const s = o.scenario;
+  const host = o.host;
+  const workers = host.workers;
+  const router = new Router(s.workers.routing, workers, new Rng(s.seed, 8));
+  const tiers = s.tiers.filter((t) => t.enabled);
+  const e2e = newHistogram();
+  const byOp = opNames.map(() => newHistogram());
+  const opRequests = opNames.map(() => 0);
+  const maxRequests = o.requests ?? Number.POSITIVE_INFINITY;
+  const maxMs = o.durationMs ?? Number.POSITIVE_INFINITY;
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  let warm = 0;
+  let issued = 0;
+  let completed = 0;
+  let failedOpen = 0;
+  let errors = 0;
+  let llmCalls = 0;
+  let bypassed = 0;
+  let late = 0;
+  let t0 = -1;
+  let tEnd = 0;
+  let cpu0 = process.cpuUsage();
+  let stallTimer: NodeJS.Timeout | undefined;
+  let done = false;
+
+  const startMeasuring = () => {
+    t0 = performance.now();
+    cpu0 = process.cpuUsage();
+    eld.enable();
+    if (o.stall) {
+      const st = o.stall;
+      stallTimer = setTimeout(() => host.stall(st.tier, st.forMs), st.atMs);
+    }
+  };
+  const applyState = (ev: SimEvent) => {
+    const w = router.route(ev.contact);
+    if (s.invalidation === 'none') return;
+    tiers.forEach((t, k) => {
+      for (const inst of invalidationTargets(s.invalidation, t.scope, w, workers)) host.invalidate(k, inst, t.scope === 'shared', ev.entity);
+    });
+  };
+  const toJob = (ev: SimEvent, measure: boolean): BenchJob => ({
+    op: ev.op,
+    key: ev.key,
+    contact: ev.contact,
+    tenant: ev.tenant,
+    entity: ev.entity,
+    version: ev.version,
+    depth: ev.depth,
+    t: ev.t,
+    stream: ev.stream,
+    toolUse: ev.toolUse,
+    measure,
+  });
+  /** Next request to issue (applying message / state events on the way), or null at the end. */
+  const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob } | null> => {
+    for (;;) {
+      if (done) return null;
+      if (t0 >= 0 && (issued >= maxRequests || performance.now() - t0 >= maxMs)) {
+        done = true;
+        return null;
+      }
+      if (!source.next(ev)) {
+        done = true;
+        return null;
+      }
+      if (ev.kind === EVENT_MESSAGE) {
+        const w = router.route(ev.contact);
+        if (!s.memoryWriteThrough) continue;
+        const p = host.message(w, ev.contact, ev.seq, ev.t); // failures are counted as tier write errors
+        if (awaitMessages) await p;
+        else track(pending, p);
+        continue;
+      }
+      if (ev.kind === EVENT_STATE) {
+        applyState(ev);
+        continue;
+      }
+      if (ev.kind !== EVENT_REQUEST) continue;
+      const w = router.route(ev.contact);
+      const measure = warm >= o.warmupRequests;
+      if (!measure) warm++;
+      else {
+        if (t0 < 0) startMeasuring();
+        issued++;
+      }
+      return { w, job: toJob(ev, measure) };
+    }
+  };
+  const finish = (job: BenchJob, startMs: number, r: { hitTier: number; llmCall: boolean; bypass: boolean; errors: number }) => {
+    if (!job.measure) return;
+    const now = performance.now();
+    tEnd = Math.max(tEnd, now);
+    const us = (now - startMs) * 1000;
+    recordUs(e2e, us);
+    recordUs(byOp[job.op]!, us);
+    opRequests[job.op]!++;
+    completed++;
+    if (r.llmCall) llmCalls++;
+    if (r.bypass) bypassed++;
+    if (r.errors > 0) failedOpen++;
+  };
+
+  if (o.loop === 'closed') {
+    const lane = async () => {
+      const ev = newSimEvent();
+      const pending = new Set<Promise<unknown>>();
+      for (;;) {
+        const next = await nextRequest(ev, true, pending);
+        if (!next) break;
+        const start = performance.now();
+        const r = await host.request(next.w, next.job);
+        finish(next.job, start, r);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, lane));
+  } else {
+    const interval = 1000 / (o.rate ?? 1000);
+    const pending = new Set<Promise<unknown>>();
+    const ev = newSimEvent();
+    let n = 0;
+    const base = performance.now();
+    for (;;) {
+      const next = await nextRequest(ev, false, pending);
+      if (!next) break;
+      const intended = base + n++ * interval;
+      for (let now = performance.now(); now < intended; now = performance.now()) {
+        if (intended - now >= 1.5) await sleepMs(intended - now - 1);
+        else await new Promise((r) => setImmediate(r));
+      }
+      if (performance.now() - intended > 1) late++;
+      const job = next.job;
+      track(
+        pending,
+        host.request(next.w, job).then((r) => finish(job, intended, r)),
+      );
+    }
+    await Promise.all(pending);
+  }
+  clearTimeout(stallTimer);
+  eld.disable();
+  const cpu = process.cpuUsage(cpu0);
+  const durationMs = t0 < 0 ? 0 : Math.max(1e-3, tEnd - t0);
+  const snapshots = await host.collect();
+  for (const proc of snapshots) for (const t of proc) errors += t.errors + t.writeErrors;
+  return {
+    runId,
+    requests: completed,
+    failedOpen,
+    errors,
+    llmCalls,
+    bypassed,
+    durationMs,
+    e2e,
+    byOp,
+    opRequests,
+    tiers: snapshots,
+    eventLoopDelayUs: {
+      p50: eld.count === 0 ? 0 : eld.percentile(50) / 1000,
+      p99: eld.count === 0 ? 0 : eld.percentile(99) / 1000,
+      max: eld.count === 0 ? 0 : eld.max / 1000,
+    },
+    clientCpu: durationMs > 0 ? (cpu.user + cpu.system) / 1000 / durationMs : 0,
+    lateDispatches: late,
+  };
+}
+
+function track(set: Set<Promise<unknown>>, p: Promise<unknown>): void {
+  set.add(p);
+  void p.finally(() => set.delete(p));
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

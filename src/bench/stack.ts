@@ -1,0 +1,304 @@
+/**
+ * The tier stack of one bench process, over real adapters: the same walk as the simulator
+ * (src/sim/engine.ts) with the same shared policy (src/sim/policy.ts), so that at concurrency 1
+ * both count the same lookups, hits and misses per exact-match tier (the agreement invariant):
+ *
+ *  - a tier whose ttl lacks the op is skipped; every visited tier counts a lookup;
+ *  - an expired (`now >= expiresAt`, trace time) or invalidated (generation changed) entry is a
+ *    miss; memory-context reads need a tier whose window covers the depth; the system-of-record
+ *    tier serves every read that reaches it;
+ *  - a hit back-fills the tiers above it (backfill and a ttl for the op, not the system of
+ *    record); a full miss calls the LLM (a sleep) and writes back to every caching tier;
+ *  - streaming / tool-use requests bypass the stack.
+ *
+ * It hosts one or more logical workers: worker-scoped tiers get one adapter per worker, shared
+ * tiers one for all. Invalidation generations live here (per tier instance and entity), fed by
+ * the coordinator in trace order — the way a pub/sub broadcast would reach each process.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Scenario } from '../config.js';
+import { newHistogram, recordUs, type Histogram } from '../histogram.js';
+import { activeTiers, bypasses, depthIndex, ttlMs, windowKey } from '../sim/policy.js';
+import { LatencySampler, Rng } from '../sim/random.js';
+import type { CachedEntry, FoundEntry, TierAdapter } from '../tiers/adapter.js';
+import type { TierConfig } from '../config.js';
+
+/** One request, as the coordinator hands it to a worker (plain data: it crosses IPC). */
+export interface BenchJob {
+  op: number;
+  key: number;
+  contact: number;
+  tenant: number;
+  entity: number;
+  version: number;
+  depth: number;
+  /** Trace time (ms): the logical clock of TTLs. */
+  t: number;
+  stream: boolean;
+  toolUse: boolean;
+  /** False during warm-up: run it, record nothing. */
+  measure: boolean;
+}
+
+/** What happened to one request. */
+export interface JobOutcome {
+  /** Index of the serving tier in the active stack, -1 when no tier served it. */
+  hitTier: number;
+  llmCall: boolean;
+  bypass: boolean;
+  /** Backend errors during this request (each failed open). */
+  errors: number;
+}
+
+/** Fault injection on one tier's lookups. */
+export interface TierFaults {
+  /** Slow every lookup by this fraction of its own duration (busy wait, µs-precise). */
+  delayFraction?: number;
+  /** Lookups that start before this time (performance.now(), ms) wait until it: a stall. */
+  stallUntil?: number;
+}
+
+/** Counters and histograms of one tier, in one process. */
+export interface TierCounters {
+  lookups: Float64Array;
+  hits: Float64Array;
+  stale: Float64Array;
+  errors: number;
+  writes: number;
+  writeErrors: number;
+  firstError?: string;
+  histogram: Histogram;
+}
+
+export interface StackOptions {
+  /** Logical workers hosted by this process (their worker-scoped tiers live here). */
+  workers: number;
+  /** Adapters per tier (stack order): one per hosted worker for worker tiers, one for shared. */
+  adapters: TierAdapter[][];
+  /** Payload size of stored values (bytes). */
+  valueBytes: number;
+  /** Simulated LLM calls sleep the op's latency × this factor (0 = no sleep). */
+  llmTimeScale: number;
+  /** Entity count hint for the generation tables. */
+  entities: number;
+  faults?: Record<string, TierFaults>;
+}
+
+interface TierSlot {
+  cfg: TierConfig;
+  perWorker: boolean;
+  ttl: Float64Array;
+  depth: number;
+  sor: boolean;
+  adapters: TierAdapter[];
+  gens: Uint32Array[];
+  counters: TierCounters;
+  faults?: TierFaults;
+}
+
+const FULL_DEPTH = 2;
+
+export class BenchStack {
+  readonly opNames: string[];
+  readonly tiers: TierSlot[];
+  private readonly isContext: Uint8Array;
+  private readonly llm: LatencySampler[];
+  private readonly rng: Rng;
+  private readonly payload: string;
+  private readonly o: StackOptions;
+
+  constructor(scenario: Scenario, opNames: string[], o: StackOptions) {
+    this.o = o;
+    this.opNames = opNames;
+    this.isContext = Uint8Array.from(opNames.map((n) => (scenario.ops[n]?.kind === 'context' ? 1 : 0)));
+    this.llm = opNames.map((n) => new LatencySampler(scenario.ops[n]?.llmLatency ?? { constant: 0 }));
+    this.rng = new Rng(scenario.seed, 7);
+    this.payload = 'v'.repeat(o.valueBytes);
+    this.tiers = activeTiers(scenario).map((cfg, k) => {
+      const perWorker = cfg.scope === 'worker';
+      const n = perWorker ? o.workers : 1;
+      return {
+        cfg,
+        perWorker,
+        ttl: Float64Array.from(opNames.map((op) => ttlMs(cfg, op))),
+        depth: depthIndex(cfg),
+        sor: cfg.systemOfRecord,
+        adapters: o.adapters[k]!,
+        gens: Array.from({ length: n }, () => new Uint32Array(Math.max(16, o.entities))),
+        counters: newCounters(opNames.length),
+        faults: o.faults?.[cfg.name],
+      };
+    });
+  }
+
+  /** Bump the generation of `entity` in instance `inst` of tier `k` (an invalidation). */
+  invalidate(k: number, inst: number, entity: number): void {
+    const tr = this.tiers[k]!;
+    let g = tr.gens[inst]!;
+    if (entity >= g.length) {
+      let n = g.length;
+      while (n <= entity) n *= 2;
+      const grown = new Uint32Array(n);
+      grown.set(g);
+      tr.gens[inst] = g = grown;
+    }
+    g[entity]!++;
+  }
+
+  /** Write-through of a contact's conversation window on a message event (handling worker `w`). */
+  async message(w: number, contact: number, seq: number, t: number): Promise<number> {
+    let errors = 0;
+    for (const tr of this.tiers) {
+      if (tr.sor) continue;
+      const ttl = this.memoryTtl(tr);
+      if (ttl < 0) continue;
+      const entry: CachedEntry = { expiresAt: t + ttl, createdAt: t, version: seq, entity: -1, gen: 0, aux: tr.depth, contact, tenant: 0 };
+      if (!(await this.write(tr, w, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
+    }
+    return errors;
+  }
+
+  /** Serve one request through the stack on logical worker `w`. */
+  async request(w: number, j: BenchJob): Promise<JobOutcome> {
+    const op = j.op;
+    const context = this.isContext[op] === 1;
+    if (!context && bypasses(j.stream, j.toolUse)) {
+      await this.callLlm(op);
+      return { hitTier: -1, llmCall: true, bypass: true, errors: 0 };
+    }
+    const keyId = context ? windowKey(j.contact) : j.key;
+    const key = context ? `window:${j.contact}` : `${this.opNames[op]}:${j.key}`;
+    let errors = 0;
+    let hitTier = -1;
+    let found: FoundEntry | null = null;
+    for (let k = 0; k < this.tiers.length; k++) {
+      const tr = this.tiers[k]!;
+      if (tr.ttl[op]! < 0 && !(context && tr.sor)) continue;
+      if (j.measure) tr.counters.lookups[op]++;
+      if (context && !tr.sor && tr.depth < j.depth) continue;
+      const inst = tr.perWorker ? w : 0;
+      let e: FoundEntry | null;
+      try {
+        e = await this.lookup(tr, inst, keyId, key, j.measure);
+      } catch (err) {
+        errors++;
+        noteError(tr.counters, err, j.measure);
+        continue; // fail open: a miss
+      }
+      if (context && tr.sor) {
+        // The system of record holds the whole history: the read itself is the service.
+        hitTier = k;
+        break;
+      }
+      if (e === null) continue;
+      const gens = tr.gens[inst]!;
+      if (j.t >= e.expiresAt || (e.entity !== -1 && e.gen !== (e.entity < gens.length ? gens[e.entity]! : 0))) {
+        // Expired or invalidated: a miss. The in-process store drops it now (as the simulator
+        // does); a remote tier keeps it until overwritten or cleaned up — unbounded, so no
+        // hit or miss differs.
+        if (tr.cfg.kind === 'memory') await tr.adapters[inst]!.delete(keyId, key);
+        continue;
+      }
+      if (context && e.aux < j.depth) continue;
+      hitTier = k;
+      found = e;
+      break;
+    }
+
+    let version = j.version;
+    let createdAt = j.t;
+    let foundDepth = FULL_DEPTH;
+    let llmCall = false;
+    if (hitTier >= 0) {
+      const c = this.tiers[hitTier]!.counters;
+      if (j.measure) c.hits[op]++;
+      if (found) {
+        version = found.version;
+        createdAt = found.createdAt;
+        foundDepth = found.aux;
+        if (version !== j.version && j.measure) c.stale[op]++;
+      }
+    } else if (!context) {
+      await this.callLlm(op);
+      llmCall = true;
+    }
+
+    const upTo = hitTier < 0 ? this.tiers.length : hitTier;
+    for (let k = 0; k < upTo; k++) {
+      const tr = this.tiers[k]!;
+      const ttl = tr.ttl[op]!;
+      if (ttl < 0 || tr.sor || (hitTier >= 0 && !tr.cfg.backfill)) continue;
+      const aux = context ? Math.min(tr.depth, foundDepth) : -1;
+      const inst = tr.perWorker ? w : 0;
+      const gens = tr.gens[inst]!;
+      const gen = j.entity < 0 ? 0 : j.entity < gens.length ? gens[j.entity]! : 0;
+      const entry: CachedEntry = { expiresAt: j.t + ttl, createdAt, version, entity: j.entity, gen, aux, contact: j.contact, tenant: j.tenant };
+      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, ttl))) errors++;
+    }
+    return { hitTier, llmCall, bypass: false, errors };
+  }
+
+  /** One timed lookup (µs into the tier histogram), with injected faults. */
+  private async lookup(tr: TierSlot, inst: number, keyId: number, key: string, measure: boolean): Promise<FoundEntry | null> {
+    const f = tr.faults;
+    const t0 = performance.now();
+    if (f?.stallUntil !== undefined && t0 < f.stallUntil) await sleep(f.stallUntil - t0);
+    const e = await tr.adapters[inst]!.get(keyId, key);
+    if (f?.delayFraction) {
+      const until = performance.now() + (performance.now() - t0) * f.delayFraction;
+      while (performance.now() < until) {
+        /* busy wait: sub-millisecond precision */
+      }
+    }
+    if (measure) recordUs(tr.counters.histogram, (performance.now() - t0) * 1000);
+    return e;
+  }
+
+  private async write(tr: TierSlot, inst: number, keyId: number, key: string, op: string, entry: CachedEntry, ttl: number): Promise<boolean> {
+    tr.counters.writes++;
+    try {
+      await tr.adapters[inst]!.set({ keyId, key, op, entry, ttlMs: ttl, payload: this.payload });
+      return true;
+    } catch (err) {
+      tr.counters.writeErrors++;
+      tr.counters.firstError ??= (err as Error).message;
+      return false;
+    }
+  }
+
+  private async callLlm(op: number): Promise<void> {
+    const ms = this.llm[op]!.sample(this.rng) * this.o.llmTimeScale;
+    if (ms > 0) await sleep(ms);
+  }
+
+  private memoryTtl(tr: TierSlot): number {
+    for (let i = 0; i < this.isContext.length; i++) if (this.isContext[i] === 1 && tr.ttl[i]! >= 0) return tr.ttl[i]!;
+    return -1;
+  }
+
+  /** Fresh counters for the next measurement. */
+  resetCounters(): void {
+    for (const tr of this.tiers) tr.counters = newCounters(this.opNames.length);
+  }
+}
+
+function newCounters(nOps: number): TierCounters {
+  return {
+    lookups: new Float64Array(nOps),
+    hits: new Float64Array(nOps),
+    stale: new Float64Array(nOps),
+    errors: 0,
+    writes: 0,
+    writeErrors: 0,
+    histogram: newHistogram(),
+  };
+}
+
+function noteError(c: TierCounters, err: unknown, measure: boolean): void {
+  if (measure) c.errors++;
+  c.firstError ??= (err as Error).message;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,73 @@
+/**
+ * Child-process entry of a bench worker (`--workers N`): one logical worker with its own L1,
+ * connected to the shared tiers, driven over IPC by the coordinator (src/bench/host.ts).
+ */
+import type { TierAdapter } from '../tiers/adapter.js';
+import { redact } from '../errors.js';
+import { buildAdapters, snapshot, type StackSetup } from './host.js';
+import { BenchStack, type BenchJob, type TierFaults } from './stack.js';
+
+type Msg =
+  | { t: 'setup'; setup: StackSetup }
+  | { t: 'req'; id: number; job: BenchJob }
+  | { t: 'msg'; id: number; contact: number; seq: number; time: number }
+  | { t: 'inv'; k: number; entity: number }
+  | { t: 'stall'; name: string; ms: number }
+  | { t: 'collect' }
+  | { t: 'teardown' };
+
+let stack: BenchStack | null = null;
+let adapters: TierAdapter[][] = [];
+let faults: Record<string, TierFaults> = {};
+const send = (m: object) => process.send?.(m);
+
+process.on('message', (m: Msg) => {
+  switch (m.t) {
+    case 'setup':
+      void (async () => {
+        try {
+          adapters = await buildAdapters(m.setup.scenario, 1, m.setup.adapter);
+          faults = m.setup.faults;
+          stack = new BenchStack(m.setup.scenario, m.setup.opNames, {
+            workers: 1,
+            adapters,
+            valueBytes: m.setup.valueBytes,
+            llmTimeScale: m.setup.llmTimeScale,
+            entities: m.setup.entities,
+            faults,
+          });
+          send({ t: 'ready' });
+        } catch (e) {
+          send({ t: 'error', message: redact((e as Error).message) });
+        }
+      })();
+      return;
+    case 'req':
+      void stack!.request(0, m.job).then((out) => send({ t: 'res', id: m.id, out }));
+      return;
+    case 'msg':
+      void stack!.message(0, m.contact, m.seq, m.time).then((errors) => send({ t: 'res', id: m.id, errors }));
+      return;
+    case 'inv':
+      stack!.invalidate(m.k, 0, m.entity);
+      return;
+    case 'stall': {
+      const f = (faults[m.name] ??= {});
+      f.stallUntil = performance.now() + m.ms;
+      const tier = stack!.tiers.find((x) => x.cfg.name === m.name);
+      if (tier) tier.faults = f;
+      return;
+    }
+    case 'collect':
+      send({ t: 'stats', tiers: snapshot(stack!) });
+      return;
+    case 'teardown':
+      void Promise.all(adapters.flat().map((a) => a.close())).then(() => {
+        adapters = [];
+        stack = null;
+        send({ t: 'done' });
+      });
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));

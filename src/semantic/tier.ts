@@ -1,0 +1,182 @@
+/**
+ * The simulator's semantic tier: a TierInstance (same store, TTL and invalidation rules as an
+ * exact tier) annotated by a SemanticIndex. A lookup first tries the exact key; an eligible
+ * request (one with a vector: a ground-truth intent, or an embedding from its source) that
+ * misses then searches by similarity within the tier's scope filter. Every hit of an eligible
+ * request is classified against the ground truth (correct / false / stale / leak).
+ *
+ * The engine calls: `lookup` (inherited contract), `lookupSimilar` after an exact miss,
+ * `recordHit` on a hit; writes go through the inherited `write`, which indexes the vector of the
+ * request that last looked this tier up.
+ */
+import type { Scenario, TierConfig } from '../config.js';
+import type { SemanticStats } from '../report/types.js';
+import { TierInstance } from '../sim/tier-model.js';
+import type { SimEvent } from '../trace/types.js';
+import { classifyHit, SemanticCounters } from './correctness.js';
+import { SyntheticEmbedder } from './embeddings.js';
+import { SemanticIndex } from './index.js';
+
+/** Optional source hook: write the event's own vector (trace-carried or pre-embedded) and return true. */
+export type VectorHook = (ev: SimEvent, out: Float32Array, offset: number) => boolean;
+
+/** Per-run state shared by the semantic tiers: the embedding space and the current query vector. */
+export class SemanticContext {
+  readonly dim: number;
+  readonly synthetic: SyntheticEmbedder;
+  /** Vector of the request being served. */
+  readonly q: Float32Array;
+  /** Embedding calls (one per request that needed its vector). */
+  embeddingCalls = 0;
+  private stampT = NaN;
+  private stampKey = NaN;
+  private stampPara = NaN;
+  private hasVector = false;
+
+  constructor(
+    scenario: Scenario,
+    private readonly hook?: VectorHook,
+  ) {
+    const e = scenario.embedding;
+    this.synthetic = new SyntheticEmbedder({
+      dim: e.dim,
+      intents: scenario.workload.intents,
+      seed: scenario.seed,
+      spread: e.spread,
+      nearMissPairs: e.nearMissPairs,
+      nearMissCosine: e.nearMissCosine,
+    });
+    this.dim = e.dim;
+    this.q = new Float32Array(e.dim);
+  }
+
+  /** Compute (once per request) the request's vector into `q`; false when it has none. */
+  vectorOf(ev: SimEvent): boolean {
+    if (ev.t === this.stampT && ev.key === this.stampKey && ev.paraphrase === this.stampPara) return this.hasVector;
+    this.stampT = ev.t;
+    this.stampKey = ev.key;
+    this.stampPara = ev.paraphrase;
+    this.hasVector = false;
+    if (this.hook?.(ev, this.q, 0)) this.hasVector = true;
+    else if (ev.intent >= 0) {
+      this.synthetic.embed(ev.intent, ev.paraphrase, this.q);
+      this.hasVector = true;
+    }
+    if (this.hasVector) this.embeddingCalls++;
+    return this.hasVector;
+  }
+}
+
+const NO_KEY = -1;
+
+export class SemanticTierInstance extends TierInstance {
+  readonly index: SemanticIndex;
+  private pendingKey = NO_KEY;
+  private pendingContact = 0;
+  private pendingTenant = 0;
+  private pendingIntent = -1;
+  private pendingEntity = -1;
+
+  constructor(
+    readonly cfg: TierConfig,
+    entities: number,
+    readonly ctx: SemanticContext,
+    /** Counters per op index, shared by the instances of this tier. */
+    readonly counters: SemanticCounters[],
+  ) {
+    super(cfg.capacity, cfg.eviction, entities);
+    this.index = new SemanticIndex({ dim: ctx.dim, capacity: cfg.capacity, store: this.store });
+  }
+
+  override lookup(key: number, now: number): number {
+    const before = this.store.peek(key);
+    const slot = super.lookup(key, now);
+    if (slot < 0 && before >= 0) this.index.detach(before);
+    return slot;
+  }
+
+  override write(...args: Parameters<TierInstance['write']>): number {
+    const slot = super.write(...args);
+    if (slot < 0) return slot;
+    if (args[0] === this.pendingKey) {
+      this.index.attach(slot, args[0], this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity);
+    } else this.index.detach(slot); // written without a vector: exact-only entry
+    return slot;
+  }
+
+  /**
+   * After an exact miss: the best valid entry within the scope at cosine >= threshold, or -1.
+   * Counts the embedding call and whether a correct answer was present (recall).
+   */
+  lookupSimilar(ev: SimEvent, now: number): number {
+    this.pendingKey = NO_KEY;
+    if (!this.ctx.vectorOf(ev)) return -1;
+    const c = this.counters[ev.op]!;
+    c.lookups++;
+    c.embeddingCalls++;
+    this.pendingKey = ev.key;
+    this.pendingContact = ev.contact;
+    this.pendingTenant = ev.tenant;
+    this.pendingIntent = ev.intent;
+    this.pendingEntity = ev.entity;
+    if (this.hasCorrect(ev, now)) c.answerable++;
+    for (;;) {
+      const s = this.index.search(this.ctx.q, 0, this.cfg.scopeFilter, ev.contact, ev.tenant, this.cfg.threshold, now);
+      if (s < 0) return -1;
+      const valid = this.lookup(this.index.keyAt(s), now); // expiry and invalidation, as for an exact hit
+      if (valid >= 0) {
+        c.similarityHits++;
+        return valid;
+      }
+    }
+  }
+
+  /** Classify a hit served to an eligible request (exact or similar). */
+  recordHit(ev: SimEvent, slot: number, exact: boolean): void {
+    if (exact) {
+      // An exact hit needs no embedding; it still counts for precision and recall.
+      if (ev.intent < 0 || !this.index.isLive(slot)) return;
+      this.counters[ev.op]!.lookups++;
+      this.counters[ev.op]!.answerable++;
+    }
+    const ix = this.index;
+    const cls = classifyHit(ev.contact, ev.tenant, ev.intent, ev.version, ix.contact[slot]!, ix.tenant[slot]!, ix.intent[slot]!, this.store.version[slot]!);
+    this.counters[ev.op]!.record(cls);
+  }
+
+  /** Whether a live entry of the same contact, intent and version is held (a correct hit was possible). */
+  private hasCorrect(ev: SimEvent, now: number): boolean {
+    return ev.intent >= 0 && this.index.hasEntry(ev.contact, ev.tenant, ev.intent, ev.version, now);
+  }
+}
+
+/** True for a tier whose instances must be SemanticTierInstance. */
+export function isSemantic(cfg: TierConfig): boolean {
+  return cfg.match === 'semantic';
+}
+
+/** `SimulateResult.semantic`: totals plus per tier and per op; undefined without semantic tiers. */
+export function semanticResult(
+  tiers: { name: string; counters: SemanticCounters[] | null }[],
+  opNames: string[],
+): (SemanticStats & { byTier: Record<string, SemanticStats>; byOp: Record<string, SemanticStats> }) | undefined {
+  const sem = tiers.filter((t) => t.counters !== null);
+  if (sem.length === 0) return undefined;
+  const total = new SemanticCounters();
+  const byTier: Record<string, SemanticStats> = {};
+  const perOp = opNames.map(() => new SemanticCounters());
+  for (const t of sem) {
+    const tierTotal = new SemanticCounters();
+    t.counters!.forEach((c, i) => {
+      tierTotal.add(c);
+      perOp[i]!.add(c);
+    });
+    byTier[t.name] = tierTotal.toStats();
+    total.add(tierTotal);
+  }
+  const byOp: Record<string, SemanticStats> = {};
+  perOp.forEach((c, i) => {
+    if (c.lookups > 0 || c.hits > 0) byOp[opNames[i]!] = c.toStats();
+  });
+  return { ...total.toStats(), byTier, byOp };
+}

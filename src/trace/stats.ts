@@ -1,0 +1,244 @@
+/**
+ * `trace stats`: the article's instrumentation done on any trace (pure: reads an EventSource to
+ * its end and returns numbers; no I/O, no clock).
+ *
+ * Definitions (docs/trace-format.md):
+ * - a *memory read* is a request with a `depth`; every other request is an *LLM request*;
+ * - `accessDepth`: fractions of memory reads per depth (recent10 / recent100 / full);
+ * - reuse distance: for an LLM request whose key was requested before, the number of LLM requests
+ *   since that previous request (1 = back to back), bucketed by powers of two;
+ * - inter-arrival: ms between consecutive requests (all kinds); message gap: ms between two
+ *   messages of the same contact;
+ * - popularity: requests per LLM key; Zipf exponent s by least squares of log(count) on log(rank),
+ *   sampled at log-spaced ranks so the long tail of count-1 keys does not drown the head;
+ * - repeated-call rate: fraction of LLM requests whose key was requested before.
+ */
+import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../histogram.js';
+import type { Percentiles } from '../report/types.js';
+import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource, type MemoryDepth } from './types.js';
+
+export const TRACE_STATS_SCHEMA = 'llmcache/trace-stats@1';
+
+/** One power-of-two bucket of the reuse-distance distribution: distances in [from, to]. */
+export interface ReuseBucket {
+  from: number;
+  to: number;
+  count: number;
+  /** count / all reuses. */
+  fraction: number;
+}
+
+export interface ZipfFit {
+  /** Zipf exponent s in count ∝ rank^-s. */
+  exponent: number;
+  /** Coefficient of determination of the log-log fit (0..1). */
+  r2: number;
+  /** Ranks the fit used (log-spaced). */
+  points: number;
+}
+
+export interface TraceStats {
+  schema: typeof TRACE_STATS_SCHEMA;
+  events: number;
+  messages: number;
+  requests: number;
+  llmRequests: number;
+  memoryReads: number;
+  stateChanges: number;
+  contacts: number;
+  /** Distinct LLM keys. */
+  keys: number;
+  /** Time of the last event (ms). */
+  spanMs: number;
+  /** Invalid lines skipped by the reader (with --skip-invalid). */
+  skipped: number;
+  /** Fractions of memory reads per depth (sum 1, all 0 without memory reads). */
+  accessDepth: Record<MemoryDepth, number>;
+  accessDepthCounts: Record<MemoryDepth, number>;
+  reuseDistance: { reuses: number; firstRequests: number; p50: number; p95: number; p99: number; buckets: ReuseBucket[] };
+  /** Between consecutive requests (ms). */
+  interArrivalMs: Percentiles;
+  /** Between consecutive messages of one contact (ms). */
+  messageGapMs: Percentiles;
+  popularity: { top: { key: string; requests: number; share: number }[]; zipf: ZipfFit | null };
+  opMix: { op: string; requests: number; fraction: number }[];
+  repeatedCallRate: number;
+  /** Fractions of LLM requests that stream / use tools (both bypass the cache). */
+  streamingFraction: number;
+  toolUseFraction: number;
+}
+
+/** What the stats need from a source besides its events. */
+export interface StatsSource extends EventSource {
+  readonly opNames: readonly string[];
+  /** Key string for a key id (top keys are listed only when given). */
+  keyName?(id: number): string;
+  readonly skipped?: number;
+}
+
+/** Read `source` to its end and compute the statistics. */
+export function computeTraceStats(source: StatsSource, opts: { topKeys?: number } = {}): TraceStats {
+  const ev = newSimEvent();
+  const dense = new Map<number, number>(); // key id → local index (source ids may be sparse)
+  let lastSeen = new Float64Array(1024); // LLM request index of the previous request per key
+  let counts = new Float64Array(1024);
+  let keyIds = new Float64Array(1024);
+  let lastMsg = new Float64Array(1024).fill(-1);
+  const depthCounts = [0, 0, 0];
+  const opCounts: number[] = [];
+  const reuseBuckets: number[] = [];
+  const reuse = new FastRecorder();
+  // Gaps span µs to days: recorded straight into auto-resizing histograms (µs).
+  const gaps = newHistogram();
+  const msgGaps = newHistogram();
+  let events = 0, messages = 0, requests = 0, llm = 0, states = 0, repeats = 0, streams = 0, tools = 0;
+  let prevRequestT = -1;
+  let contacts = 0;
+  let lastT = 0;
+
+  while (source.next(ev)) {
+    events++;
+    lastT = ev.t;
+    if (ev.contact >= contacts) contacts = ev.contact + 1;
+    if (ev.kind === EVENT_MESSAGE) {
+      messages++;
+      if (ev.contact >= lastMsg.length) lastMsg = grow(lastMsg, ev.contact, -1);
+      if (lastMsg[ev.contact]! >= 0) recordUs(msgGaps, (ev.t - lastMsg[ev.contact]!) * 1000);
+      lastMsg[ev.contact] = ev.t;
+      continue;
+    }
+    if (ev.kind === EVENT_STATE) {
+      states++;
+      continue;
+    }
+    if (ev.kind !== EVENT_REQUEST) continue;
+    requests++;
+    opCounts[ev.op] = (opCounts[ev.op] ?? 0) + 1;
+    if (prevRequestT >= 0) recordUs(gaps, (ev.t - prevRequestT) * 1000);
+    prevRequestT = ev.t;
+    if (ev.depth >= 0) {
+      depthCounts[ev.depth]!++;
+      continue;
+    }
+    llm++;
+    if (ev.stream) streams++;
+    else if (ev.toolUse) tools++;
+    let k = dense.get(ev.key);
+    if (k === undefined) {
+      k = dense.size;
+      dense.set(ev.key, k);
+      if (k >= counts.length) {
+        counts = grow(counts, k, 0);
+        lastSeen = grow(lastSeen, k, 0);
+        keyIds = grow(keyIds, k, 0);
+      }
+      keyIds[k] = ev.key;
+    } else {
+      repeats++;
+      const d = llm - lastSeen[k]!;
+      reuse.record(d);
+      const b = 31 - Math.clz32(d);
+      reuseBuckets[b] = (reuseBuckets[b] ?? 0) + 1;
+    }
+    counts[k]!++;
+    lastSeen[k] = llm;
+  }
+
+  const memoryReads = depthCounts[0]! + depthCounts[1]! + depthCounts[2]!;
+  const keys = dense.size;
+  const reuseHist = flushed(reuse);
+  const frac = (a: number, b: number) => (b > 0 ? a / b : 0);
+  return {
+    schema: TRACE_STATS_SCHEMA,
+    events,
+    messages,
+    requests,
+    llmRequests: llm,
+    memoryReads,
+    stateChanges: states,
+    contacts: Math.max(contacts, source.contacts),
+    keys,
+    spanMs: Math.max(lastT, source.spanMs()),
+    skipped: source.skipped ?? 0,
+    accessDepth: byDepth((i) => frac(depthCounts[i]!, memoryReads)),
+    accessDepthCounts: byDepth((i) => depthCounts[i]!),
+    reuseDistance: {
+      reuses: repeats,
+      firstRequests: keys,
+      p50: percentile(reuseHist, 50),
+      p95: percentile(reuseHist, 95),
+      p99: percentile(reuseHist, 99),
+      buckets: Array.from(reuseBuckets.entries(), ([b, n = 0]) => ({ from: 2 ** b, to: 2 ** (b + 1) - 1, count: n, fraction: frac(n, repeats) })),
+    },
+    interArrivalMs: percentilesOf(gaps, 1000),
+    messageGapMs: percentilesOf(msgGaps, 1000),
+    popularity: popularity(counts.subarray(0, keys), keyIds, llm, source, opts.topKeys ?? 10),
+    opMix: opCounts.flatMap((n, op) => (n ? [{ op: source.opNames[op] ?? `op${op}`, requests: n, fraction: frac(n, requests) }] : [])),
+    repeatedCallRate: frac(repeats, llm),
+    streamingFraction: frac(streams, llm),
+    toolUseFraction: frac(tools, llm),
+  };
+}
+
+function byDepth(f: (i: number) => number): Record<MemoryDepth, number> {
+  return Object.fromEntries(MEMORY_DEPTHS.map((d, i) => [d, f(i)])) as Record<MemoryDepth, number>;
+}
+
+function grow(a: Float64Array<ArrayBuffer>, index: number, fill: number): Float64Array<ArrayBuffer> {
+  let n = a.length;
+  while (n <= index) n *= 2;
+  const b = new Float64Array(n).fill(fill);
+  b.set(a);
+  return b;
+}
+
+function flushed(r: FastRecorder) {
+  const h = newHistogram();
+  r.flushInto(h);
+  return h;
+}
+
+function percentile(h: ReturnType<typeof newHistogram>, p: number): number {
+  return h.totalCount === 0 ? 0 : h.getValueAtPercentile(p);
+}
+
+function popularity(counts: Float64Array, keyIds: Float64Array, total: number, source: StatsSource, top: number): TraceStats['popularity'] {
+  const order = Array.from(counts.keys()).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const sorted = Float64Array.from(order, (i) => counts[i]!);
+  const name = source.keyName?.bind(source);
+  return {
+    top: name ? order.slice(0, top).map((i) => ({ key: name(keyIds[i]!), requests: counts[i]!, share: total > 0 ? counts[i]! / total : 0 })) : [],
+    zipf: fitZipf(sorted),
+  };
+}
+
+/**
+ * Least-squares fit of log(count) = c - s·log(rank) over counts sorted in decreasing order,
+ * at ranks 1, 2, 3, … growing by at least 5 % a step (log-spaced). Null with < 3 ranks.
+ */
+export function fitZipf(sortedCounts: ArrayLike<number>): ZipfFit | null {
+  const n = sortedCounts.length;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let r = 1; r <= n; r = Math.max(r + 1, Math.floor(r * 1.05))) {
+    const c = sortedCounts[r - 1]!;
+    if (c <= 0) break;
+    xs.push(Math.log(r));
+    ys.push(Math.log(c));
+  }
+  const m = xs.length;
+  if (m < 3) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / m;
+  const my = ys.reduce((a, b) => a + b, 0) / m;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < m; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  const slope = sxy / sxx;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { exponent: -slope, r2, points: m };
+}

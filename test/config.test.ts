@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { loadScenario, normalizeScenario, ScenarioError, scenarioFingerprint, defaultScenario } from '../src/config.js';
+
+describe('scenario validation', () => {
+  it('lists every wrong field with its path', () => {
+    const err = (() => {
+      try {
+        normalizeScenario({
+          workload: { leads: -3, depthMix: { recent10: 0.5, recent100: 0.1, full: 0.1 } },
+          tiers: [{ name: 'L1', kind: 'memcached', capacity: 0, ttl: { scroe: 60 } }],
+          workers: { routing: 'sticky-ish' },
+          colour: 'blue',
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(err instanceof ScenarioError);
+    const text = err.problems.join('\n');
+    for (const path of ['workload.leads', 'workload.depthMix', 'tiers[0].kind', 'tiers[0].capacity', 'tiers[0].ttl.scroe', 'workers.routing', '.colour'])
+      assert.ok(text.includes(path), `missing ${path} in:\n${text}`);
+    assert.ok(err.problems.length >= 7);
+  });
+
+  it('loads every shipped scenario', () => {
+    for (const f of readdirSync('scenarios').filter((f) => /\.(ya?ml|json)$/.test(f))) assert.doesNotThrow(() => loadScenario(`scenarios/${f}`), f);
+  });
+
+  it('the fingerprint ignores the seed but not the stack', () => {
+    const a = defaultScenario();
+    const b = { ...defaultScenario(), seed: 99 };
+    const c = defaultScenario();
+    c.tiers[0]!.capacity = 10;
+    assert.equal(scenarioFingerprint(a), scenarioFingerprint(b));
+    assert.notEqual(scenarioFingerprint(a), scenarioFingerprint(c));
+  });
+
+  it('reports a YAML syntax error with the file name', () => {
+    assert.throws(() => loadScenario('test/does-not-exist.yaml'), /does-not-exist\.yaml/);
+  });
+});

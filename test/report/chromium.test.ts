@@ -1,0 +1,97 @@
+/**
+ * Renders the HTML report in headless Chromium (Debian's `chromium` package; CHROMIUM_BIN overrides
+ * the binary) and asserts that the plots are laid out with real geometry and that hostile names
+ * came through as text. The page has no script of its own, so the test appends a probe script
+ * (and drops the page's CSP, which would block it) that measures the SVG elements and writes its
+ * findings into the DOM; `--dump-dom` returns them.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { renderHtml } from '../../src/report/html.js';
+import type { AnyResult } from '../../src/report/types.js';
+import { benchFixture, simulateFixture } from './fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'];
+const dir = mkdtempSync(join(tmpdir(), 'llmcache-chromium-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const PROBE = `<script>
+const out = { scripts: document.scripts.length, title: document.title, h1: document.querySelector('h1').textContent, plots: {} };
+for (const svg of document.querySelectorAll('svg.chart')) {
+  const box = svg.getBoundingClientRect();
+  out.plots[svg.id] = {
+    width: box.width, height: box.height,
+    curves: [...svg.querySelectorAll('path.series')].map((p) => ({ series: p.dataset.series, length: p.getTotalLength(), height: p.getBBox().height })),
+    bars: [...svg.querySelectorAll('rect.bar:not(.legend-swatch)')].map((r) => r.getBBox().width),
+  };
+}
+const pre = document.createElement('pre');
+pre.id = 'probe';
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>`;
+
+interface Probe {
+  scripts: number;
+  title: string;
+  h1: string;
+  plots: Record<string, { width: number; height: number; curves: { series: string; length: number; height: number }[]; bars: number[] }>;
+}
+
+/** Render `result`, load it in headless Chromium and return what the probe saw. */
+async function probe(result: AnyResult, name: string): Promise<Probe> {
+  const html = renderHtml(result)
+    .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+    .replace('</body>', `${PROBE}\n</body>`);
+  const file = join(dir, `${name}.html`);
+  writeFileSync(file, html);
+  const args = [...FLAGS, `--user-data-dir=${join(dir, `profile-${name}`)}`, '--window-size=1200,1600', '--dump-dom', pathToFileURL(file).href];
+  const dom = await new Promise<string>((resolve, reject) => {
+    execFile(CHROMIUM, args, { timeout: 45_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_BIN`));
+      } else if (err) reject(new Error(`${CHROMIUM} failed: ${err.message}\n${stderr.slice(-2000)}`));
+      else resolve(stdout);
+    });
+  });
+  const m = /<pre id="probe">([\s\S]*?)<\/pre>/.exec(dom);
+  assert.ok(m, `probe output in the dumped DOM (got ${dom.length} chars)`);
+  return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&')) as Probe;
+}
+
+const HOSTILE = 'evil <script>document.title="pwned"</script> & co';
+
+test('simulate report in headless Chromium: plots are laid out, names are text', { timeout: 60_000 }, async () => {
+  const p = await probe(simulateFixture({ name: HOSTILE, hostileOp: '<script>alert(1)</script>' }), 'simulate');
+  assert.equal(p.scripts, 1, 'only the probe script: the names did not become script elements');
+  assert.equal(p.h1, `Cache simulation: ${HOSTILE}`);
+  assert.equal(p.title, `llmcache simulate: ${HOSTILE}`);
+  assert.deepEqual(Object.keys(p.plots).sort(), ['cost-plot', 'latency-plot', 'staleness-plot', 'tier-hits']);
+  for (const [id, plot] of Object.entries(p.plots)) {
+    assert.ok(plot.width > 600 && plot.height > 100, `${id} has a real size: ${plot.width}x${plot.height}`);
+  }
+  const [curve] = p.plots['latency-plot'].curves;
+  assert.ok(curve.length > 500, `latency curve drawn (${curve.length}px long)`);
+  assert.ok(curve.height > 150, `and spans the log axis (${curve.height}px)`);
+  assert.equal(p.plots['tier-hits'].bars.length, 6, 'hit-rate and share bars for 3 tiers');
+  assert.ok(p.plots['tier-hits'].bars.every((w) => w >= 1));
+  const cost = p.plots['cost-plot'].bars;
+  assert.ok(cost[1] < cost[0], 'cached spend bar shorter than the baseline bar');
+  assert.equal(p.plots['staleness-plot'].bars.length, 5, 'one staleness bar per key class, the hostile one included');
+});
+
+test('bench report in headless Chromium: one latency curve per tier', { timeout: 60_000 }, async () => {
+  const p = await probe(benchFixture({ name: HOSTILE }), 'bench');
+  assert.equal(p.scripts, 1);
+  assert.equal(p.h1, `Benchmark: ${HOSTILE}`);
+  const curves = p.plots['latency-plot'].curves;
+  assert.deepEqual(curves.map((c) => c.series), ['end to end', 'L1 lookup', 'L2 lookup', 'L3 lookup']);
+  assert.ok(curves.every((c) => c.length > 300), 'every curve drawn');
+  assert.equal(p.plots['tier-hits'].bars.length, 3);
+});

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gate } from '../../src/gate.js';
+import { fmtChange, fmtP, renderGateMarkdown, renderGateTable } from '../../src/report/gate-render.js';
+import { benchResult, simulateResult } from '../stats/bench-fixture.js';
+
+test('number formats: signed change, small p-values', () => {
+  assert.equal(fmtChange(0.1034), '+10.3%');
+  assert.equal(fmtChange(-0.02), '-2.0%');
+  assert.equal(fmtP(0.00001), '<0.0001');
+  assert.equal(fmtP(0.0123456), '0.012');
+});
+
+test('the table names every metric and the failing one, and lists warnings', () => {
+  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2, slow: { L2: 1.3 }, cpu: 'Other' }));
+  const out = renderGateTable(v);
+  assert.match(out, /: FAIL\n/);
+  assert.match(out, /over 7 vs 7 trials; fail if p < 0.01 and slower by > 10.0%, warn above 5.0%/);
+  for (const label of ['end-to-end', 'L1 lookup', 'L2 lookup', 'L3 lookup']) assert.ok(out.includes(label), label);
+  assert.match(out, /L2 lookup\s+│ p50\s+│\s+[\d,]+\s+│\s+[\d,]+\s+│\s+\+\d\d\.\d%.*FAIL/);
+  assert.match(out, /environment differs: cpu/);
+  for (const line of out.split('\n')) assert.ok(line.length <= 100, `line too wide (${line.length}): ${line}`);
+});
+
+test('markdown: headline with the verdict, failing metrics first, escaped names, open details on failure', () => {
+  const b = benchResult({ seed: 1 });
+  const c = benchResult({ seed: 2, slow: { L2: 1.3 } });
+  for (const r of [b, c]) r.scenario.name = 'my|scenario*';
+  const md = renderGateMarkdown(gate(b, c));
+  assert.match(md, /^### :x: llmcache gate: FAIL \(scenario `my\\\|scenario\\\*`\)/);
+  assert.match(md, /\n- L2 lookup p50 \+\d\d\.\d% \(p [\d.]+\): fail\n/);
+  assert.match(md, /<details open>/);
+  assert.match(md, /\| --- \| --- \| ---: \|/);
+  const pass = renderGateMarkdown(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })));
+  assert.match(pass, /^### :white_check_mark: llmcache gate: PASS/);
+  assert.match(pass, /<details>/);
+});
+
+test('simulate verdicts render the exact differences', () => {
+  const v = gate(simulateResult(), simulateResult((r) => (r.llmCalls = 4101)));
+  assert.match(renderGateTable(v), /46 deterministic figures compared, 1 differ\n\n.*\n.*figure.*baseline.*current.*\n.*\n.*llmCalls.*4100.*4101/);
+  assert.match(renderGateMarkdown(v), /\| llmCalls \| 4100 \| 4101 \|/);
+});

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { benchFixture, simulateFixture } from './fixtures.js';
+
+const HOSTILE_NAME = 'evil <script>alert(1)</script> | `x` & *y*\n## injected heading';
+const HOSTILE_OP = '<script>op</script>|pipe`tick`\nnewline';
+
+/** Table rows (lines starting with `|`) and their number of cells, counting only unescaped pipes. */
+function cellCounts(md: string): number[][] {
+  const tables: number[][] = [];
+  let current: number[] | undefined;
+  for (const line of md.split('\n')) {
+    if (line.startsWith('|')) {
+      const cells = line.replace(/\\\\/g, '').split(/(?<!\\)\|/).length - 2;
+      (current ??= []).push(cells);
+    } else if (current) {
+      tables.push(current);
+      current = undefined;
+    }
+  }
+  if (current) tables.push(current);
+  return tables;
+}
+
+test('simulate Markdown: headline with the key numbers, then tables', () => {
+  const md = renderMarkdown(simulateFixture());
+  const [title, , headline] = md.split('\n');
+  assert.equal(title, '### llmcache simulate · seed-article');
+  assert.match(headline, /\*\*Hit rate 67\.1%\*\* \(LLM ops 37\.3%\)/);
+  assert.match(headline, /\*\*\$4,853 → \$3,503 per month \(27\.8% saved\)\*\*/);
+  assert.match(headline, /stale hits 0\.25%/);
+  assert.match(md, /\| L2 \| redis · shared · exact \| 248,250 \| 112,000 \| 45\.1% \| 35\.4% \| 152 \| 0 \|/);
+  assert.match(md, /<details><summary>Cost by op and assumptions<\/summary>/);
+  assert.match(md, /\| :-- \| :-- \| --: \|/);
+});
+
+test('bench Markdown: throughput and latency headline, tier table', () => {
+  const md = renderMarkdown(benchFixture());
+  assert.match(md, /^### llmcache bench · seed-article\n/);
+  assert.match(md, /\*\*12,346 req\/s\*\*/);
+  assert.match(md, /\| L3 \| pgvector \| 2,000 \| 900 \| 45\.0% \| 0 \|/);
+});
+
+for (const [kind, make] of [
+  ['simulate', () => simulateFixture({ name: HOSTILE_NAME, hostileOp: HOSTILE_OP })],
+  ['bench', () => benchFixture({ name: HOSTILE_NAME, hostileOp: HOSTILE_OP })],
+] as const) {
+  test(`${kind} Markdown escapes scenario and op names (<script>, pipes, backticks, newlines)`, () => {
+    const md = renderMarkdown(make());
+    assert.ok(!md.includes('<script'), 'no raw <script>');
+    assert.ok(!md.includes('\n## injected'), 'a newline in a name cannot start a heading');
+    assert.match(md, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(md, /&lt;script&gt;op&lt;\/script&gt;\\\|pipe\\`tick\\` newline/);
+    for (const table of cellCounts(md)) {
+      assert.ok(table.every((n) => n === table[0]), `every row of a table has the same number of cells: ${table}`);
+    }
+    const html = md.match(/<\/?[a-z]+/g) ?? [];
+    assert.ok(html.every((t) => /^<\/?(details|summary)$/.test(t)), `only our own HTML tags: ${html}`);
+  });
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { KeyedStore } from '../../src/tiers/store.js';
+import { Rng } from '../../src/sim/random.js';
+
+/** Naive LRU / FIFO over an array: obviously correct, O(n) per operation. */
+function reference(policy: 'lru' | 'fifo', capacity: number, keys: number[]): boolean[] {
+  const order: number[] = []; // oldest / least recent first
+  return keys.map((k) => {
+    const i = order.indexOf(k);
+    if (i >= 0) {
+      if (policy === 'lru') order.push(...order.splice(i, 1));
+      return true;
+    }
+    if (order.length >= capacity) order.shift();
+    order.push(k);
+    return false;
+  });
+}
+
+describe('KeyedStore', () => {
+  for (const policy of ['lru', 'fifo'] as const) {
+    it(`${policy} matches a naive reference request by request (with index growth and deletions)`, () => {
+      const rng = new Rng(3);
+      const keys = Array.from({ length: 20_000 }, () => Math.floor(rng.next() ** 2 * 3000) * 7919);
+      const store = new KeyedStore(500, policy);
+      const got = keys.map((k) => {
+        if (store.get(k) >= 0) return true;
+        store.insert(k);
+        return false;
+      });
+      assert.deepEqual(got, reference(policy, 500, keys));
+    });
+  }
+
+  it('an unbounded store grows and keeps every key findable', () => {
+    const store = new KeyedStore(Number.POSITIVE_INFINITY, 'lru');
+    for (let k = 0; k < 50_000; k++) store.insert(k * 31 + 2 ** 40);
+    assert.equal(store.size, 50_000);
+    for (let k = 0; k < 50_000; k += 997) assert.ok(store.peek(k * 31 + 2 ** 40) >= 0);
+    assert.equal(store.peek(7), -1);
+  });
+
+  it('removal keeps probe chains intact (backward-shift deletion)', () => {
+    const store = new KeyedStore(4096, 'fifo');
+    for (let k = 0; k < 3000; k++) store.insert(k);
+    for (let k = 0; k < 3000; k += 2) assert.ok(store.remove(k));
+    for (let k = 0; k < 3000; k++) assert.equal(store.peek(k) >= 0, k % 2 === 1, `key ${k}`);
+    assert.equal(store.size, 1500);
+  });
+
+  it('weights: a byte budget evicts until the new entry fits', () => {
+    const store = new KeyedStore(100, 'lru');
+    store.insert(1, 40);
+    store.insert(2, 40);
+    store.insert(3, 40); // evicts 1
+    assert.equal(store.peek(1), -1);
+    assert.equal(store.usedWeight, 80);
+    assert.equal(store.insert(4, 101), -1, 'heavier than the whole budget: not admitted');
+  });
+
+  it('reapExpired removes only expired entries from the old end', () => {
+    const store = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo');
+    for (let k = 0; k < 10; k++) store.expiresAt[store.insert(k)] = k < 5 ? 100 : 1000;
+    assert.equal(store.reapExpired(500, 100), 5);
+    assert.deepEqual(store.keys().sort((a, b) => a - b), [5, 6, 7, 8, 9]);
+  });
+});
