@@ -8,6 +8,11 @@ import { ScenarioError } from './config.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerGate } from './commands/gate.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerReplay } from './commands/replay.js';
+import { register as registerMrc } from './commands/mrc.js';
+import { register as registerTrace } from './commands/trace.js';
+import { register as registerSweep } from './commands/sweep.js';
+import { register as registerBench } from './commands/bench.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('llmcache')
@@ -18,6 +23,11 @@ export async function main(argv: string[]): Promise<number> {
   registerSimulate(program);
   registerGate(program);
   registerReport(program);
+  registerReplay(program);
+  registerMrc(program);
+  registerTrace(program);
+  registerSweep(program);
+  registerBench(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -326,11 +326,17 @@ function show(v: unknown): string {
   return v === undefined ? 'nothing' : JSON.stringify(v);
 }
 
-/** Deep-merge `over` onto `base` (objects merge, arrays and scalars replace). */
+/**
+ * Fields replaced whole when a document gives them: a latency model, a TTL map or a mix merged
+ * field by field with the default would be a different model from the one the user wrote.
+ */
+const REPLACED_WHOLE = new Set(['latency', 'writeLatency', 'llmLatency', 'ttl', 'botsPerMessage', 'depthMix']);
+
+/** Deep-merge `over` onto `base` (objects merge, arrays, scalars and REPLACED_WHOLE fields replace). */
 function merge<T>(base: T, over: unknown): T {
   if (!isObj(base) || !isObj(over)) return over === undefined ? base : (over as T);
   const out: Obj = { ...(base as Obj) };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? merge(out[k], v) : v;
+  for (const [k, v] of Object.entries(over)) out[k] = k in out && !REPLACED_WHOLE.has(k) ? merge(out[k], v) : v;
   return out as T;
 }
 
@@ -540,10 +546,10 @@ function stableStringify(v: unknown): string {
 }
 
 /**
- * Fingerprint of what a scenario measures (everything but the seed): results with different
+ * Fingerprint of what a scenario measures (everything but seed, name and description): results with different
  * fingerprints are not comparable. sha256, first 16 hex chars.
  */
 export function scenarioFingerprint(s: Scenario): string {
-  const { seed: _seed, ...rest } = s;
+  const { seed: _seed, name: _name, description: _description, ...rest } = s;
   return createHash('sha256').update(stableStringify(rest)).digest('hex').slice(0, 16);
 }

@@ -144,12 +144,38 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
     for (const [what, v] of Object.entries(envMismatch)) warnings.push(`environment differs: ${what} ${v.baseline} (baseline) vs ${v.current} (current)`);
   }
   const metrics = latencySeries(baseline, cur, warnings).map((s) => judge(s, opts));
-  const verdict: GateStatus = metrics.some((m) => m.status === 'fail')
-    ? 'fail'
-    : metrics.some((m) => m.status === 'warn') || warnings.length > 0
-      ? 'warn'
-      : 'pass';
-  return { ...base, verdict, kind: 'bench', metrics, warnings, ...(envMismatch ? { envMismatch } : {}) };
+  const exact = benchCounts(baseline, cur, warnings);
+  const verdict: GateStatus =
+    metrics.some((m) => m.status === 'fail') || (exact?.differences.length ?? 0) > 0
+      ? 'fail'
+      : metrics.some((m) => m.status === 'warn') || warnings.length > 0
+        ? 'warn'
+        : 'pass';
+  return { ...base, verdict, kind: 'bench', metrics, ...(exact ? { exact } : {}), warnings, ...(envMismatch ? { envMismatch } : {}) };
+}
+
+/**
+ * Hit and miss counts of a bench are deterministic when the replay is sequential (closed loop,
+ * concurrency 1, same seed, same requests per trial, no backend errors): then every trial on both
+ * sides must count exactly like the baseline's first trial. Otherwise they are not compared.
+ */
+function benchCounts(b: BenchResult, c: BenchResult, warnings: string[]): ExactComparison | undefined {
+  if (b.mode.loop !== 'closed' || b.mode.concurrency !== 1 || b.seed !== c.seed) return undefined;
+  const trials = [...b.trials.map((t, i) => ['baseline', i, t] as const), ...c.trials.map((t, i) => ['current', i, t] as const)];
+  if (trials.some(([, , t]) => t.requests !== b.trials[0]!.requests)) {
+    warnings.push('trials differ in request count; hit counts not compared');
+    return undefined;
+  }
+  if (trials.some(([, , t]) => t.errors > 0 || t.tiers.some((x) => x.errors > 0))) return undefined;
+  const counts = (t: BenchTrial) => ({ requests: t.requests, tiers: t.tiers.map(({ name, lookups, hits, misses }) => ({ name, lookups, hits, misses })) });
+  const ref = counts(b.trials[0]!);
+  const out: ExactComparison = { compared: 0, differences: [] };
+  for (const [side, i, t] of trials) {
+    const d = exactDifferences(ref, counts(t));
+    out.compared += d.compared;
+    for (const x of d.differences) out.differences.push({ ...x, path: `${side} trial ${i + 1}: ${x.path}` });
+  }
+  return out;
 }
 
 /** Simulate results under the same seed and workload must agree exactly on every figure. */

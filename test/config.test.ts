@@ -41,3 +41,27 @@ describe('scenario validation', () => {
     assert.throws(() => loadScenario('test/does-not-exist.yaml'), /does-not-exist\.yaml/);
   });
 });
+
+describe('scenario merging', () => {
+  it('a latency model, TTL map or mix given in a file replaces the default whole', () => {
+    const s = normalizeScenario({
+      tiers: [{ name: 'L1', kind: 'memory', scope: 'worker', latency: { p50: 0.05, p99: 0.8 }, ttl: { score: 60 } }],
+      workload: { botsPerMessage: { '1': 1 } },
+      ops: { score: { llmLatency: { constant: 5 } } },
+    });
+    assert.deepEqual(s.tiers[0]!.latency, { p50: 0.05, p99: 0.8 });
+    assert.deepEqual(s.tiers[0]!.ttl, { score: 60 });
+    assert.deepEqual(s.workload.botsPerMessage, { '1': 1 });
+    assert.deepEqual(s.ops.score!.llmLatency, { constant: 5 });
+    assert.equal(s.ops.score!.tokensIn, 2000, 'other op fields keep their defaults');
+  });
+
+  it('scenarios/seed-article.yaml is the built-in default stack', () => {
+    const file = loadScenario('scenarios/seed-article.yaml');
+    const dflt = defaultScenario();
+    assert.deepEqual(file.tiers, dflt.tiers);
+    assert.deepEqual(file.workload, dflt.workload);
+    assert.deepEqual(file.ops, dflt.ops);
+    assert.equal(scenarioFingerprint(file), scenarioFingerprint(dflt));
+  });
+});

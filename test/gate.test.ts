@@ -130,3 +130,21 @@ test('simulate results with another seed or workload are not comparable', () => 
 test('option sanity: warn above threshold is rejected', () => {
   assert.throws(() => gate(simulateResult(), simulateResult(), { threshold: 0.05, warn: 0.1 }), /warn level/);
 });
+
+test('sequential bench runs (concurrency 1, same seed) must count hits exactly alike, even with --latency-warn-only', () => {
+  const seq = (seed: number, slow?: Record<string, number>) => {
+    const r = benchResult({ seed, slow });
+    r.mode = { ...r.mode, concurrency: 1 };
+    return r;
+  };
+  const ok = gate(seq(1), seq(2, { L2: 1.3 }), { latencyWarnOnly: true });
+  assert.equal(ok.verdict, 'warn', 'latency only warns');
+  assert.equal(ok.exact!.differences.length, 0);
+  assert.equal(ok.exact!.compared, 14 * 10, '14 trials × (requests + 3 tiers × 3 counts)');
+  const cur = seq(2);
+  cur.trials[1]!.tiers[1]!.hits = 5;
+  const v = gate(seq(1), cur, { latencyWarnOnly: true });
+  assert.equal(v.verdict, 'fail');
+  assert.deepEqual(v.exact!.differences, [{ path: 'current trial 2: tiers[L2].hits', baseline: 0, current: 5 }]);
+  assert.equal(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })).exact, undefined, 'concurrent runs: counts not compared');
+});

@@ -20,6 +20,7 @@ import type { Scenario } from '../config.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
 import { activeTiers, bypasses, depthIndex, ttlMs, windowKey } from '../sim/policy.js';
 import { LatencySampler, Rng } from '../sim/random.js';
+import { adaptiveTtlMs, VelocityTracker } from '../semantic/freshness.js';
 import type { CachedEntry, FoundEntry, TierAdapter } from '../tiers/adapter.js';
 import type { TierConfig } from '../config.js';
 
@@ -106,6 +107,9 @@ export class BenchStack {
   private readonly rng: Rng;
   private readonly payload: string;
   private readonly o: StackOptions;
+  /** Message velocity per contact, for velocity-adaptive TTLs (as the simulator keeps it). */
+  private readonly velocity: VelocityTracker | null;
+  private readonly writeThrough: boolean;
 
   constructor(scenario: Scenario, opNames: string[], o: StackOptions) {
     this.o = o;
@@ -114,6 +118,9 @@ export class BenchStack {
     this.llm = opNames.map((n) => new LatencySampler(scenario.ops[n]?.llmLatency ?? { constant: 0 }));
     this.rng = new Rng(scenario.seed, 7);
     this.payload = 'v'.repeat(o.valueBytes);
+    this.writeThrough = scenario.memoryWriteThrough;
+    const adaptive = activeTiers(scenario).some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0);
+    this.velocity = adaptive ? new VelocityTracker(Math.max(16, o.entities)) : null;
     this.tiers = activeTiers(scenario).map((cfg, k) => {
       const perWorker = cfg.scope === 'worker';
       const n = perWorker ? o.workers : 1;
@@ -147,13 +154,15 @@ export class BenchStack {
 
   /** Write-through of a contact's conversation window on a message event (handling worker `w`). */
   async message(w: number, contact: number, seq: number, t: number): Promise<number> {
+    this.velocity?.onMessage(contact, t);
+    if (!this.writeThrough) return 0;
     let errors = 0;
     for (const tr of this.tiers) {
       if (tr.sor) continue;
       const ttl = this.memoryTtl(tr);
       if (ttl < 0) continue;
       const entry: CachedEntry = { expiresAt: t + ttl, createdAt: t, version: seq, entity: -1, gen: 0, aux: tr.depth, contact, tenant: 0 };
-      if (!(await this.write(tr, w, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
+      if (!(await this.write(tr, tr.perWorker ? w : 0, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
     }
     return errors;
   }
@@ -210,13 +219,22 @@ export class BenchStack {
     let foundDepth = FULL_DEPTH;
     let llmCall = false;
     if (hitTier >= 0) {
-      const c = this.tiers[hitTier]!.counters;
+      const tr = this.tiers[hitTier]!;
+      const c = tr.counters;
       if (j.measure) c.hits[op]++;
       if (found) {
         version = found.version;
         createdAt = found.createdAt;
         foundDepth = found.aux;
         if (version !== j.version && j.measure) c.stale[op]++;
+        if (tr.cfg.refreshOnHit && tr.ttl[op]! >= 0) {
+          // Sliding TTL: the hit pushes the expiry out (never in), as the simulator does.
+          const expiresAt = j.t + this.writeTtl(tr, tr.ttl[op]!, j.contact, j.t);
+          if (expiresAt > found.expiresAt) {
+            const inst = tr.perWorker ? w : 0;
+            if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, { ...found, expiresAt }, expiresAt - j.t))) errors++;
+          }
+        }
       }
     } else if (!context) {
       await this.callLlm(op);
@@ -227,13 +245,14 @@ export class BenchStack {
     for (let k = 0; k < upTo; k++) {
       const tr = this.tiers[k]!;
       const ttl = tr.ttl[op]!;
-      if (ttl < 0 || tr.sor || (hitTier >= 0 && !tr.cfg.backfill)) continue;
+      if (ttl < 0 || (context && tr.sor) || (hitTier >= 0 && !tr.cfg.backfill)) continue;
       const aux = context ? Math.min(tr.depth, foundDepth) : -1;
       const inst = tr.perWorker ? w : 0;
       const gens = tr.gens[inst]!;
       const gen = j.entity < 0 ? 0 : j.entity < gens.length ? gens[j.entity]! : 0;
-      const entry: CachedEntry = { expiresAt: j.t + ttl, createdAt, version, entity: j.entity, gen, aux, contact: j.contact, tenant: j.tenant };
-      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, ttl))) errors++;
+      const life = this.writeTtl(tr, ttl, j.contact, j.t);
+      const entry: CachedEntry = { expiresAt: j.t + life, createdAt, version, entity: j.entity, gen, aux, contact: j.contact, tenant: j.tenant };
+      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, life))) errors++;
     }
     return { hitTier, llmCall, bypass: false, errors };
   }
@@ -264,6 +283,13 @@ export class BenchStack {
       tr.counters.firstError ??= (err as Error).message;
       return false;
     }
+  }
+
+  /** TTL (ms) of a write: the base TTL, or the velocity-adaptive one (src/semantic/freshness.ts). */
+  private writeTtl(tr: TierSlot, baseMs: number, contact: number, now: number): number {
+    const a = tr.cfg.adaptiveTtl;
+    if (a === null || this.velocity === null || a.exponent === 0) return baseMs;
+    return adaptiveTtlMs(baseMs, this.velocity.perHour(contact, now), a);
   }
 
   private async callLlm(op: number): Promise<void> {

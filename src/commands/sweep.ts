@@ -7,6 +7,7 @@ import { applyPoint, expandGrid, parseParam, type ParamAxis } from '../sweep/gri
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
 import { renderSweep } from '../sweep/report.js';
+import { intOption } from './options.js';
 
 /** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
 export function parseRate(flag: string, s: string): number {
@@ -18,22 +19,16 @@ export function parseRate(flag: string, s: string): number {
   return v;
 }
 
-function positiveInt(flag: string, s: string): number {
-  const v = Number(s);
-  if (!Number.isInteger(v) || v < 1) throw new InputError(`${flag} ${JSON.stringify(s)}: expected a positive integer`);
-  return v;
-}
-
 interface SweepFlags {
   scenario: string;
   param: string[];
   maxFalseHit: string;
   maxStale: string;
   json?: boolean;
-  threads?: string;
-  leads?: string;
-  days?: string;
-  seed?: string;
+  threads?: number;
+  leads?: number;
+  days?: number;
+  seed?: number;
   out?: string;
   force?: boolean;
 }
@@ -46,25 +41,30 @@ export function register(program: Command): void {
     .option('--param <NAME=V1,V2,…>', 'a swept parameter: <tier>.<field> (L3.threshold) or a path (workers.count); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits)', '1%')
     .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '100%')
-    .option('--threads <n>', 'worker threads (default: available cores)')
-    .option('--leads <n>', 'override workload.leads')
-    .option('--days <n>', 'override workload.days')
-    .option('--seed <n>', 'override the seed')
+    .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
+    .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
+    .option('--days <d>', 'override workload.days', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InputError(`--days: expected a positive number, got ${JSON.stringify(v)}`);
+      return n;
+    })
+    .option('--seed <s>', 'override the seed', intOption('--seed', 0))
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .option('--force', 'replace --out if it exists')
     .option('--json', 'print one JSON object on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  llmcache sweep --scenario scenarios/semantic.yaml --param L3.threshold=0.80,0.85,0.90,0.95,0.99 --max-false-hit 1%\n' +
+        '  llmcache sweep --scenario scenarios/seed-article.yaml --param L1.capacity=100,1000 --param invalidation=local,broadcast --json',
+    )
     .action(async (f: SweepFlags) => {
       if (f.param.length === 0) throw new InputError('sweep needs at least one --param NAME=V1,V2,…');
       const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
-      const base = applyOverrides(loadScenario(f.scenario), {
-        leads: f.leads === undefined ? undefined : positiveInt('--leads', f.leads),
-        days: f.days === undefined ? undefined : Number(f.days),
-        seed: f.seed === undefined ? undefined : Number(f.seed),
-      });
+      const base = applyOverrides(loadScenario(f.scenario), { leads: f.leads, days: f.days, seed: f.seed });
       const axes: ParamAxis[] = f.param.map(parseParam);
       const points = expandGrid(axes);
       const scenarios = points.map((p) => applyPoint(base, p));
-      const threads = poolSize(points.length, f.threads === undefined ? undefined : positiveInt('--threads', f.threads));
+      const threads = poolSize(points.length, f.threads);
       const t0 = performance.now();
       const results = await runPool(scenarios, {
         threads,

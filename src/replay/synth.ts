@@ -3,31 +3,9 @@
  * an in-memory RequestReader and an oracleGeneral file writer (with true next-access times).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { Rng } from '../sim/random.js';
 import { ORACLE_RECORD_BYTES, encodeOracleRecord } from './oracle.js';
 import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
-
-/** Small fast seeded PRNG (sfc32); `next()` is uniform in [0, 1). */
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-  constructor(seed: number) {
-    this.a = 0x9e3779b9 ^ seed;
-    this.b = 0x243f6a88 + seed * 7;
-    this.c = 0xb7e15162 ^ (seed >>> 3);
-    for (let i = 0; i < 16; i++) this.next();
-  }
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-}
 
 /** Zipf(alpha) ranks over `keys` keys by inverse CDF (binary search over a table). */
 export class ZipfRanks {

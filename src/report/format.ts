@@ -97,7 +97,7 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 
 /** Escape text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: unknown): string {
-  return String(text ?? '');
+  return String(text ?? '').replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 }
 
 /**

@@ -15,8 +15,9 @@ export function benchBody(r: BenchResult): string {
     { label: 'P50', value: fmtUs(l.p50) },
     { label: 'P99', value: fmtUs(l.p99) },
     { label: 'P99.9', value: fmtUs(l.p999), note: `max ${fmtUs(l.max)}` },
+    { label: 'Hit rate', value: r.hits === undefined ? 'n/a' : fmtPct(ratio(r.hits, r.requests)), note: `${fmtInt(r.llmCalls)} LLM calls` },
     { label: 'Errors', value: fmtInt(r.errors), note: fmtPct(ratio(r.errors, r.requests), 2) },
-    { label: 'Event-loop delay P99', value: fmtUs(r.eventLoopDelayUs.p99), note: r.clientBottleneck ? 'client was the bottleneck' : 'client not limiting' },
+    { label: 'Event-loop P99', value: fmtUs(r.eventLoopDelayUs.p99), note: r.clientBottleneck ? 'client was the bottleneck' : 'client not limiting' },
   ]);
   const series = [
     { label: 'end to end', points: percentileCurve(r.histogram, r.latencyUs, 1) },
@@ -26,15 +27,23 @@ export function benchBody(r: BenchResult): string {
   const latency = section(
     'latency',
     'Latency',
-    latencyPlot('latency-plot', series, 'Latency by percentile: end to end and per tier lookup (log scale)'),
+    latencyPlot('latency-plot', series, 'Latency by percentile: end to end and per tier lookup (log scale)', [
+      { percentile: 50, us: l.p50, label: `P50 ${fmtUs(l.p50)}` },
+      { percentile: 99, us: l.p99, label: `P99 ${fmtUs(l.p99)}` },
+      { percentile: 99.9, us: l.p999, label: `P99.9 ${fmtUs(l.p999)}` },
+    ]),
     htmlTable(['Latency (µs)', 'P50', 'P95', 'P99', 'P99.9', 'Max'], [['end to end', ...pct(l)], ...r.tiers.map((t) => [`${t.name} lookup`, ...pct(t.latencyUs)])]),
   );
   const tiers = section(
     'tiers',
     'Tiers',
     barChart('tier-hits', 'Hit rate per tier (hits / lookups)', r.tiers.map((t) => ({ label: t.name, bars: [{ value: ratio(t.hits, t.lookups), text: `${fmtPct(ratio(t.hits, t.lookups))} of ${fmtInt(t.lookups)}`, cls: 'hit-rate' }] })), 1),
-    htmlTable(['Tier', 'Kind', 'Lookups', 'Hits', 'Misses', 'Errors', 'Hit rate'], r.tiers.map((t) => [t.name, t.kind, fmtInt(t.lookups), fmtInt(t.hits), fmtInt(t.misses), fmtInt(t.errors), fmtPct(ratio(t.hits, t.lookups))]), { textCols: 2 }),
-    `<p class="note">LLM calls ${fmtInt(r.llmCalls)} · bypassed ${fmtInt(r.bypassed)}</p>`,
+    htmlTable(
+      ['Tier', 'Kind', 'Lookups', 'Hits', 'Misses', 'Hit rate', 'Stale hits', 'Errors', 'Writes'],
+      r.tiers.map((t) => [t.name, t.kind, fmtInt(t.lookups), fmtInt(t.hits), fmtInt(t.misses), fmtPct(ratio(t.hits, t.lookups)), fmtInt(t.staleHits ?? 0), fmtInt(t.errors + (t.writeErrors ?? 0)), fmtInt(t.writes ?? 0)]),
+      { textCols: 2 },
+    ),
+    `<p class="note">LLM calls ${fmtInt(r.llmCalls)} · bypassed ${fmtInt(r.bypassed)}${r.llmTimeScale !== undefined ? ` · simulated LLM latency × ${esc(r.llmTimeScale)}` : ''}${r.clientCpu !== undefined ? ` · client CPU ${fmtPct(r.clientCpu, 0)} of a core` : ''}</p>`,
   );
   const ops = section('ops', 'Operations', htmlTable(['Op', 'Requests', 'P50 µs', 'P99 µs', 'P99.9 µs', 'Max µs'], Object.entries(r.ops).map(([op, o]) => [op, fmtInt(o.requests), fmtLatency(o.latencyUs.p50), fmtLatency(o.latencyUs.p99), fmtLatency(o.latencyUs.p999), fmtLatency(o.latencyUs.max)])));
   const trials = section('trials', 'Trials', htmlTable(['Trial', 'Requests', 'Errors', 'Duration ms', 'req/s', 'P50 µs', 'P99 µs'], r.trials.map((t, i) => [String(i + 1), fmtInt(t.requests), fmtInt(t.errors), fmtInt(t.durationMs), fmtInt(t.throughput), fmtLatency(t.latencyUs.p50), fmtLatency(t.latencyUs.p99)])));

@@ -46,7 +46,7 @@ header p { margin:2px 0; color:var(--muted); }
 h2 { font-size:17px; margin:0 0 12px; }
 h3 { font-size:14px; margin:14px 0 4px; }
 section { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 20px; margin:18px 0; }
-.kpis { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:12px; margin:18px 0; }
+.kpis { display:grid; grid-template-columns:repeat(auto-fit,minmax(128px,1fr)); gap:12px; margin:18px 0; }
 .kpi { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
 .kpi-label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
 .kpi-value { font-size:24px; font-weight:650; margin-top:2px; font-variant-numeric:tabular-nums; }
@@ -64,6 +64,8 @@ svg .chart-title { font-size:15px; font-weight:600; fill:var(--fg); }
 svg .grid { stroke:#e5e7eb; stroke-width:1; }
 svg .tick, svg .legend, svg .bar-value { font-size:12px; fill:#374151; }
 svg .bar-value.inside { fill:#fff; font-weight:600; }
+svg .marker { fill:#fff; stroke:#111827; stroke-width:1.5; }
+svg .marker-label { font-size:12px; font-weight:600; fill:#111827; paint-order:stroke; stroke:#fff; stroke-width:4px; stroke-linejoin:round; }
 svg .axis-label { font-size:12px; fill:var(--muted); }
 svg .bar-label { font-size:13px; fill:var(--fg); }
 svg .bar.hit-rate { fill:#2563eb; } svg .bar.share { fill:#93c5fd; }

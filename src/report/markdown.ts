@@ -90,14 +90,15 @@ function benchMarkdown(r: BenchResult): string {
   const mode = r.mode.loop === 'open' ? `open loop at ${fmtInt(r.mode.rate)} req/s` : `closed loop, concurrency ${fmtInt(r.mode.concurrency)}`;
   const headline =
     `**${fmtInt(r.throughput)} req/s** · **P50 ${fmtUs(l.p50)}** · **P99 ${fmtUs(l.p99)}** · P99.9 ${fmtUs(l.p999)} · ` +
+    (r.hits !== undefined ? `hit rate ${fmtPct(ratio(r.hits, r.requests))} · ` : '') +
     `errors ${fmtInt(r.errors)} (${fmtPct(ratio(r.errors, r.requests), 2)})${r.clientBottleneck ? ' · **client-bound run**' : ''}`;
   const e = r.env;
   const meta =
     `${md(mode)} · ${fmtInt(r.requests)} requests in ${r.trials.length} trial(s) · Node ${md(e.node)} on ${md(e.cpu)} × ${e.cpus}` +
     `${e.redis ? ` · Redis ${md(e.redis)}` : ''}${e.postgres ? ` · Postgres ${md(e.postgres)}` : ''}${e.git ? ` · git ${md(e.git)}` : ''} · event-loop delay P99 ${fmtUs(r.eventLoopDelayUs.p99)}`;
   const tiers = mdTable(
-    ['Tier', 'Kind', 'Lookups', 'Hits', 'Hit rate', 'Errors', 'P50 µs', 'P99 µs', 'P99.9 µs'],
-    r.tiers.map((t) => [t.name, t.kind, fmtInt(t.lookups), fmtInt(t.hits), fmtPct(ratio(t.hits, t.lookups)), fmtInt(t.errors), fmtLatency(t.latencyUs.p50), fmtLatency(t.latencyUs.p99), fmtLatency(t.latencyUs.p999)]),
+    ['Tier', 'Kind', 'Lookups', 'Hits', 'Hit rate', 'Stale hits', 'Errors', 'P50 µs', 'P99 µs', 'P99.9 µs'],
+    r.tiers.map((t) => [t.name, t.kind, fmtInt(t.lookups), fmtInt(t.hits), fmtPct(ratio(t.hits, t.lookups)), fmtInt(t.staleHits ?? 0), fmtInt(t.errors + (t.writeErrors ?? 0)), fmtLatency(t.latencyUs.p50), fmtLatency(t.latencyUs.p99), fmtLatency(t.latencyUs.p999)]),
     2,
   );
   const ops = mdTable(

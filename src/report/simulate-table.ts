@@ -111,7 +111,7 @@ function stalenessSection(r: SimulateResult): string {
   ]);
   rows.push(['all', fmtInt(r.hits), fmtInt(s.staleHits), fmtPct(s.staleRate, 2), '', '', '']);
   const table = textTable(['Key class', 'Hits', 'Stale hits', 'Stale rate', 'Age P50', 'Age P99', 'Age max'], rows);
-  return `Staleness by key class (age of the stale value when served)\n${table}`;
+  return `Staleness by key class (age = time since the served value was computed, over all hits)\n${table}`;
 }
 
 function memorySection(r: SimulateResult): string {

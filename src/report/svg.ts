@@ -66,11 +66,21 @@ function nf(n: number): string {
   return Number.isFinite(n) ? n.toFixed(1) : '0';
 }
 
-/** Percentile (x, nines scale) vs latency (y, log10 scale), one path per series. */
-export function latencyPlot(id: string, series: Series[], title: string): string {
+/** A labelled point on the latency plot (e.g. the reported P99). */
+export interface Marker {
+  percentile: number;
+  us: number;
+  label: string;
+}
+
+/**
+ * Percentile (x, nines scale) vs latency (y, log10 scale), one path per series, plus labelled
+ * markers (e.g. the P50 / P99 / P99.9 the result reports).
+ */
+export function latencyPlot(id: string, series: Series[], title: string, markers: Marker[] = []): string {
   const W = 900;
   const H = 420;
-  const m = { l: 78, r: 24, t: 36, b: 64 };
+  const m = { l: 78, r: 60, t: 36, b: 64 };
   const all = series.flatMap((s) => s.points);
   const positive = all.map((p) => p.us).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(positive.length ? Math.min(...positive) : 1));
@@ -87,9 +97,10 @@ export function latencyPlot(id: string, series: Series[], title: string): string
     out.push(`<line class="grid" x1="${m.l}" x2="${W - m.r}" y1="${yy}" y2="${yy}"/>`);
     out.push(`<text class="tick y-tick" x="${m.l - 8}" y="${yy}" dy="4" text-anchor="end">${tickLabel(10 ** d)}</text>`);
   }
-  for (let k = 0; k <= xTop; k++) {
+  const xTicks = [0, NINES_50, ...Array.from({ length: xTop }, (_, k) => k + 1)];
+  for (const k of xTicks) {
     const xx = nf(x(k));
-    const label = k === 0 ? '0%' : `${(100 * (1 - 10 ** -k)).toFixed(Math.max(0, k - 2))}%`;
+    const label = k === 0 ? '0%' : k === NINES_50 ? '50%' : `${(100 * (1 - 10 ** -k)).toFixed(Math.max(0, k - 2))}%`;
     out.push(`<line class="grid" x1="${xx}" x2="${xx}" y1="${m.t}" y2="${H - m.b}"/>`);
     out.push(`<text class="tick x-tick" x="${xx}" y="${H - m.b + 18}" text-anchor="middle">${label}</text>`);
   }
@@ -105,6 +116,13 @@ export function latencyPlot(id: string, series: Series[], title: string): string
     legend.push(`<rect class="legend-swatch" x="${m.l + 14}" y="${ly}" width="14" height="4" fill="${color}"/>`);
     legend.push(`<text class="legend" x="${m.l + 34}" y="${ly + 6}">${esc(s.label)}</text>`);
   });
+  for (const mk of markers) {
+    const nines = -Math.log10(1 - mk.percentile / 100);
+    if (!Number.isFinite(nines) || !Number.isFinite(mk.us)) continue;
+    const [mx, my] = [x(nines), y(mk.us)];
+    out.push(`<circle class="marker" cx="${nf(mx)}" cy="${nf(my)}" r="4"/>`);
+    out.push(`<text class="marker-label" x="${nf(mx + 7)}" y="${nf(my + 16)}">${esc(mk.label)}</text>`);
+  }
   // The legend sits over the top-left corner (high latency at low percentiles: usually empty).
   const legendW = 40 + Math.max(0, ...series.map((s) => s.label.length)) * 7;
   if (legend.length) out.push(`<rect class="legend-box" x="${m.l + 6}" y="${m.t + 2}" width="${legendW}" height="${(legend.length / 2) * 18 + 10}" fill="#fff" fill-opacity="0.92" stroke="#e5e7eb"/>`, ...legend);

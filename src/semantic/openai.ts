@@ -54,10 +54,23 @@ export class OpenAIEmbedder {
   private async call(input: string[]): Promise<Float32Array[]> {
     const where = redact(this.opts.url);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // fetch refuses URLs with credentials: move them to a Basic header (a Bearer key wins).
+    let url = this.opts.url;
+    try {
+      const u = new URL(url);
+      if (u.username || u.password) {
+        headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+        u.username = '';
+        u.password = '';
+        url = u.href;
+      }
+    } catch {
+      throw new EmbeddingError(`embeddings endpoint ${where}: not a URL`);
+    }
     if (this.opts.apiKey) headers.authorization = `Bearer ${this.opts.apiKey}`;
     let res: Response;
     try {
-      res = await this.opts.fetch(this.opts.url, {
+      res = await this.opts.fetch(url, {
         method: 'POST',
         headers,
         body: JSON.stringify({ model: this.opts.model, input }),
@@ -65,7 +78,7 @@ export class OpenAIEmbedder {
       });
     } catch (e) {
       const err = e as Error;
-      const why = err.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : err.message;
+      const why = err.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : redact(err.message);
       throw new EmbeddingError(`embeddings endpoint ${where}: ${why}`);
     }
     this.stats.calls++;

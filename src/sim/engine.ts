@@ -13,6 +13,7 @@ import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, 
 import { activeTiers, bypasses, depthIndex, invalidationTargets, Router, ttlMs, windowKey } from './policy.js';
 import { LatencySampler, Rng } from './random.js';
 import { TierInstance } from './tier-model.js';
+import { SemanticRuntime } from '../semantic/runtime.js';
 
 export interface SimulateOptions {
   /** Events to replay; default: the scenario's synthetic workload. */
@@ -52,12 +53,14 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const workers = scenario.workers.count;
   const entities = Math.max(16, source.entities);
 
+  // Semantic tiers, freshness policies and bypass safety (src/semantic/runtime.ts).
+  const ext = new SemanticRuntime(scenario, opNames, source.contacts);
   const tiers: TierRuntime[] = activeTiers(scenario).map((cfg) => {
     const perWorker = cfg.scope === 'worker';
     return {
       cfg,
       perWorker,
-      instances: Array.from({ length: perWorker ? workers : 1 }, () => new TierInstance(cfg.capacity, cfg.eviction, entities)),
+      instances: Array.from({ length: perWorker ? workers : 1 }, () => ext.instance(cfg, entities)),
       ttl: Float64Array.from(opNames.map((n) => ttlMs(cfg, n))),
       depth: depthIndex(cfg),
       sor: cfg.systemOfRecord,
@@ -102,6 +105,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     }
     if (ev.kind === EVENT_MESSAGE) {
       messages++;
+      ext.onMessage(ev.contact, now);
       const w = router.route(ev.contact);
       if (!writeThrough) continue;
       const key = windowKey(ev.contact);
@@ -167,7 +171,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
         if (tr.depth < ev.depth) continue;
       }
       const inst = tr.instances[tr.perWorker ? w : 0]!;
-      const slot = inst.lookup(key, now);
+      let slot = inst.lookup(key, now);
+      if (slot < 0 && !context) slot = ext.similar(inst, ev, now);
       if (slot >= 0 && !(context && inst.store.auxB[slot]! < ev.depth)) {
         hitTier = k;
         hitSlot = slot;
@@ -182,6 +187,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     if (hitTier !== NO_TIER) {
       const tr = tiers[hitTier]!;
       tr.hits[op]++;
+      ext.onHit(tr.cfg, tr.instances[tr.perWorker ? w : 0]!, hitSlot, ev, tr.ttl[op]!, now);
       if (hitSlot >= 0) hits++;
       if (!context) llmHits++;
       if (hitSlot >= 0) {
@@ -203,10 +209,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     for (let k = 0; k < upTo; k++) {
       const tr = tiers[k]!;
       const ttl = tr.ttl[op]!;
-      if (ttl < 0 || tr.sor || (hitTier !== NO_TIER && !tr.cfg.backfill)) continue;
+      if (ttl < 0 || (context && tr.sor) || (hitTier !== NO_TIER && !tr.cfg.backfill)) continue;
       // A window is back-filled as deep as the tier holds and the source had.
       const depth = context ? Math.min(tr.depth, foundDepth) : -1;
-      tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + ttl, createdAt, version, ev.entity, depth);
+      tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + ext.writeTtl(tr.cfg, ttl, ev.contact, now), createdAt, version, ev.entity, depth);
       ms += tr.writeLatency.sample(rng);
     }
     latency.record(ms * 1000);
@@ -302,6 +308,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     latencyMs: percentilesOf(latencyHistogram, 1000),
     latencyHistogram: encodeHistogram(latencyHistogram),
     staleness: { staleHits, staleRate: ratio(staleHits, hits), byOp: staleByOp },
+    semantic: ext.finish(ledger),
     invalidations,
     cost: computeCost(scenario, opNames, ledger, windowDays > 0 ? windowDays : scenario.workload.days),
   };

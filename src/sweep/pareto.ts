@@ -1,6 +1,6 @@
 /**
  * Sweep analysis, pure: the objectives of a run, the Pareto front (monthly spend, false-hit rate,
- * stale rate — all minimised) and the cheapest run within the user's error budgets.
+ * stale rate — all minimised; leaks too) and the cheapest run within the user's error budgets.
  */
 import type { SimulateResult } from '../report/types.js';
 import type { ParamPoint } from './grid.js';
@@ -16,7 +16,7 @@ export interface SweepRun {
 export interface Objectives {
   /** USD per month with this configuration. */
   monthlyUsd: number;
-  /** Semantic false hits / all hits served from cache (0 without a semantic tier). */
+  /** Semantic false hits / semantic-tier hits (1 - precision without stale and leaks; 0 without a semantic tier). */
   falseHitRate: number;
   /** Stale hits / all hits served from cache. */
   staleRate: number;
@@ -37,7 +37,7 @@ export interface SweepResult {
   scenario: SimulateResult['scenario'];
   budgets: Budgets;
   runs: (SweepRun & { objectives: Objectives })[];
-  /** Indices into runs are not stable for readers; the front repeats the runs. */
+  /** The non-dominated runs (copies of entries of `runs`), cheapest first. */
   pareto: (SweepRun & { objectives: Objectives })[];
   recommended: (SweepRun & { objectives: Objectives }) | null;
   /** Wall time of the whole sweep (ms) and worker threads used. */
@@ -49,15 +49,19 @@ export function objectives(r: SimulateResult): Objectives {
   const falseHits = r.semantic?.falseHits ?? 0;
   return {
     monthlyUsd: r.cost.monthlyUsd,
-    falseHitRate: r.hits > 0 ? falseHits / r.hits : 0,
+    falseHitRate: r.semantic && r.semantic.hits > 0 ? falseHits / r.semantic.hits : 0,
     staleRate: r.staleness.staleRate,
     leaks: r.semantic?.leaks ?? 0,
   };
 }
 
+/**
+ * a dominates b: no worse on spend, false-hit rate and stale rate, better on one. Leaks count as
+ * a fourth objective so a configuration that leaks never pushes a leak-free one off the front.
+ */
 function dominates(a: Objectives, b: Objectives): boolean {
-  const le = a.monthlyUsd <= b.monthlyUsd && a.falseHitRate <= b.falseHitRate && a.staleRate <= b.staleRate;
-  const lt = a.monthlyUsd < b.monthlyUsd || a.falseHitRate < b.falseHitRate || a.staleRate < b.staleRate;
+  const le = a.monthlyUsd <= b.monthlyUsd && a.falseHitRate <= b.falseHitRate && a.staleRate <= b.staleRate && a.leaks <= b.leaks;
+  const lt = a.monthlyUsd < b.monthlyUsd || a.falseHitRate < b.falseHitRate || a.staleRate < b.staleRate || a.leaks < b.leaks;
   return le && lt;
 }
 

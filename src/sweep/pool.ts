@@ -1,7 +1,7 @@
 /**
  * Run many simulations on a pool of worker threads (one per available core by default). The
- * worker module is resolved next to this file: worker.ts under tsx (loaded with `--import tsx`),
- * worker.js from dist. With one thread the jobs run in this thread (no start-up cost).
+ * worker module is resolved next to this file (worker.js from dist, worker.ts under tsx). With
+ * one thread the jobs run in this thread (no start-up cost).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -21,9 +21,16 @@ export function poolSize(jobs: number, threads?: number): number {
   return Math.max(1, Math.min(jobs, threads ?? availableParallelism()));
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const ts = import.meta.url.endsWith('.ts');
-  return { url: new URL(ts ? './worker.ts' : './worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] };
+/**
+ * A worker for this module's sibling worker file. From dist it is worker.js; under tsx (dev and
+ * tests) a worker thread does not inherit the TypeScript loader, so a small bootstrap registers
+ * tsx in the thread before importing worker.ts.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
+  return new Worker(boot, { eval: true });
 }
 
 /** Simulate every scenario; results in input order. Rejects with the first failed job's error. */
@@ -40,8 +47,7 @@ export async function runPool(scenarios: readonly Scenario[], opts: PoolOptions 
     scenarios.forEach((scenario, id) => accept(runOne({ id, scenario })));
     return results;
   }
-  const { url, execArgv } = workerUrl();
-  const workers = Array.from({ length: n }, () => new Worker(url, { execArgv }));
+  const workers = Array.from({ length: n }, startWorker);
   let next = 0;
   try {
     await Promise.all(

@@ -31,7 +31,7 @@ export function renderSweep(r: SweepResult): string {
   const lines = [
     `sweep of ${r.scenario.name}: ${r.runs.length} configuration(s) on ${r.threads} thread(s) in ${(r.elapsedMs / 1000).toFixed(2)} s`,
     table.toString(),
-    'false-hit rate = semantic false hits / all cache hits; stale rate = stale hits / all cache hits; Pareto front minimises USD/month, false-hit rate and stale rate.',
+    'false-hit rate = semantic false hits / semantic-tier hits; stale rate = stale hits / all cache hits; Pareto front minimises USD/month, false-hit rate and stale rate.',
   ];
   const b = `budgets: false-hit rate <= ${pct(r.budgets.maxFalseHit)}, stale rate <= ${pct(r.budgets.maxStale)}, no leaks`;
   if (r.recommended) {

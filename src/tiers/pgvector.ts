@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import pgvector from 'pgvector/pg';
+import { vectorFromSql } from 'pgvector/utils';
 import type { TierConfig } from '../config.js';
 import { InputError, redact } from '../errors.js';
 import type { AdapterOptions, FoundEntry, SemanticHit, SemanticQuery, TierAdapter, WriteRequest } from './adapter.js';
@@ -59,6 +60,8 @@ export class PgvectorTier implements TierAdapter {
   readonly table: string;
   private created = false;
   private readonly o: PgTierOptions;
+  /** OID of the `vector` type once known; its values parse to number arrays. */
+  private vectorOid = -1;
 
   constructor(o: PgTierOptions) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(o.table)) throw new InputError(`invalid table name ${JSON.stringify(o.table)}`);
@@ -71,12 +74,14 @@ export class PgvectorTier implements TierAdapter {
       connectionTimeoutMillis: o.timeoutMs,
       query_timeout: o.timeoutMs,
       idleTimeoutMillis: 0,
+      // pgvector's registerTypes, shared by every pooled connection (no query per connection).
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === this.vectorOid ? vectorFromSql : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
     });
     this.pool.on('error', () => {});
-    this.pool.on('connect', (c) => {
-      c.on('error', () => {});
-      void pgvector.registerTypes(c).catch(() => {});
-    });
+    this.pool.on('connect', (c) => c.on('error', () => {}));
   }
 
   /** Connect, enable pgvector and create the owned table; unreachable = InputError. */
@@ -93,6 +98,8 @@ export class PgvectorTier implements TierAdapter {
     } catch (e) {
       throw new InputError(`Postgres at ${redact(this.o.url)} has no pgvector extension (${redact((e as Error).message)}); use the compose file's pgvector image.`);
     }
+    const t = await this.pool.query<{ oid: number }>(`SELECT oid FROM pg_type WHERE typname = 'vector'`);
+    this.vectorOid = Number(t.rows[0]?.oid ?? -1);
     await this.ensureTable();
   }
 

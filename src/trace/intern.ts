@@ -72,14 +72,14 @@ export class TraceInterner implements TraceNames {
   lastT = 0;
   private readonly ops: NameTable;
   private readonly extend: boolean;
-  /** Messages seen per contact (the conversation length), and the contact's tenant. */
+  /** Messages seen per contact (the conversation length). */
   private readonly seq: number[] = [];
-  private readonly tenantOf: number[] = [];
 
   constructor(opts: InternOptions = {}) {
     this.ops = new NameTable();
     for (const o of opts.ops ?? []) this.ops.id(o);
     this.opNames = this.ops.list() as string[];
+    this.tenants.id('');
     this.extend = (opts.unknownOps ?? (opts.ops ? 'error' : 'extend')) === 'extend';
   }
 
@@ -115,7 +115,7 @@ export class TraceInterner implements TraceNames {
     const r: { contact?: string; tenant?: string } = rec;
     const c = r.contact === undefined ? -1 : this.contacts.id(r.contact);
     ev.contact = c;
-    ev.tenant = this.tenant(c, r.tenant);
+    ev.tenant = this.tenant(r.tenant);
     ev.seq = 0;
     switch (rec.type) {
       case 'message':
@@ -152,14 +152,9 @@ export class TraceInterner implements TraceNames {
     return rec.entity === undefined && rec.depth !== undefined ? (this.seq[contact] ?? 0) : 0;
   }
 
-  /** Tenant id: the record's, else the contact's known tenant, else tenant 0. */
-  private tenant(contact: number, name: string | undefined): number {
-    if (name !== undefined) {
-      const t = this.tenants.id(name);
-      if (contact >= 0) this.tenantOf[contact] = t;
-      return t;
-    }
-    return contact >= 0 ? (this.tenantOf[contact] ?? 0) : 0;
+  /** Tenant id: an absent tenant is the default tenant "" (always id 0). */
+  private tenant(name: string | undefined): number {
+    return name === undefined ? 0 : this.tenants.id(name);
   }
 }
 

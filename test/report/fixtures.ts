@@ -103,7 +103,7 @@ export function simulateFixture(opts: { name?: string; hostileOp?: string; seman
 
 function benchTier(name: string, kind: string, medianUs: number, seed: number): BenchTierStats {
   const h = histogramOf(2000, medianUs, 0.7, seed);
-  return { name, kind, lookups: 2000, hits: 900, misses: 1100, errors: 0, latencyUs: h.p, histogram: h.histogram };
+  return { name, kind, lookups: 2000, hits: 900, misses: 1100, errors: 0, latencyUs: h.p, histogram: h.histogram, staleHits: 0, writes: 1100, writeErrors: 0 };
 }
 
 /** A bench result with three real-looking tiers; `name` lets tests inject hostile text. */
@@ -129,6 +129,9 @@ export function benchFixture(opts: { name?: string; hostileOp?: string } = {}): 
     ops,
     llmCalls: 1100,
     bypassed: 120,
+    hits: 2700,
+    llmTimeScale: 0,
+    clientCpu: 0.42,
     eventLoopDelayUs: { p50: 20, p99: 900, max: 4000 },
     clientBottleneck: false,
     trials: [{ requests: 5000, errors: 0, durationMs: 405, throughput: 12_345.6, latencyUs: e2e.p, histogram: e2e.histogram, tiers }],

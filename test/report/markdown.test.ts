@@ -39,7 +39,7 @@ test('bench Markdown: throughput and latency headline, tier table', () => {
   const md = renderMarkdown(benchFixture());
   assert.match(md, /^### llmcache bench · seed-article\n/);
   assert.match(md, /\*\*12,346 req\/s\*\*/);
-  assert.match(md, /\| L3 \| pgvector \| 2,000 \| 900 \| 45\.0% \| 0 \|/);
+  assert.match(md, /\| L3 \| pgvector \| 2,000 \| 900 \| 45\.0% \| 0 \| 0 \|/);
 });
 
 for (const [kind, make] of [

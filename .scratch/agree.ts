@@ -1,0 +1,10 @@
+import { defaultScenario, applyOverrides } from '../src/config.ts';
+import { simulate } from '../src/sim/engine.ts';
+import { runBench } from '../src/bench/bench.ts';
+const s = applyOverrides(defaultScenario(), { leads: 20, days: 1 });
+const t0 = performance.now();
+const sim = simulate(s);
+console.log("sim", JSON.stringify(sim.tiers.map(t => [t.name, t.byOp, t.systemOfRecordReads])));
+const r = await runBench({ scenario: s, loop: 'closed', concurrency: 1, warmupRequests: 0, trials: 1, redisUrl: 'redis://127.0.0.1:6379', allowRemote: false, keep: false, timeoutMs: 1000, hnsw: false, dimensions: 8, valueBytes: 64, llmTimeScale: 0, onProgress: (m) => console.error(m) });
+console.log("bench", JSON.stringify(r.tiers.map(t => [t.name, t.byOp])));process.exit(0);
+console.log(r.latencyUs, r.throughput, r.warnings, r.env);

@@ -1,0 +1,166 @@
+/**
+ * `runBench`: the bench engine behind the CLI. Resolves the backends (refusing remote ones
+ * unless allowed, starting the embedded PGlite when no Postgres URL is given), runs the trials,
+ * removes what each trial wrote (unless `keep`) and returns the BenchResult. Never prints.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Scenario } from '../config.js';
+import { InputError } from '../errors.js';
+import type { BenchResult } from '../report/types.js';
+import { activeTiers } from '../sim/policy.js';
+import { createSyntheticSource } from '../trace/generator.js';
+import { openTraceSource } from '../trace/reader.js';
+import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
+import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
+import { assertLoopback, createTier } from '../tiers/registry.js';
+import { collectEnv } from './env.js';
+import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
+import { buildBenchResult } from './result.js';
+import { runTrials, type BenchSource } from './runner.js';
+import type { TierFaults } from './stack.js';
+
+export interface BenchRunOptions {
+  scenario: Scenario;
+  /** Replay this JSONL trace instead of the scenario's synthetic workload. */
+  trace?: string;
+  loop: 'closed' | 'open';
+  concurrency: number;
+  rate?: number;
+  requests?: number;
+  durationMs?: number;
+  warmupRequests: number;
+  trials: number;
+  /** Real worker processes; undefined = the scenario's workers as logical workers in this process. */
+  processes?: number;
+  redisUrl: string;
+  redisCluster?: string[];
+  /** Postgres with pgvector; undefined = embedded PGlite on a loopback port. */
+  pgUrl?: string;
+  allowRemote: boolean;
+  keep: boolean;
+  /** Timeout of every backend call (ms). */
+  timeoutMs: number;
+  hnsw: boolean;
+  dimensions: number;
+  valueBytes: number;
+  llmTimeScale: number;
+  /** Slow a tier's lookups by a fraction of their duration, e.g. { L2: 0.1 }. */
+  injectDelay?: Record<string, number>;
+  stall?: { tier: string; atMs: number; forMs: number };
+  /** Base of the run's key prefix / table names; random by default. */
+  runId?: string;
+  now?: () => Date;
+  onProgress?: (msg: string) => void;
+}
+
+/** A short id for what a run owns: lower-case letters and digits. */
+export function newRunId(): string {
+  return `r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+}
+
+export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
+  const startedAt = (o.now ?? (() => new Date()))();
+  const tiers = activeTiers(o.scenario);
+  const warnings: string[] = [];
+  const needsRedis = tiers.some((t) => t.kind === 'redis');
+  const needsPg = tiers.some((t) => t.kind === 'pgvector');
+  if (needsRedis) {
+    if (o.redisCluster?.length) for (const n of o.redisCluster) assertLoopback('Redis Cluster node', n, o.allowRemote);
+    else assertLoopback('Redis', o.redisUrl, o.allowRemote);
+  }
+  if (needsPg && o.pgUrl) assertLoopback('Postgres', o.pgUrl, o.allowRemote);
+  for (const t of tiers)
+    if (t.kind !== 'memory' && t.capacity !== null) warnings.push(`${t.name}: capacity ${t.capacity} is not enforced on a ${t.kind} backend (the simulator enforces it).`);
+  for (const t of tiers.filter((x) => x.match === 'semantic'))
+    warnings.push(`${t.name} is semantic: bench looks it up by exact key only (simulate also matches by similarity, so its hits there can differ); \`bench --micro\` measures the pgvector similarity search.`);
+  for (const name of [...Object.keys(o.injectDelay ?? {}), ...(o.stall ? [o.stall.tier] : [])])
+    if (!tiers.some((t) => t.name === name)) throw new InputError(`no tier named ${name} (tiers: ${tiers.map((t) => t.name).join(', ')})`);
+
+  let embedded: EmbeddedPg | null = null;
+  let host: WorkerHost | null = null;
+  const runId = o.runId ?? newRunId();
+  try {
+    if (needsPg && !o.pgUrl) {
+      o.onProgress?.('starting embedded PGlite + pgvector');
+      embedded = await spawnPGliteServer();
+    }
+    const adapter: AdapterOptions = {
+      runId,
+      redisUrl: o.redisUrl,
+      redisCluster: o.redisCluster,
+      pgUrl: o.pgUrl ?? embedded?.url ?? '',
+      timeoutMs: o.timeoutMs,
+      hnsw: o.hnsw,
+      dimensions: o.dimensions,
+    };
+    host = o.processes ? new ProcessHost(o.processes) : new InlineHost(o.scenario.workers.count);
+    const scenario = o.processes ? { ...o.scenario, workers: { ...o.scenario.workers, count: o.processes } } : o.scenario;
+    let opNames: string[] = Object.keys(scenario.ops);
+    let env = await collectEnv([]);
+    const faults: Record<string, TierFaults> = {};
+    for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
+    const openSource = async (): Promise<BenchSource> => {
+      if (!o.trace) return createSyntheticSource(scenario);
+      const src = await openTraceSource(o.trace, { ops: Object.keys(scenario.ops) });
+      return src;
+    };
+    let removed = 0;
+    const trials = await runTrials({
+      scenario,
+      openSource: async () => {
+        const s = await openSource();
+        opNames = s.opNames ?? opNames;
+        return s;
+      },
+      host,
+      adapter,
+      loop: o.loop,
+      concurrency: o.concurrency,
+      rate: o.rate,
+      requests: o.requests,
+      durationMs: o.durationMs,
+      warmupRequests: o.warmupRequests,
+      trials: o.trials,
+      valueBytes: o.valueBytes,
+      llmTimeScale: o.llmTimeScale,
+      faults,
+      stall: o.stall,
+      onProgress: o.onProgress,
+      onTrialEnd: async (trialId) => {
+        const shared = tiers.filter((t) => t.kind !== 'memory');
+        const control: TierAdapter[] = [];
+        try {
+          for (const t of shared) control.push(await createTier(t, { ...adapter, runId: trialId }));
+          if (env.redis === undefined && env.postgres === undefined) env = await collectEnv(control);
+          if (!o.keep) for (const a of control) removed += await a.cleanup();
+        } catch (e) {
+          warnings.push(`clean-up of ${trialId} failed: ${(e as Error).message}`);
+        } finally {
+          await Promise.all(control.map((a) => a.close()));
+        }
+      },
+    });
+    if (o.keep) warnings.push(`--keep: Redis keys under llmcache:bench:${runId}t*: and tables llmcache_bench_${runId}t*_* were left in place.`);
+    return buildBenchResult(
+      {
+        scenario,
+        opNames,
+        env,
+        startedAt,
+        mode: {
+          loop: o.loop,
+          ...(o.loop === 'closed' ? { concurrency: o.concurrency } : { rate: o.rate }),
+          workers: host.workers,
+          warmupRequests: o.warmupRequests,
+        },
+        llmTimeScale: o.llmTimeScale,
+        injectedDelay: o.injectDelay && Object.keys(o.injectDelay).length > 0 ? o.injectDelay : undefined,
+        warnings,
+      },
+      trials,
+    );
+  } finally {
+    await host?.close();
+    await embedded?.stop();
+  }
+}

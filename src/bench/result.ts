@@ -1,0 +1,148 @@
+/**
+ * Turn the raw trials of a bench run into the BenchResult contract (DESIGN.md §6): merged HDR
+ * histograms (µs, base64), per-tier and per-op statistics, every trial kept, warnings in words.
+ */
+import { scenarioFingerprint, type Scenario } from '../config.js';
+import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf, type Histogram } from '../histogram.js';
+import { activeTiers } from '../sim/policy.js';
+import { BENCH_SCHEMA, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial } from '../report/types.js';
+import { redact } from '../errors.js';
+import type { TierSnapshot } from './host.js';
+import type { TrialData } from './runner.js';
+
+export interface ResultMeta {
+  scenario: Scenario;
+  opNames: string[];
+  env: BenchEnv;
+  startedAt: Date;
+  mode: BenchResult['mode'];
+  llmTimeScale: number;
+  injectedDelay?: Record<string, number>;
+  warnings?: string[];
+}
+
+/** Event-loop delay p99 above this (µs) means the client could not keep up. */
+const CLIENT_DELAY_LIMIT_US = 5000;
+
+function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] {
+  return activeTiers(meta.scenario).map((cfg, k) => {
+    const h = newHistogram();
+    let errors = 0;
+    let writes = 0;
+    let writeErrors = 0;
+    const lookups = meta.opNames.map(() => 0);
+    const hits = meta.opNames.map(() => 0);
+    let stale = 0;
+    for (const proc of snaps) {
+      const t = proc[k]!;
+      h.add(decodeHistogram(t.histogram));
+      errors += t.errors;
+      writes += t.writes;
+      writeErrors += t.writeErrors;
+      t.lookups.forEach((v, i) => (lookups[i]! += v));
+      t.hits.forEach((v, i) => (hits[i]! += v));
+      t.stale.forEach((v) => (stale += v));
+    }
+    const byOp: Record<string, { lookups: number; hits: number }> = {};
+    meta.opNames.forEach((n, i) => {
+      if (lookups[i]! > 0) byOp[n] = { lookups: lookups[i]!, hits: hits[i]! };
+    });
+    const L = lookups.reduce((a, b) => a + b, 0);
+    const H = hits.reduce((a, b) => a + b, 0);
+    return {
+      name: cfg.name,
+      kind: cfg.kind,
+      lookups: L,
+      hits: H,
+      misses: L - H,
+      errors,
+      latencyUs: percentilesOf(h),
+      histogram: encodeHistogram(h),
+      staleHits: stale,
+      writes,
+      writeErrors,
+      byOp,
+    };
+  });
+}
+
+function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
+  return {
+    requests: d.requests,
+    errors: d.errors,
+    durationMs: d.durationMs,
+    throughput: d.requests / (d.durationMs / 1000),
+    latencyUs: percentilesOf(d.e2e),
+    histogram: encodeHistogram(d.e2e),
+    tiers: tierStats(meta, d.tiers),
+  };
+}
+
+function mergeAll(hs: Histogram[]): Histogram {
+  const m = newHistogram();
+  for (const h of hs) m.add(h);
+  return m;
+}
+
+export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchResult {
+  const e2e = mergeAll(trials.map((t) => t.e2e));
+  const requests = trials.reduce((a, t) => a + t.requests, 0);
+  const duration = trials.reduce((a, t) => a + t.durationMs, 0);
+  const tiers = tierStats(
+    meta,
+    trials.flatMap((t) => t.tiers),
+  );
+  const ops: BenchResult['ops'] = {};
+  meta.opNames.forEach((n, i) => {
+    const h = mergeAll(trials.map((t) => t.byOp[i]!));
+    if (h.totalCount > 0) ops[n] = { requests: h.totalCount, latencyUs: percentilesOf(h), histogram: encodeHistogram(h) };
+  });
+  const eld = {
+    p50: Math.max(0, ...trials.map((t) => t.eventLoopDelayUs.p50)),
+    p99: Math.max(0, ...trials.map((t) => t.eventLoopDelayUs.p99)),
+    max: Math.max(0, ...trials.map((t) => t.eventLoopDelayUs.max)),
+  };
+  const clientCpu = Math.max(0, ...trials.map((t) => t.clientCpu));
+  const late = trials.reduce((a, t) => a + t.lateDispatches, 0);
+  const warnings = [...(meta.warnings ?? [])];
+  const bottleneck: string[] = [];
+  if (eld.p99 > CLIENT_DELAY_LIMIT_US) bottleneck.push(`its event loop was delayed ${(eld.p99 / 1000).toFixed(1)} ms at p99`);
+  if (clientCpu >= 0.9) bottleneck.push(`it used ${(clientCpu * 100).toFixed(0)}% of a core`);
+  if (meta.mode.loop === 'open' && late > 0.01 * requests) bottleneck.push(`${late} requests were issued more than 1 ms late`);
+  if (bottleneck.length > 0) warnings.push(`The client limited this run (${bottleneck.join('; ')}): figures include client time.`);
+  const failedOpen = trials.reduce((a, t) => a + t.failedOpen, 0);
+  for (const t of tiers) {
+    if (t.errors + (t.writeErrors ?? 0) === 0) continue;
+    const first = trials.flatMap((d) => d.tiers.flat()).find((s) => s.firstError)?.firstError;
+    warnings.push(
+      `${t.name}: ${t.errors} lookup and ${t.writeErrors ?? 0} write errors; lookups failed open as misses (${failedOpen} requests affected)${first ? `; first error: ${redact(first)}` : ''}.`,
+    );
+  }
+  const hits = tiers.reduce((a, t) => a + t.hits, 0);
+  return {
+    schema: BENCH_SCHEMA,
+    kind: 'bench',
+    scenario: { name: meta.scenario.name, fingerprint: scenarioFingerprint(meta.scenario) },
+    seed: meta.scenario.seed,
+    startedAt: meta.startedAt.toISOString(),
+    env: meta.env,
+    mode: meta.mode,
+    requests,
+    errors: trials.reduce((a, t) => a + t.errors, 0),
+    throughput: duration > 0 ? requests / (duration / 1000) : 0,
+    latencyUs: percentilesOf(e2e),
+    histogram: encodeHistogram(e2e),
+    tiers,
+    ops,
+    llmCalls: trials.reduce((a, t) => a + t.llmCalls, 0),
+    bypassed: trials.reduce((a, t) => a + t.bypassed, 0),
+    eventLoopDelayUs: eld,
+    clientBottleneck: bottleneck.length > 0,
+    trials: trials.map((t) => trialOf(meta, t)),
+    ...(meta.injectedDelay ? { injectedDelay: meta.injectedDelay } : {}),
+    llmTimeScale: meta.llmTimeScale,
+    clientCpu,
+    hits,
+    warnings,
+  };
+}

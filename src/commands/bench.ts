@@ -1,0 +1,177 @@
+/** `llmcache bench`: the scenario against real tiers (in-process, Redis, Postgres + pgvector), measured. */
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { timestampedResultPath, writeFileAtomic } from '../io.js';
+import { renderBenchTable } from '../report/bench-table.js';
+import { textTable } from '../report/format.js';
+import { newRunId, runBench } from '../bench/bench.js';
+import { MICRO_TABLE_HEAD, microTableRows, runMicro } from '../bench/micro.js';
+import { spawnPGliteServer } from '../tiers/pglite-server.js';
+import { assertLoopback } from '../tiers/registry.js';
+import { intOption } from './options.js';
+import { resolveScenario, type SimulateCliOptions } from './simulate.js';
+
+interface BenchCliOptions extends SimulateCliOptions {
+  trace?: string;
+  concurrency: number;
+  rate?: number;
+  duration?: number;
+  requests?: number;
+  warmup: number;
+  trials: number;
+  redisUrl: string;
+  redisCluster?: string;
+  pgUrl?: string;
+  l2?: string;
+  allowRemote?: boolean;
+  keep?: boolean;
+  timeout: number;
+  hnsw?: boolean;
+  dimensions: number;
+  valueBytes: number;
+  llmTimeScale: number;
+  injectDelay: Record<string, number>;
+  injectStall?: { tier: string; atMs: number; forMs: number };
+  micro?: boolean;
+  full?: boolean;
+}
+
+/** "10s", "500ms", "2m" or plain seconds -> ms. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m) throw new InputError(`--duration: expected e.g. 10s, 500ms or 2m, got ${JSON.stringify(v)}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+/** "L2:10%" or "L2:0.1" -> { L2: 0.1 } merged into `acc`. */
+export function parseInjectDelay(v: string, acc: Record<string, number> = {}): Record<string, number> {
+  const m = /^([A-Za-z][\w-]*):(\d+(?:\.\d+)?)(%)?$/.exec(v.trim());
+  if (!m) throw new InputError(`--inject-delay: expected TIER:PCT such as L2:10%, got ${JSON.stringify(v)}`);
+  return { ...acc, [m[1]!]: m[3] ? Number(m[2]) / 100 : Number(m[2]) };
+}
+
+/** "L2:200ms@1s": stall L2 for 200 ms, 1 s into the measurement. */
+export function parseStall(v: string): { tier: string; atMs: number; forMs: number } {
+  const m = /^([A-Za-z][\w-]*):([\d.]+(?:ms|s|m)?)@([\d.]+(?:ms|s|m)?)$/.exec(v.trim());
+  if (!m) throw new InputError(`--inject-stall: expected TIER:DURATION@OFFSET such as L2:200ms@1s, got ${JSON.stringify(v)}`);
+  return { tier: m[1]!, forMs: parseDuration(m[2]!), atMs: parseDuration(m[3]!) };
+}
+
+const positive = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new InputError(`${flag}: expected a positive number, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('Run the scenario against real tiers (in-process L1, Redis, Postgres + pgvector) and measure every lookup with HDR histograms')
+    .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
+    .option('--trace <file>', 'replay this JSONL trace instead of the synthetic workload')
+    .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
+    .option('--days <d>', 'days of traffic (overrides the scenario)', positive('--days'))
+    .option('--seed <s>', 'random seed', intOption('--seed', 0))
+    .option('--routing <mode>', 'round-robin | random | sticky')
+    .option('--invalidation <mode>', 'none | local | broadcast')
+    .option('-c, --concurrency <n>', 'closed loop: requests in flight', intOption('--concurrency', 1), 1)
+    .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positive('--rate'))
+    .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m); default 5s unless --requests', parseDuration)
+    .option('-n, --requests <n>', 'measure this many requests per trial', intOption('--requests', 1))
+    .option('--warmup <n>', 'requests run first and discarded', intOption('--warmup', 0), 200)
+    .option('--trials <n>', 'repeat the measurement; each trial is kept (the gate wants >= 5)', intOption('--trials', 1), 1)
+    .option('-w, --workers <n>', 'real worker processes, each with its own L1, sharing L2 / L3 (default: the scenario\'s workers as logical workers in one process)', intOption('--workers', 1))
+    .option('--redis-url <url>', 'Redis for L2 (env REDIS_URL)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--redis-cluster <nodes>', 'Redis Cluster nodes host:port,host:port (instead of --redis-url)')
+    .option('--pg-url <url>', 'Postgres with pgvector for L3 (env DATABASE_URL); default: embedded PGlite', process.env.DATABASE_URL)
+    .option('--l2 <kind>', 'run Redis tiers on another backend: memory (no Redis needed)')
+    .option('--allow-remote', 'allow backends that are not on the loopback interface')
+    .option('--keep', 'keep what the run wrote (Redis keys, Postgres tables)')
+    .option('--timeout <ms>', 'timeout of every backend call (ms)', intOption('--timeout', 1), 1000)
+    .option('--hnsw', 'create an HNSW index on the pgvector embedding column')
+    .option('--dimensions <n>', 'embedding dimensions of pgvector tables', intOption('--dimensions', 1), 64)
+    .option('--value-bytes <n>', 'payload size of cached values (bytes)', intOption('--value-bytes', 0), 512)
+    .option('--llm-time-scale <f>', 'simulated LLM calls sleep the scenario latency x this (0 = no sleep)', (v) => Number(v), 0.001)
+    .option('--inject-delay <tier:pct>', 'slow a tier\'s lookups by a known fraction, e.g. L2:10% (repeatable)', parseInjectDelay, {})
+    .option('--inject-stall <tier:dur@at>', 'stall a tier once, e.g. L2:200ms@1s', parseStall)
+    .option('--micro', 'run the per-operation microbenchmarks (tinybench) instead')
+    .option('--full', 'with --micro: also search 100k pgvector rows (slow to load)')
+    .option('--json', 'print one JSON object on stdout instead of tables')
+    .option('-o, --out <file>', 'write the JSON result here (default results/bench-<timestamp>.json)')
+    .option('--force', 'replace --out if it exists')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  llmcache bench                                   # local Redis + embedded PGlite, 5 s, concurrency 1
+  llmcache bench -c 50 --duration 10s --trials 5   # closed loop, 5 trials for the gate
+  llmcache bench --rate 2000 --duration 10s        # open loop, timed from each intended start
+  llmcache bench --workers 4                       # 4 real worker processes sharing L2 / L3
+  llmcache bench --inject-delay L2:10% --trials 5  # a known regression, to test the gate
+  llmcache bench --micro                           # tinybench per-operation microbenchmarks
+LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms call sleeps 0.9 ms).`,
+    )
+    .action(async (o: BenchCliOptions) => {
+      const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
+      if (o.micro) return micro(o, progress);
+      let scenario = resolveScenario(o);
+      if (o.l2 !== undefined) {
+        if (o.l2 !== 'memory') throw new InputError(`--l2: expected memory, got ${JSON.stringify(o.l2)}`);
+        scenario = { ...scenario, tiers: scenario.tiers.map((t) => (t.kind === 'redis' ? { ...t, kind: 'memory' as const } : t)) };
+      }
+      if (!(o.llmTimeScale >= 0)) throw new InputError('--llm-time-scale: expected a number >= 0');
+      const durationMs = o.duration ?? (o.requests === undefined ? 5000 : undefined);
+      const out = o.out ?? timestampedResultPath('bench');
+      const result = await runBench({
+        scenario,
+        trace: o.trace,
+        loop: o.rate !== undefined ? 'open' : 'closed',
+        concurrency: o.concurrency,
+        rate: o.rate,
+        requests: o.requests,
+        durationMs,
+        warmupRequests: o.warmup,
+        trials: o.trials,
+        processes: o.workers,
+        redisUrl: o.redisUrl,
+        redisCluster: o.redisCluster ? o.redisCluster.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        pgUrl: o.pgUrl || undefined,
+        allowRemote: !!o.allowRemote,
+        keep: !!o.keep,
+        timeoutMs: o.timeout,
+        hnsw: !!o.hnsw,
+        dimensions: o.dimensions,
+        valueBytes: o.valueBytes,
+        llmTimeScale: o.llmTimeScale,
+        injectDelay: o.injectDelay,
+        stall: o.injectStall,
+        onProgress: progress,
+      });
+      writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
+      progress(`result written to ${out}`);
+      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
+    });
+}
+
+async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise<void> {
+  assertLoopback('Redis', o.redisUrl, !!o.allowRemote);
+  if (o.pgUrl) assertLoopback('Postgres', o.pgUrl, !!o.allowRemote);
+  const embedded = o.pgUrl ? null : await spawnPGliteServer();
+  try {
+    const rows = await runMicro({
+      redisUrl: o.l2 === 'memory' ? undefined : o.redisUrl,
+      pgUrl: o.pgUrl || embedded?.url,
+      runId: newRunId(),
+      timeoutMs: o.timeout,
+      full: !!o.full,
+      dimensions: o.dimensions,
+      hnsw: !!o.hnsw,
+      timeMs: 500,
+      onProgress: progress,
+    });
+    process.stdout.write(o.json ? JSON.stringify({ schema: 'llmcache/bench-micro@1', kind: 'bench-micro', rows }, null, 2) + '\n' : `${textTable(MICRO_TABLE_HEAD, microTableRows(rows))}\n`);
+  } finally {
+    await embedded?.stop();
+  }
+}

@@ -1,0 +1,63 @@
+/** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import { addTraceOptions, openTrace, reportSkipped, traceProgress, type TraceCliOptions } from '../replay/cli-options.js';
+import { parseCapacity } from '../replay/engine.js';
+import { computeMrc } from '../replay/mrc.js';
+import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';
+import { intOption } from './options.js';
+
+interface MrcCliOptions extends TraceCliOptions {
+  sample?: number;
+  exact?: boolean;
+  maxCapacity?: number;
+  points: number;
+  log?: boolean;
+  json?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('mrc')
+    .description('LRU miss-ratio curve of a key-request trace: exact stack distances, or SHARDS spatial sampling for big traces')
+    .argument('<trace>', 'trace file (plain or gzip)')
+    .option('--sample <rate>', 'SHARDS sampling rate in (0, 1], e.g. 0.01; alone it skips the exact curve', (v) => {
+      const r = Number(v);
+      if (!(r > 0 && r <= 1)) throw new InputError(`--sample: expected a rate in (0, 1], got ${JSON.stringify(v)}`);
+      return r;
+    })
+    .option('--exact', 'compute the exact curve as well as --sample (and report the sampling error)')
+    .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', parseCapacity)
+    .option('--points <k>', 'number of capacities on the curve', intOption('--points', 1), 20)
+    .option('--log', 'log-spaced capacities (1 … max) instead of evenly spaced');
+  addTraceOptions(cmd)
+    .option('--json', 'print one JSON object on stdout instead of a table')
+    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
+    .option('--force', 'replace --out if it exists')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  llmcache mrc keys.txt --points 10\n' +
+        '  llmcache mrc trace.oracleGeneral.bin --format oracle --sample 0.01 --max-capacity 1M\n' +
+        '  llmcache mrc trace.bin --format oracle --sample 0.01 --exact --json   # reports the sampling error',
+    )
+    .action(async (file: string, o: MrcCliOptions) => {
+      const { reader, format } = openTrace(file, o);
+      const progress = traceProgress('mrc', reader.totalBytes);
+      const run = await computeMrc(reader, {
+        exact: o.sample === undefined || o.exact === true,
+        sampleRate: o.sample,
+        maxCapacity: o.maxCapacity,
+        points: o.points,
+        log: o.log,
+        onProgress: progress ? (_r, bytesRead) => progress(bytesRead) : undefined,
+      });
+      const result: MrcResult = { schema: MRC_SCHEMA, trace: file, format, ...run };
+      reportSkipped(run.skipped, file);
+      const json = JSON.stringify(result, null, 2) + '\n';
+      if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
+      process.stdout.write(o.json ? json : renderMrcTable(result));
+    });
+}

@@ -1,0 +1,57 @@
+/** Flags shared by `replay` and `mrc`: how to read the trace, and progress on a terminal. */
+import type { Command } from 'commander';
+import { progressReporter } from '../commands/options.js';
+import { InputError } from '../errors.js';
+import { guessFormat, openReader, parseFormat } from './open.js';
+import type { RequestReader, TraceFormat } from './types.js';
+
+/** Parsed trace-reading flags. */
+export interface TraceCliOptions {
+  format?: string;
+  columns?: string;
+  delimiter?: string;
+  header?: boolean;
+  skipInvalid?: boolean;
+  maxLineBytes?: number;
+}
+
+/** Add the trace-reading flags to a command. */
+export function addTraceOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <format>', 'txt (one key a line) | csv | oracle (oracleGeneral binary); default: from the file name')
+    .option('--columns <map>', 'csv column roles in order, e.g. time,key,size,ttl (- skips a column), or key=2,size=4')
+    .option('--delimiter <char>', 'csv field delimiter (\\t for tab)', ',')
+    .option('--header', 'csv: the first line is a header to skip')
+    .option('--skip-invalid', 'skip malformed lines/records, count them and go on')
+    .option('--max-line-bytes <n>', 'longest accepted text line (bytes)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InputError(`--max-line-bytes: expected a positive integer, got ${JSON.stringify(v)}`);
+      return n;
+    });
+}
+
+/** Open the trace named on the command line. */
+export function openTrace(file: string, o: TraceCliOptions): { reader: RequestReader; format: TraceFormat } {
+  const format = o.format ? parseFormat(o.format) : guessFormat(file);
+  if (format !== 'csv' && (o.columns || o.header)) throw new InputError('--columns and --header apply to --format csv only');
+  const reader = openReader(file, format, {
+    skipInvalid: o.skipInvalid,
+    columns: o.columns,
+    delimiter: o.delimiter,
+    header: o.header,
+    maxLineBytes: o.maxLineBytes,
+  });
+  return { reader, format };
+}
+
+/** A byte-progress callback drawn on stderr only when it is a terminal (and only for big files). */
+export function traceProgress(label: string, totalBytes: number): ((bytesRead: number) => void) | undefined {
+  const draw = totalBytes >= 32 << 20 ? progressReporter(label) : undefined;
+  if (!draw) return undefined;
+  return (bytesRead: number) => draw(Math.min(1, bytesRead / totalBytes));
+}
+
+/** Tell stderr how many invalid lines/records were skipped. */
+export function reportSkipped(skipped: number, file: string): void {
+  if (skipped > 0) process.stderr.write(`llmcache: skipped ${skipped} invalid line(s)/record(s) in ${file}\n`);
+}

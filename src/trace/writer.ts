@@ -1,0 +1,176 @@
+/**
+ * SimEvent stream → JSONL trace file (`llmcache/trace@1`), streamed with back-pressure, gzip when
+ * the file name ends in `.gz`, written to a temp file and renamed (never overwrites silently).
+ * Same events and seed → byte-identical file.
+ */
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { Faker, en } from '@faker-js/faker';
+import type { Scenario } from '../config.js';
+import { InputError } from '../errors.js';
+import { createSyntheticSource } from './generator.js';
+import { serializeRecord, TRACE_SCHEMA, type TraceHeader, type TraceRecord } from './jsonl.js';
+import { EVENT_MESSAGE, EVENT_REQUEST, MEMORY_DEPTHS, newSimEvent, type EventSource, type SimEvent } from './types.js';
+
+/** A source whose numeric ids can be turned back into the strings of the trace. */
+export interface NamedSource extends EventSource {
+  readonly opNames: readonly string[];
+  contactName(id: number): string;
+  entityName(id: number): string;
+  keyString(ev: SimEvent): string;
+  tenantName?(id: number): string;
+}
+
+export interface WriteTraceOptions {
+  overwrite?: boolean;
+  /** Message text for a message event (omitted when undefined). */
+  text?: (ev: SimEvent) => string | undefined;
+}
+
+export interface WriteTraceSummary {
+  file: string;
+  events: number;
+  /** Uncompressed JSONL size (bytes). */
+  bytes: number;
+  /** Size on disk (bytes). */
+  fileBytes: number;
+  gzip: boolean;
+}
+
+/** The JSONL record of one event. `seqOf` tracks conversation lengths to leave defaults out. */
+export function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: string): TraceRecord {
+  const contact = ev.contact >= 0 ? src.contactName(ev.contact) : undefined;
+  const tenant = ev.contact >= 0 && ev.tenant > 0 ? (src.tenantName?.(ev.tenant) ?? `t${ev.tenant}`) : undefined;
+  if (ev.kind === EVENT_MESSAGE) {
+    seqOf[ev.contact] = ev.seq;
+    return { type: 'message', t: ev.t, contact: contact!, tenant, seq: ev.seq, text };
+  }
+  if (ev.kind === EVENT_REQUEST) {
+    const entity = ev.entity >= 0 ? src.entityName(ev.entity) : undefined;
+    const defaultVersion = entity === undefined && ev.depth >= 0 ? (seqOf[ev.contact] ?? 0) : 0;
+    return {
+      type: 'request',
+      t: ev.t,
+      op: src.opNames[ev.op]!,
+      contact: contact!,
+      tenant,
+      key: src.keyString(ev),
+      tokensIn: ev.tokensIn,
+      tokensOut: ev.tokensOut,
+      stream: ev.stream,
+      toolUse: ev.toolUse,
+      depth: ev.depth >= 0 ? MEMORY_DEPTHS[ev.depth] : undefined,
+      intent: ev.intent >= 0 ? ev.intent : undefined,
+      paraphrase: ev.paraphrase >= 0 ? ev.paraphrase : undefined,
+      entity,
+      version: entity !== undefined || ev.version !== defaultVersion ? ev.version : undefined,
+    };
+  }
+  return { type: 'state', t: ev.t, entity: src.entityName(ev.entity), version: ev.version, contact, tenant };
+}
+
+/** Write `header` and every event of `src` to `file`. */
+export async function writeTrace(src: NamedSource, header: TraceHeader, file: string, opts: WriteTraceOptions = {}): Promise<WriteTraceSummary> {
+  if (!opts.overwrite && existsSync(file)) throw new InputError(`${file} already exists; choose another -o or pass --force to replace it`);
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const gzip = /\.gz$/i.test(file);
+  let events = 0;
+  let bytes = 0;
+  function* chunks(): Generator<string> {
+    const ev = newSimEvent();
+    const seqOf: number[] = [];
+    let chunk = serializeRecord(header) + '\n';
+    while (src.next(ev)) {
+      events++;
+      const text = ev.kind === EVENT_MESSAGE ? opts.text?.(ev) : undefined;
+      chunk += serializeRecord(eventToRecord(ev, src, seqOf, text)) + '\n';
+      if (chunk.length >= 1 << 16) {
+        bytes += Buffer.byteLength(chunk);
+        yield chunk;
+        chunk = '';
+      }
+    }
+    bytes += Buffer.byteLength(chunk);
+    yield chunk;
+  }
+  try {
+    const out = createWriteStream(tmp);
+    const input = Readable.from(chunks(), { objectMode: false });
+    if (gzip) await pipeline(input, createGzip({ level: 6 }), out);
+    else await pipeline(input, out);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return { file, events, bytes, fileBytes: statSync(file).size, gzip };
+}
+
+/** The header of a synthetic trace. */
+export function syntheticHeader(scenario: Scenario, spanMs: number, contacts: number, entities: number): TraceHeader {
+  return {
+    type: 'header',
+    schema: TRACE_SCHEMA,
+    scenario: scenario.name,
+    seed: scenario.seed,
+    ops: Object.keys(scenario.ops),
+    spanMs,
+    contacts,
+    entities,
+    generator: 'llmcache trace generate',
+  };
+}
+
+/** Generate the scenario's synthetic workload into a trace file (faker text seeded by the scenario seed). */
+export async function writeSyntheticTrace(scenario: Scenario, file: string, opts: { overwrite?: boolean } = {}): Promise<WriteTraceSummary> {
+  const src = createSyntheticSource(scenario);
+  const header = syntheticHeader(scenario, src.spanMs(), src.contacts, src.entities);
+  const text = messageText(scenario.seed, (c) => src.zipOf(c));
+  return writeTrace(src, header, file, { overwrite: opts.overwrite, text: (ev) => text(ev.contact) });
+}
+
+/**
+ * Readable message text for a contact: faker, seeded by the scenario seed. Names and zip codes
+ * are derived per contact / zip index (so they do not depend on event order); the wording is
+ * drawn in event order from one seeded stream.
+ */
+export function messageText(seed: number, zipOf: (contact: number) => number): (contact: number) => string {
+  const words = new Faker({ locale: [en] });
+  words.seed(seed);
+  const perId = new Faker({ locale: [en] });
+  const names = new Map<number, string>();
+  const zips = new Map<number, string>();
+  const nameOf = (c: number): string => {
+    let n = names.get(c);
+    if (n === undefined) {
+      perId.seed([seed, 1, c]);
+      names.set(c, (n = perId.person.firstName()));
+    }
+    return n;
+  };
+  const zipCode = (z: number): string => {
+    let n = zips.get(z);
+    if (n === undefined) {
+      perId.seed([seed, 2, z]);
+      zips.set(z, (n = perId.location.zipCode('#####')));
+    }
+    return n;
+  };
+  const f = words;
+  const templates: ((c: number) => string)[] = [
+    (c) => `Hi, this is ${nameOf(c)}. Any ${f.number.int({ min: 1, max: 5 })}-bedroom homes near ${zipCode(zipOf(c))} under $${f.number.int({ min: 3, max: 15 }) * 100}k?`,
+    () => `Is the house on ${f.location.street()} still available?`,
+    () => `Can we see it ${f.date.weekday()} around ${f.number.int({ min: 9, max: 18 })}:00?`,
+    () => `What are the HOA fees there?`,
+    () => `Does it have a garage? We have ${f.number.int({ min: 1, max: 3 })} cars.`,
+    () => `We're pre-approved for $${f.number.int({ min: 3, max: 15 }) * 100}k. What would the monthly payment be?`,
+    (c) => `How are the schools around ${zipCode(zipOf(c))}?`,
+    () => `Thanks! Let me talk to my ${f.helpers.arrayElement(['wife', 'husband', 'partner', 'parents'])} and get back to you.`,
+    (c) => `${nameOf(c)} here again. Did the seller reply to our offer on ${f.location.street()}?`,
+  ];
+  return (c: number) => f.helpers.arrayElement(templates)(c);
+}

@@ -1,0 +1,78 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.js';
+import { benchFixture, simulateFixture } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmcache-report-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, doc: unknown) => {
+  const p = join(dir, name);
+  writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  return p;
+};
+
+/** Run the CLI in-process, capturing stdout and stderr. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(['node', 'llmcache', ...args]), out, err };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+    process.exitCode = undefined;
+  }
+}
+
+const sim = file('sim.json', simulateFixture());
+const bench = file('bench.json', benchFixture());
+
+test('report prints a table by default and each format on request', async () => {
+  const t = await run(['report', sim]);
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /^llmcache simulate - scenario "seed-article"/);
+  const md = await run(['report', bench, '--format', 'markdown']);
+  assert.equal(md.code, 0, md.err);
+  assert.match(md.out, /^### llmcache bench · seed-article/);
+  const json = await run(['report', sim, '-f', 'json']);
+  assert.deepEqual(JSON.parse(json.out), simulateFixture());
+});
+
+test('-o writes the report atomically and refuses to overwrite without --force', async () => {
+  const out = join(dir, 'out', 'report.html');
+  const first = await run(['report', sim, '--format', 'html', '-o', out]);
+  assert.equal(first.code, 0, first.err);
+  assert.equal(first.out, '', 'nothing on stdout');
+  assert.match(readFileSync(out, 'utf8'), /<svg id="latency-plot"/);
+  const again = await run(['report', bench, '--format', 'html', '-o', out]);
+  assert.equal(again.code, 2);
+  assert.match(again.err, /already exists/);
+  assert.match(readFileSync(out, 'utf8'), /Cache simulation/, 'the first report is untouched');
+  const forced = await run(['report', bench, '--format', 'html', '-o', out, '--force']);
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(readFileSync(out, 'utf8'), /Benchmark: seed-article/);
+  assert.deepEqual(readdirSync(join(dir, 'out')), ['report.html'], 'no temp file left behind');
+});
+
+test('bad input exits 2 with a clear message', async () => {
+  const cases: [string[], RegExp][] = [
+    [['report', join(dir, 'missing.json')], /missing\.json: cannot read the result file \(ENOENT\)/],
+    [['report', file('bad.json', '{"schema": ')], /bad\.json: not valid JSON/],
+    [['report', file('other.json', { schema: 'something/else@1', kind: 'simulate' })], /unknown result schema "something\/else@1"/],
+    [['report', file('partial.json', { ...simulateFixture(), tiers: undefined })], /tiers: expected array, got nothing/],
+    [['report', sim, '--format', 'pdf'], /argument 'pdf' is invalid/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args.join(' ')} -> exit 2`);
+    assert.match(r.err, message);
+    assert.equal(r.out, '');
+  }
+});
