@@ -37,6 +37,12 @@ export interface OpConfig {
   dependsOn: Dependency;
   /** Latency of the LLM call on a full miss (ms). */
   llmLatency: LatencyModelConfig;
+  /**
+   * Component granularity (src/semantic/granularity.ts): this op is one component of the named
+   * op, which is then computed from its components (cached separately) instead of whole. The
+   * component's key depends only on the placeholders of its own key template.
+   */
+  componentOf?: string;
 }
 
 /** One cache tier. */
@@ -431,6 +437,12 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.latency(`${p}.llmLatency`, o.llmLatency);
   }
   if (s.ops.memory && s.ops.memory.kind !== 'context') c.fail('ops.memory.kind', 'memory reads must be kind "context"');
+  for (const [name, o] of Object.entries(s.ops)) {
+    if (o.componentOf === undefined) continue;
+    const parent = s.ops[o.componentOf];
+    if (!parent || parent.kind !== 'llm' || parent.componentOf !== undefined) c.fail(`ops.${name}.componentOf`, `expected an llm op that is not itself a component, got ${show(o.componentOf)}`);
+    if (o.kind !== 'llm') c.fail(`ops.${name}.kind`, 'a component is an llm op');
+  }
   for (const [name, m] of Object.entries(s.models)) {
     if (!isObj(m)) {
       c.fail(`models.${name}`, 'expected { inputPerMTok, outputPerMTok, cachedInputPerMTok }');

@@ -14,6 +14,7 @@ import { activeTiers, bypasses, depthIndex, invalidationTargets, Router, ttlMs, 
 import { LatencySampler, Rng } from './random.js';
 import { TierInstance } from './tier-model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
+import { withComponents } from '../semantic/granularity.js';
 
 export interface SimulateOptions {
   /** Events to replay; default: the scenario's synthetic workload. */
@@ -45,7 +46,7 @@ const NO_TIER = -1;
 const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
 
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulateResult {
-  const source = opts.source ?? createSyntheticSource(scenario);
+  const source = withComponents(scenario, opts.source ?? createSyntheticSource(scenario));
   const opNames = source.opNames ?? Object.keys(scenario.ops);
   const nOps = opNames.length;
   const isContext = Uint8Array.from(opNames.map((n) => (scenario.ops[n]?.kind === 'context' ? 1 : 0)));
@@ -266,7 +267,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     let h = 0;
     let s = 0;
     for (const tr of tiers) {
-      h += tr.hits[i]!;
+      // A system-of-record read is not a cache hit: it cannot be stale.
+      if (!(tr.sor && isContext[i] === 1)) h += tr.hits[i]!;
       s += tr.stale[i]!;
     }
     if (requestsByOp[i] === 0) return;

@@ -1,0 +1,41 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { runBench } from '../../src/bench/bench.ts';
+import { simulate } from '../../src/sim/engine.ts';
+import { spawnPGliteServer, type EmbeddedPg } from '../../src/tiers/pglite-server.ts';
+import { benchOptions, smallScenario } from './helpers.ts';
+
+let pg: EmbeddedPg;
+before(async () => {
+  pg = await spawnPGliteServer();
+});
+after(async () => {
+  await pg.stop();
+});
+
+const perTier = (tiers: { name: string; byOp?: Record<string, { lookups: number; hits: number }> }[]) =>
+  Object.fromEntries(tiers.map((t) => [t.name, Object.fromEntries(Object.entries(t.byOp ?? {}).map(([op, c]) => [op, [c.lookups, c.hits]]))]));
+
+for (const variant of [
+  { invalidation: 'local' as const, routing: 'round-robin' as const },
+  { invalidation: 'broadcast' as const, routing: 'sticky' as const },
+]) {
+  test(`agreement: bench (concurrency 1, real Redis + PGlite) and simulate count the same lookups and hits per tier and op (${variant.invalidation}, ${variant.routing})`, async () => {
+    const scenario = smallScenario(variant);
+    const sim = simulate(scenario);
+    const runId = `agree${process.pid}${variant.routing.length}`;
+    const bench = await runBench(benchOptions(scenario, { pgUrl: pg.url, runId }));
+    assert.equal(bench.requests, sim.requests);
+    assert.equal(bench.errors, 0);
+    assert.ok(sim.tiers.every((t) => t.hits > 0), 'every tier earns hits in this workload, so the comparison means something');
+    assert.deepEqual(perTier(bench.tiers), perTier(sim.tiers));
+    assert.equal(bench.llmCalls, sim.llmCalls);
+    assert.equal(bench.bypassed, sim.bypassed);
+    // Nothing of the run is left behind.
+    const raw = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const [, keys] = await raw.scan('0', 'MATCH', `llmcache:bench:${runId}*`, 'COUNT', 10000);
+    raw.disconnect();
+    assert.equal(keys.length, 0);
+  });
+}

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runBench } from '../../src/bench/bench.ts';
+import { benchOptions, smallScenario } from './helpers.ts';
+
+/** L1 in-process + L2 Redis: no PGlite needed. */
+function twoTiers() {
+  const s = smallScenario({ leads: 40, days: 2 });
+  s.tiers = s.tiers.filter((t) => t.kind !== 'pgvector');
+  return s;
+}
+
+test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intended start); closed loop hides it', async () => {
+  const stall = { tier: 'L2', atMs: 300, forMs: 200 };
+  const open = await runBench(benchOptions(twoTiers(), { loop: 'open', rate: 400, requests: 600, warmupRequests: 20, stall }));
+  assert.equal(open.requests, 600);
+  // ~80 of 600 requests were due during the stall: the tail must carry it.
+  assert.ok(open.latencyUs.p99 >= 100_000, `open-loop p99 ${open.latencyUs.p99} µs should show the 200 ms stall`);
+  assert.ok(open.latencyUs.p999 >= 150_000, `open-loop p99.9 ${open.latencyUs.p999} µs should show the 200 ms stall`);
+  assert.ok(open.latencyUs.p50 < 50_000, `the median stays low (${open.latencyUs.p50} µs)`);
+  const l2 = open.tiers.find((t) => t.name === 'L2')!;
+  assert.ok(l2.latencyUs.max >= 100_000, 'the stalled tier\'s own histogram has it too');
+
+  // Closed loop, same stall: only the request in flight waits, the rest are never issued meanwhile.
+  const closed = await runBench(benchOptions(twoTiers(), { durationMs: 1000, warmupRequests: 20, stall }));
+  assert.ok(closed.latencyUs.max >= 100_000, 'the stalled request itself is slow');
+  assert.ok(closed.latencyUs.p99 < open.latencyUs.p99 / 2, `closed-loop p99 ${closed.latencyUs.p99} µs hides what open loop shows`);
+});
+
+test('inject-delay: a known fraction slows the tier\'s lookups and is recorded in the result', async () => {
+  const base = await runBench(benchOptions(twoTiers(), { requests: 400, warmupRequests: 50 }));
+  const slow = await runBench(benchOptions(twoTiers(), { requests: 400, warmupRequests: 50, injectDelay: { L2: 3 } }));
+  assert.deepEqual(slow.injectedDelay, { L2: 3 });
+  const p50 = (r: typeof base) => r.tiers.find((t) => t.name === 'L2')!.latencyUs.p50;
+  assert.ok(p50(slow) > p50(base) * 2, `L2 p50 ${p50(base)} -> ${p50(slow)} µs with +300%`);
+  // The delay changes time, not what is a hit.
+  assert.deepEqual(slow.tiers.map((t) => t.hits), base.tiers.map((t) => t.hits));
+});

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { access, replay, storeFor } from '../../src/replay/engine.js';
+import { openReader } from '../../src/replay/open.js';
+import { ArrayReader, idForRank } from '../../src/replay/synth.js';
+import type { EvictionPolicy } from '../../src/tiers/store.js';
+import { REFERENCES } from './reference.js';
+
+const POLICIES: EvictionPolicy[] = ['lru', 'fifo', 'sieve'];
+const FIXTURES = new URL('../fixtures/replay/', import.meta.url).pathname;
+
+/** A random trace: keys from a small universe (some above 2^32), optional sizes, a capacity. */
+const traceArb = fc
+  .record({
+    universe: fc.integer({ min: 2, max: 40 }),
+    picks: fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
+    room: fc.nat(),
+    bySize: fc.boolean(),
+  })
+  .map(({ universe, picks, room, bySize }) => {
+    // fewer entries than keys, so evictions happen; squaring skews popularity toward low ranks
+    const capacity = 1 + (room % (universe - 1));
+    const ranks = picks.map((p) => Math.floor(((p % 1000) / 1000) ** 2 * universe));
+    return {
+      keys: ranks.map((r) => (r % 2 === 0 ? r : idForRank(r))),
+      sizes: ranks.map((r) => 1 + ((r * 7) % 9)), // fixed per key, 1..9
+      capacity: bySize ? capacity * 4 : capacity,
+      bySize,
+    };
+  });
+
+for (const policy of POLICIES) {
+  test(`${policy}: same hit/miss sequence as the naive reference on random traces`, () => {
+    fc.assert(
+      fc.property(traceArb, ({ keys, sizes, capacity, bySize }) => {
+        const ref = REFERENCES[policy](capacity);
+        const store = storeFor({ policy, capacity }, bySize);
+        keys.forEach((k, i) => {
+          const w = bySize ? sizes[i]! : 1;
+          assert.equal(access(store, k, w, i, 0), ref.access(k, w), `request ${i} (key ${k})`);
+        });
+      }),
+      { numRuns: 300, seed: 20241126 },
+    );
+  });
+
+  test(`${policy}: replay() miss counts equal the reference across batch boundaries`, async () => {
+    await fc.assert(
+      fc.asyncProperty(traceArb, async ({ keys, sizes, capacity, bySize }) => {
+        const ref = REFERENCES[policy](capacity);
+        const expected = keys.filter((k, i) => !ref.access(k, bySize ? sizes[i]! : 1)).length;
+        const run = await replay(new ArrayReader(keys, sizes), [{ policy, capacity }], { bySize, batchSize: 7 });
+        assert.equal(run.results[0]!.misses, expected);
+        assert.equal(run.results[0]!.requests, keys.length);
+      }),
+      { numRuns: 100, seed: 7 },
+    );
+  });
+}
+
+// The checked-in trace is the textbook reference string 1 2 3 4 1 2 5 1 2 3 4 5 (Belady's anomaly,
+// as in Silberschatz's "Operating System Concepts"). Derived by hand:
+//   FIFO 3 entries: 9 misses; FIFO 4 entries: 10 misses (more room, more misses: the anomaly).
+//   LRU 3 entries: 10 misses; LRU 4 entries: 8 misses.
+//   SIEVE 3 entries: 10 misses (1 2 3 4 1 2 5 miss; 1 2 hit; 3 evicts 5 after clearing 1 and 2;
+//     4 evicts 1, 5 evicts 2). SIEVE 4 entries: 8 misses (5 clears 1, 2 and evicts 3; 1 2 hit;
+//     3 evicts 4, 4 evicts 5, 5 evicts 3).
+//   By size (belady.csv, object k weighs k×100 bytes, 1000 bytes): LRU 8 misses (5 evicts 3 and 4;
+//     3 evicts 5; 4 fits; 5 evicts 1, 2, 3); FIFO 10 misses (5 evicts 1, 2, 3; then 1 2 3 4 5 all miss).
+const EXPECTED: [EvictionPolicy, number, number][] = [
+  ['fifo', 3, 9],
+  ['fifo', 4, 10],
+  ['lru', 3, 10],
+  ['lru', 4, 8],
+  ['sieve', 3, 10],
+  ['sieve', 4, 8],
+];
+
+for (const [file, format, opts] of [
+  ['belady.txt', 'txt', {}],
+  ['belady.txt.gz', 'txt', {}],
+  ['belady.csv', 'csv', {}],
+  ['belady.oracleGeneral.bin', 'oracle', {}],
+] as const) {
+  test(`exact miss counts on the checked-in trace ${file}`, async () => {
+    const caches = EXPECTED.map(([policy, capacity]) => ({ policy, capacity }));
+    const run = await replay(openReader(FIXTURES + file, format, opts), caches);
+    assert.equal(run.requests, 12);
+    assert.deepEqual(
+      run.results.map((r) => [r.policy, r.capacity, r.misses]),
+      EXPECTED,
+    );
+  });
+}
+
+test('by-size miss counts on the checked-in CSV (object k weighs k×100 bytes)', async () => {
+  const run = await replay(openReader(FIXTURES + 'belady.csv', 'csv'), [
+    { policy: 'lru', capacity: 1000 },
+    { policy: 'fifo', capacity: 1000 },
+  ], { bySize: true });
+  assert.deepEqual(run.results.map((r) => r.misses), [8, 10]);
+  // the oracle file carries the same sizes
+  const bin = await replay(openReader(FIXTURES + 'belady.oracleGeneral.bin', 'oracle'), [{ policy: 'lru', capacity: 1000 }], { bySize: true });
+  assert.equal(bin.results[0]!.misses, 8);
+});
+
+test('an object heavier than the whole capacity is a miss and is not cached', async () => {
+  const run = await replay(new ArrayReader([1, 1, 2, 1], [50, 50, 5, 50]), [{ policy: 'lru', capacity: 10 }], { bySize: true });
+  assert.equal(run.results[0]!.misses, 4);
+});
+
+test('TTL: a read at or after time + ttl is a miss', () => {
+  const store = storeFor({ policy: 'lru', capacity: 10 }, false);
+  assert.equal(access(store, 1, 1, 0, 5), false);
+  assert.equal(access(store, 1, 1, 4, 5), true);
+  assert.equal(access(store, 1, 1, 5, 5), false); // expired at 0 + 5, re-inserted until 10
+  assert.equal(access(store, 1, 1, 9, 5), true);
+  assert.equal(store.size, 1);
+});
