@@ -4,7 +4,6 @@ import { applyOverrides, defaultScenario, loadScenario, type Invalidation, type 
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
-import type { SimulateResult } from '../report/types.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, progressReporter } from './options.js';
 
@@ -19,6 +18,9 @@ export interface SimulateCliOptions {
   json?: boolean;
   out?: string;
   force?: boolean;
+  trace?: string;
+  skipInvalid?: boolean;
+  latencyFrom?: string;
 }
 
 /** The scenario a command runs: the file's (or the article's default) with flag overrides. */
@@ -27,9 +29,28 @@ export function resolveScenario(o: SimulateCliOptions): Scenario {
   return applyOverrides(base, o);
 }
 
-/** Run a simulation and return it; the CLI and other commands share this. */
-export function runSimulation(scenario: Scenario, opts: SimulateOptions = {}): SimulateResult {
-  return simulate(scenario, opts);
+/** Lookup latencies per tier measured by `bench`, as latency models for the simulator. */
+async function latencyFromBench(file: string): Promise<SimulateOptions['latencyOverrides']> {
+  const { readResultFile } = await import('./report.js');
+  const { latencyModelsFromBench } = await import('../bench/calibrate.js');
+  const result = readResultFile(file);
+  if (result.kind !== 'bench') throw new InputError(`--latency-from ${file}: expected a bench result, got a ${result.kind} result`);
+  return latencyModelsFromBench(result);
+}
+
+/** Options for the engine from the command line: a recorded trace, calibrated latencies, progress. */
+async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise<SimulateOptions> {
+  const opts: SimulateOptions = { onProgress: progressReporter('simulate') };
+  if (o.latencyFrom) opts.latencyOverrides = await latencyFromBench(o.latencyFrom);
+  if (o.trace) {
+    const { openTraceSource } = await import('../trace/reader.js');
+    opts.source = await openTraceSource(o.trace, {
+      ops: Object.keys(scenario.ops),
+      skipInvalid: o.skipInvalid,
+      onSkip: (m) => process.stderr.write(`skipped: ${m}\n`),
+    });
+  }
+  return opts;
 }
 
 export function register(program: Command): void {
@@ -47,16 +68,19 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
+    .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
+    .option('--skip-invalid', 'with --trace: skip and count malformed lines instead of stopping')
+    .option('--latency-from <file>', 'use the per-tier lookup latencies measured by a bench result file')
     .option('--json', 'print one JSON object on stdout instead of tables')
     .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
     .option('--force', 'replace --out if it exists')
     .addHelpText(
       'after',
-      '\nExamples:\n  llmcache simulate --leads 500\n  llmcache simulate --scenario scenarios/multi-worker.yaml --workers 8 --json\n  llmcache simulate --invalidation broadcast --out results/broadcast.json',
+      '\nExamples:\n  llmcache simulate --leads 500\n  llmcache simulate --scenario scenarios/multi-worker.yaml --workers 8 --json\n  llmcache simulate --invalidation broadcast --out results/broadcast.json\n  llmcache simulate --trace my-traffic.jsonl.gz --skip-invalid\n  llmcache simulate --latency-from results/bench-2026-11-26T06-00-00Z.json',
     )
-    .action((o: SimulateCliOptions) => {
+    .action(async (o: SimulateCliOptions) => {
       const scenario = resolveScenario(o);
-      const result = runSimulation(scenario, { onProgress: progressReporter('simulate') });
+      const result = simulate(scenario, await engineOptions(scenario, o));
       if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
       process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));
     });

@@ -1,9 +1,10 @@
 /** `llmcache sweep`: a parameter grid over a scenario, run in parallel; Pareto front and recommendation. */
 import type { Command } from 'commander';
-import { applyOverrides, loadScenario } from '../config.js';
+import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { applyPoint, expandGrid, parseParam, type ParamAxis } from '../sweep/grid.js';
+import { classOps, classStats } from '../sweep/classes.js';
+import { applyPoint, expandGrid, parseParam, type ParamAxis, type ParamPoint } from '../sweep/grid.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
 import { renderSweep } from '../sweep/report.js';
@@ -20,8 +21,9 @@ export function parseRate(flag: string, s: string): number {
 }
 
 interface SweepFlags {
-  scenario: string;
+  scenario: string[];
   param: string[];
+  byClass?: string;
   maxFalseHit: string;
   maxStale: string;
   json?: boolean;
@@ -37,10 +39,11 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description('Run a grid of scenario parameters in parallel; print the Pareto front of spend vs false hits vs staleness')
-    .requiredOption('--scenario <file>', 'scenario file (.yaml or .json)')
+    .option('--scenario <file>', 'scenario file (.yaml or .json); repeat it to compare scenarios (an axis named "scenario")', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--param <NAME=V1,V2,…>', 'a swept parameter: <tier>.<field> (L3.threshold) or a path (workers.count); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits)', '1%')
     .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '100%')
+    .option('--by-class <ops>', 'add per-key-class columns (work saved, stale rate, age) for these ops, e.g. score,response')
     .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
     .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
     .option('--days <d>', 'override workload.days', (v: string) => {
@@ -55,15 +58,24 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache sweep --scenario scenarios/semantic.yaml --param L3.threshold=0.80,0.85,0.90,0.95,0.99 --max-false-hit 1%\n' +
-        '  llmcache sweep --scenario scenarios/seed-article.yaml --param L1.capacity=100,1000 --param invalidation=local,broadcast --json',
+        '  llmcache sweep --scenario scenarios/seed-article.yaml --param L1.capacity=100,1000 --param invalidation=local,broadcast --json\n' +
+        '  llmcache sweep --scenario scenarios/granularity-whole.yaml --scenario scenarios/granularity-components.yaml --by-class score',
     )
     .action(async (f: SweepFlags) => {
-      if (f.param.length === 0) throw new InputError('sweep needs at least one --param NAME=V1,V2,…');
+      if (f.scenario.length === 0) throw new InputError('sweep needs --scenario FILE');
+      if (f.param.length === 0 && f.scenario.length < 2) throw new InputError('sweep needs at least one --param NAME=V1,V2,… (or two --scenario files)');
       const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
-      const base = applyOverrides(loadScenario(f.scenario), { leads: f.leads, days: f.days, seed: f.seed });
+      const bases = f.scenario.map((file) => applyOverrides(loadScenario(file), { leads: f.leads, days: f.days, seed: f.seed }));
       const axes: ParamAxis[] = f.param.map(parseParam);
-      const points = expandGrid(axes);
-      const scenarios = points.map((p) => applyPoint(base, p));
+      const points: ParamPoint[] = [];
+      const scenarios: Scenario[] = [];
+      for (const base of bases)
+        for (const p of expandGrid(axes)) {
+          points.push(bases.length > 1 ? { scenario: base.name, ...p } : p);
+          scenarios.push(applyPoint(base, p));
+        }
+      const classes = f.byClass ? f.byClass.split(',').map((c) => c.trim()).filter(Boolean) : [];
+      for (const c of classes) if (!bases.some((b) => c in b.ops)) throw new InputError(`--by-class ${c}: no such op (ops: ${Object.keys(bases[0]!.ops).join(', ')})`);
       const threads = poolSize(points.length, f.threads);
       const t0 = performance.now();
       const results = await runPool(scenarios, {
@@ -72,7 +84,11 @@ export function register(program: Command): void {
       });
       process.stderr.write('\n');
       const out = analyse(
-        points.map((params, i) => ({ params, result: results[i]! })),
+        points.map((params, i) => ({
+          params,
+          result: results[i]!,
+          ...(classes.length > 0 && { classes: Object.fromEntries(classes.map((c) => [c, classStats(results[i]!, classOps(scenarios[i]!, c))])) }),
+        })),
         budgets,
         performance.now() - t0,
         threads,

@@ -62,6 +62,8 @@ export function renderMrcTable(r: MrcResult): string {
       s += `; error vs exact: mean ${sampled.meanAbsErrorVsExact!.toFixed(4)}, max ${sampled.maxAbsErrorVsExact.toFixed(4)} (absolute miss ratio)`;
     } else s += '; add --exact to measure its error';
     lines.push(s);
+    const floor = Math.round(1 / sampled.rate);
+    if (base.some((p) => p.capacity < floor)) lines.push(`note: sampling at ${fmtPct(sampled.rate, 2)} cannot resolve capacities below about ${fmtInt(floor)} entries`);
   }
   return lines.join('\n') + '\n';
 }

@@ -19,7 +19,7 @@ export class VelocityTracker {
   constructor(
     contacts: number,
     /** Weight of the newest gap (0..1). */
-    readonly alpha = 0.3,
+    readonly alpha = 0.5,
     /** Gap assumed before a contact's second message (ms): one message per hour. */
     readonly initialGapMs = HOUR_MS,
   ) {

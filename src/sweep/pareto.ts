@@ -3,6 +3,7 @@
  * stale rate — all minimised; leaks too) and the cheapest run within the user's error budgets.
  */
 import type { SimulateResult } from '../report/types.js';
+import type { ClassStats } from './classes.js';
 import type { ParamPoint } from './grid.js';
 
 export const SWEEP_SCHEMA = 'llmcache/sweep@1';
@@ -10,6 +11,8 @@ export const SWEEP_SCHEMA = 'llmcache/sweep@1';
 export interface SweepRun {
   params: ParamPoint;
   result: SimulateResult;
+  /** Per key class (`--by-class`), when asked for. */
+  classes?: Record<string, ClassStats>;
 }
 
 /** The three minimised objectives of a run. */

@@ -1,2 +1,0 @@
-import { main } from '../src/cli.ts';
-main(process.argv).then((code) => { process.exitCode = code; });

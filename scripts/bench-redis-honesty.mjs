@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * Harness honesty: redis-benchmark (Debian package redis-tools) and `llmcache bench` against the
+ * SAME Redis in one invocation.
+ *
+ *   concurrency 1:  bench's Redis GET p50 must be within 2x of redis-benchmark's GET p50;
+ *   concurrency 50: bench's Redis throughput (GET + SET commands/s, ioredis auto-pipelining) must
+ *                   be at least redis-benchmark's GET rps without pipelining (-P 1).
+ *
+ * Usage: node scripts/bench-redis-honesty.mjs [--redis-url redis://127.0.0.1:6379] [--duration 3s]
+ * Exit 0 when both hold, 1 when one fails, 2 when a tool is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const redisUrl = arg('--redis-url', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const duration = arg('--duration', '3s');
+const { hostname, port } = new URL(redisUrl);
+
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+if (!which('redis-benchmark')) {
+  process.stderr.write('redis-benchmark not found: install it with `apt-get install -y redis-tools`.\n');
+  process.exit(2);
+}
+
+/** redis-benchmark GET at concurrency c, no pipelining: { p50Us, rps }. */
+function redisBenchmark(c, n) {
+  const csv = execFileSync('redis-benchmark', ['-h', hostname, '-p', port || '6379', '-t', 'get', '-n', String(n), '-c', String(c), '-P', '1', '-d', '64', '--csv'], {
+    encoding: 'utf8',
+  });
+  const [head, row] = csv.trim().split('\n').map((l) => l.split(',').map((x) => x.replace(/"/g, '')));
+  const col = (name) => Number(row[head.indexOf(name)]);
+  return { p50Us: col('p50_latency_ms') * 1000, rps: col('rps') };
+}
+
+/** The bench CLI: the TypeScript sources through tsx (a checkout), else the built dist/. */
+function benchCli(extra) {
+  const built = join(root, 'dist', 'cli.js');
+  const cli = !existsSync(join(root, 'src', 'cli.ts')) || !existsSync(join(root, 'node_modules', 'tsx'))
+    ? ['--input-type=module', '-e', `import('${built}').then(m => m.main(process.argv.slice(0,1).concat(process.argv.slice(1)))).then(c => process.exitCode = c)`]
+    : ['--import', 'tsx', '--input-type=module', '-e', `import('${join(root, 'src', 'cli.ts')}').then(m => m.main(process.argv.slice(0,1).concat(process.argv.slice(1)))).then(c => process.exitCode = c)`];
+  const r = spawnSync(process.execPath, [...cli, 'x', 'bench', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(r.status ?? 2);
+  }
+  return JSON.parse(r.stdout);
+}
+
+// A one-tier stack: every lookup is one Redis GET, every write-back one SET.
+const dir = mkdtempSync(join(tmpdir(), 'llmcache-honesty-'));
+const scenarioFile = join(dir, 'redis-only.json');
+writeFileSync(
+  scenarioFile,
+  JSON.stringify({
+    name: 'redis-honesty',
+    memoryWriteThrough: false,
+    tiers: [{ name: 'L2', kind: 'redis', scope: 'shared', memoryDepth: 'full', ttl: { memory: 900, score: 900, intent: 900, market: 3600, response: 900 } }],
+  }),
+);
+
+function benchRedis(c) {
+  const r = benchCli(['--scenario', scenarioFile, '--redis-url', redisUrl, '-c', String(c), '--duration', duration, '--warmup', '500', '--llm-time-scale', '0', '--value-bytes', '64', '--json', '--out', join(dir, `bench-c${c}.json`)]);
+  const l2 = r.tiers.find((t) => t.name === 'L2');
+  const seconds = r.trials.reduce((a, t) => a + t.durationMs, 0) / 1000;
+  return { p50Us: l2.latencyUs.p50, commandsPerSec: (l2.lookups + l2.writes) / seconds, requestsPerSec: r.throughput, clientBottleneck: r.clientBottleneck };
+}
+
+try {
+  const rb1 = redisBenchmark(1, 20000);
+  const b1 = benchRedis(1);
+  const rb50 = redisBenchmark(50, 100000);
+  const b50 = benchRedis(50);
+  const ratio1 = b1.p50Us / rb1.p50Us;
+  const ratio50 = b50.commandsPerSec / rb50.rps;
+  const ok1 = ratio1 <= 2;
+  const ok50 = ratio50 >= 1;
+  const lines = [
+    `Redis ${redisUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    `concurrency 1 : redis-benchmark GET p50 ${rb1.p50Us.toFixed(0)} µs | bench L2 GET p50 ${b1.p50Us.toFixed(0)} µs | ratio ${ratio1.toFixed(2)} (must be <= 2) ${ok1 ? 'OK' : 'FAIL'}`,
+    `concurrency 50: redis-benchmark GET ${rb50.rps.toFixed(0)} rps (-P 1) | bench ${b50.commandsPerSec.toFixed(0)} Redis commands/s (${b50.requestsPerSec.toFixed(0)} req/s, auto-pipelining) | ratio ${ratio50.toFixed(2)} (must be >= 1) ${ok50 ? 'OK' : 'FAIL'}`,
+  ];
+  if (b1.clientBottleneck || b50.clientBottleneck) lines.push('note: bench flagged its own client as a bottleneck in at least one run');
+  process.stdout.write(lines.join('\n') + '\n');
+  process.exitCode = ok1 && ok50 ? 0 : 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

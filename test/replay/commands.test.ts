@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, tempFile } from './helpers.js';
+
+const FIXTURES = new URL('../fixtures/replay/', import.meta.url).pathname;
+
+test('replay --json: schema, one result per cache, textbook miss counts', async () => {
+  const r = await runCli(['replay', FIXTURES + 'belady.oracleGeneral.bin', '--format', 'oracle', '--cache', 'lru:3,fifo:3,fifo:4,sieve:4', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.schema, 'llmcache/replay@1');
+  assert.equal(j.trace, FIXTURES + 'belady.oracleGeneral.bin');
+  assert.equal(j.skipped, 0);
+  assert.deepEqual(
+    j.results.map((x: { policy: string; capacity: number; requests: number; misses: number }) => [x.policy, x.capacity, x.requests, x.misses]),
+    [['lru', 3, 12, 10], ['fifo', 3, 12, 9], ['fifo', 4, 12, 10], ['sieve', 4, 12, 8]],
+  );
+  assert.equal(j.results[0].missRatio, 10 / 12);
+  assert.ok(j.results[0].reqPerSec > 0);
+});
+
+test('replay: human table on stdout; format guessed from the name', async () => {
+  const r = await runCli(['replay', FIXTURES + 'belady.txt', '--cache', 'lru:4']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /belady\.txt \(txt\): 12 requests/);
+  assert.match(r.out, /lru .* 4 .* 12 .* 8 .* 66\.67%/);
+});
+
+test('replay: a malformed line exits 2 naming file, line and field; --skip-invalid reports the count', async () => {
+  const f = tempFile('bad.csv', 'time,key,size\n1,a,10\n2,b,-3\n3,a,10\n');
+  const bad = await runCli(['replay', f, '--format', 'csv', '--cache', 'lru:10']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /bad\.csv: line 3: field size \(column 3\)/);
+  assert.equal(bad.out, '');
+  const ok = await runCli(['replay', f, '--format', 'csv', '--cache', 'lru:10', '--skip-invalid', '--json']);
+  assert.equal(ok.code, 0, ok.err);
+  const j = JSON.parse(ok.out);
+  assert.equal(j.skipped, 1);
+  assert.equal(j.requests, 2);
+  assert.equal(j.results[0].misses, 1);
+  assert.match(ok.err, /skipped 1 invalid/);
+});
+
+test('replay: truncated oracle file and bad flags exit 2', async () => {
+  const f = tempFile('cut.bin', Buffer.alloc(30));
+  const r = await runCli(['replay', f, '--format', 'oracle', '--cache', 'lru:10']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /record 1 \(byte offset 24\): truncated record: 6 of 24 bytes/);
+  assert.equal((await runCli(['replay', f, '--format', 'oracle', '--cache', 'lru'])).code, 2);
+  assert.equal((await runCli(['replay', f, '--format', 'oracle', '--cache', 'arc:10'])).code, 2);
+  assert.equal((await runCli(['replay', f, '--format', 'parquet'])).code, 2);
+});
+
+test('mrc --json: exact and sampled curves, with the sampling error', async () => {
+  const r = await runCli(['mrc', FIXTURES + 'belady.txt', '--sample', '1', '--exact', '--points', '5', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.schema, 'llmcache/mrc@1');
+  assert.deepEqual(j.exact.map((p: { capacity: number }) => p.capacity), [1, 2, 3, 4, 5]);
+  // LRU on 1 2 3 4 1 2 5 1 2 3 4 5: 10 misses at 3 entries, 8 at 4, 5 (cold only) at 5
+  assert.deepEqual(j.exact.slice(2).map((p: { missRatio: number }) => p.missRatio), [10 / 12, 8 / 12, 5 / 12]);
+  assert.equal(j.sampled.rate, 1);
+  assert.equal(j.sampled.maxAbsErrorVsExact, 0); // sampling everything is exact
+  const t = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '3']);
+  assert.match(t.out, /miss ratio \(exact\)/);
+  assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--sample', '0'])).code, 2);
+});
