@@ -12,6 +12,7 @@ import { InputError } from './errors.js';
 import { asReportableResult } from './report/validate.js';
 import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
 import { mannWhitneyU } from './stats/mann-whitney.js';
+import { signedRank } from './stats/signed-rank.js';
 import { hodgesLehmannShift, median, ratioOfMediansChange } from './stats/effect.js';
 import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
 
@@ -35,6 +36,11 @@ export interface GateOptions {
   minTailSamples: number;
   /** Latency can only warn (deterministic parts still fail): for noisy shared runners. */
   latencyWarnOnly: boolean;
+  /**
+   * Trial i of each side ran at the same time (or back to back): test the per-pair log ratios with
+   * the Wilcoxon signed-rank test instead of Mann-Whitney U, cancelling noise a pair shares.
+   */
+  paired: boolean;
 }
 
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
@@ -44,6 +50,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   minTrials: 5,
   minTailSamples: 10,
   latencyWarnOnly: false,
+  paired: false,
 };
 
 /** One latency metric compared across trials. Latencies in µs. */
@@ -57,11 +64,11 @@ export interface GateMetric {
   baseline: number;
   /** Median over the current trials (µs). */
   current: number;
-  /** current / baseline − 1 (0.1 = 10 % slower, negative = faster). */
+  /** current / baseline − 1 (0.1 = 10 % slower, negative = faster); paired: median ratio − 1. */
   change: number;
   /** Hodges-Lehmann shift of the per-trial values (µs). */
   shiftUs: number;
-  /** One-sided Mann-Whitney p-value for "current is slower". */
+  /** One-sided p-value for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
   pValue: number;
   /** 1 − pValue: how sure the gate is that current is slower at all. */
   confidence: number;
@@ -80,7 +87,7 @@ export interface GateVerdict {
   verdict: GateStatus;
   kind: 'bench' | 'simulate';
   scenario: ScenarioRef;
-  options: { threshold: number; warn: number; alpha: number; latencyWarnOnly: boolean };
+  options: { threshold: number; warn: number; alpha: number; latencyWarnOnly: boolean; paired: boolean };
   metrics: GateMetric[];
   /** Exact comparison of deterministic outputs (simulate results). */
   exact?: ExactComparison;
@@ -130,7 +137,7 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
   const base = {
     schema: GATE_SCHEMA,
     scenario: current.scenario,
-    options: { threshold: opts.threshold, warn: opts.warn, alpha: opts.alpha, latencyWarnOnly: opts.latencyWarnOnly },
+    options: { threshold: opts.threshold, warn: opts.warn, alpha: opts.alpha, latencyWarnOnly: opts.latencyWarnOnly, paired: opts.paired },
   } as const;
   if (baseline.kind === 'simulate') {
     const { exact, warnings } = compareSimulate(baseline, current as SimulateResult);
@@ -197,9 +204,16 @@ function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): strin
       throw new InputError(`${label} has ${r.trials.length} trial(s); the gate needs at least ${opts.minTrials} a side (run bench --trials ${opts.minTrials} or more)`);
     }
   }
+  if (opts.paired && b.trials.length !== c.trials.length) {
+    throw new InputError(`--paired needs as many trials a side (baseline ${b.trials.length}, current ${c.trials.length})`);
+  }
   const mode = (r: BenchResult) => `${r.mode.loop} loop, ${r.mode.loop === 'open' ? `rate ${r.mode.rate}/s` : `concurrency ${r.mode.concurrency}`}, ${r.mode.workers} worker(s)`;
   if (mode(b) !== mode(c)) throw new InputError(`different bench modes: baseline ${mode(b)}, current ${mode(c)}`);
   const warnings: string[] = [];
+  const minP = opts.paired ? 0.5 ** b.trials.length : 1 / binomial(b.trials.length + c.trials.length, c.trials.length);
+  if (minP >= opts.alpha) {
+    warnings.push(`with ${b.trials.length} vs ${c.trials.length} trials${opts.paired ? ' paired' : ''} the smallest possible p is ${minP.toPrecision(2)} ≥ alpha ${opts.alpha}: latency cannot fail; run more trials`);
+  }
   if (b.seed !== c.seed) warnings.push(`different seeds (baseline ${b.seed}, current ${c.seed}): the two sides replayed different traces`);
   for (const [label, r] of [['baseline', b], ['current', c]] as const) {
     if (r.injectedDelay && Object.keys(r.injectedDelay).length > 0) {
@@ -251,11 +265,26 @@ function latencySeries(b: BenchResult, c: BenchResult, warnings: string[]): Seri
   });
 }
 
+/** C(n, k) as a float. */
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
 /** Rank test + effect size -> status of one metric. */
 function judge(s: Series, opts: GateOptions): GateMetric {
-  const test = mannWhitneyU(s.baseline, s.current);
+  let test: { pGreater: number; pLess: number };
+  let change: number;
+  if (opts.paired) {
+    const logRatios = s.current.map((c, i) => Math.log(Math.max(c, 0.5) / Math.max(s.baseline[i]!, 0.5)));
+    test = signedRank(logRatios);
+    change = Math.exp(median(logRatios)) - 1;
+  } else {
+    test = mannWhitneyU(s.baseline, s.current);
+    change = ratioOfMediansChange(s.baseline, s.current);
+  }
   const pValue = test.pGreater;
-  const change = ratioOfMediansChange(s.baseline, s.current);
   const significant = pValue < opts.alpha;
   let status: GateStatus = significant && change > opts.threshold ? 'fail' : significant && change > opts.warn ? 'warn' : 'pass';
   let note: string | undefined;

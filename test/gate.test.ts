@@ -148,3 +148,19 @@ test('sequential bench runs (concurrency 1, same seed) must count hits exactly a
   assert.deepEqual(v.exact!.differences, [{ path: 'current trial 2: tiers[L2].hits', baseline: 0, current: 5 }]);
   assert.equal(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })).exact, undefined, 'concurrent runs: counts not compared');
 });
+
+test('--paired cancels noise both sides share: a 10 % slowdown under ±40 % common drift', () => {
+  const side = (seed: number, slow?: Record<string, number>) => benchResult({ seed, trials: 8, drift: 0.4, driftSeed: 77, slow });
+  const unpaired = gate(side(1), side(2, { L2: 1.1 }), { threshold: 0.05, warn: 0.02 });
+  assert.notEqual(find(unpaired.metrics, 'L2', 'p50').status, 'fail', 'unpaired drowns in the drift');
+  const paired = gate(side(1), side(2, { L2: 1.1 }), { threshold: 0.05, warn: 0.02, paired: true });
+  const l2 = find(paired.metrics, 'L2', 'p50');
+  assert.equal(l2.status, 'fail');
+  assert.ok(Math.abs(l2.change - 0.1) < 0.03, `paired change ${l2.change}`);
+  assert.ok(l2.pValue <= 1 / 256 + 1e-12);
+  const aa = gate(side(3), side(4), { threshold: 0.05, warn: 0.02, paired: true });
+  assert.ok(!aa.metrics.some((m) => m.status === 'fail'), 'A vs A paired passes');
+  assert.throws(() => gate(side(1), benchResult({ seed: 2, trials: 7 }), { paired: true }), /--paired needs as many trials a side/);
+  const few = gate(benchResult({ seed: 1, trials: 5 }), benchResult({ seed: 2, trials: 5 }), { paired: true });
+  assert.ok(few.warnings.some((w) => /smallest possible p is 0.031 ≥ alpha 0.01: latency cannot fail/.test(w)));
+});

@@ -1,4 +1,5 @@
 /** `llmcache bench`: the scenario against real tiers (in-process, Redis, Postgres + pgvector), measured. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { timestampedResultPath, writeFileAtomic } from '../io.js';
@@ -113,7 +114,7 @@ Examples:
 LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms call sleeps 0.9 ms).`,
     )
     .action(async (o: BenchCliOptions) => {
-      const progress = (m: string) => process.stderr.write(`bench: ${m}\n`);
+      const progress = (m: string) => output.stderr(`bench: ${m}\n`);
       if (o.micro) return micro(o, progress);
       let scenario = resolveScenario(o);
       if (o.l2 !== undefined) {
@@ -150,7 +151,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
       });
       writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
       progress(`result written to ${out}`);
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
+      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
     });
 }
 
@@ -170,7 +171,7 @@ async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise
       timeMs: 500,
       onProgress: progress,
     });
-    process.stdout.write(o.json ? JSON.stringify({ schema: 'llmcache/bench-micro@1', kind: 'bench-micro', rows }, null, 2) + '\n' : `${textTable(MICRO_TABLE_HEAD, microTableRows(rows))}\n`);
+    output.stdout(o.json ? JSON.stringify({ schema: 'llmcache/bench-micro@1', kind: 'bench-micro', rows }, null, 2) + '\n' : `${textTable(MICRO_TABLE_HEAD, microTableRows(rows))}\n`);
   } finally {
     await embedded?.stop();
   }

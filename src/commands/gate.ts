@@ -1,4 +1,5 @@
 /** `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn, 1 regression, 2 unusable input. */
+import { output } from '../output.js';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
@@ -16,6 +17,7 @@ export interface GateCliOptions {
   warn: number;
   alpha: number;
   latencyWarnOnly?: boolean;
+  paired?: boolean;
   json?: boolean;
   updateBaseline?: boolean;
   summary?: string;
@@ -64,7 +66,7 @@ function appendSummary(markdown: string, o: GateCliOptions, env: NodeJS.ProcessE
 }
 
 function gateOptions(o: GateCliOptions): Partial<GateOptions> {
-  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false };
+  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false };
 }
 
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
@@ -87,9 +89,9 @@ function updateBaseline(o: GateCliOptions, current: { text: string; result: AnyR
     }
   }
   writeFileAtomic(target, current.text, { overwrite: true });
-  process.stderr.write(`llmcache gate: baseline ${target} updated from ${o.current.join(', ')} (previous baseline: ${redact(previous)})\n`);
-  if (o.json) process.stdout.write(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: target }, null, 2)}\n`);
-  else if (verdict) process.stdout.write(renderGateTable(verdict));
+  output.stderr(`llmcache gate: baseline ${target} updated from ${o.current.join(', ')} (previous baseline: ${redact(previous)})\n`);
+  if (o.json) output.stdout(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: target }, null, 2)}\n`);
+  else if (verdict) output.stdout(renderGateTable(verdict));
 }
 
 export function register(program: Command): void {
@@ -101,6 +103,7 @@ export function register(program: Command): void {
     .option('--threshold <pct>', 'fail when a significant slowdown exceeds this', fractionOption('--threshold'), DEFAULT_GATE_OPTIONS.threshold)
     .option('--warn <pct>', 'warn when a significant slowdown exceeds this', fractionOption('--warn'), DEFAULT_GATE_OPTIONS.warn)
     .option('--alpha <p>', 'significance level of the one-sided Mann-Whitney U test', fractionOption('--alpha'), DEFAULT_GATE_OPTIONS.alpha)
+    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')
     .option('--summary <file>', 'also append the Markdown summary to this file (e.g. for a PR comment)')
@@ -124,10 +127,10 @@ export function register(program: Command): void {
         if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`, o);
         throw e;
       }
-      process.stdout.write(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
+      output.stdout(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
       appendSummary(renderGateMarkdown(verdict), o);
       if (verdict.verdict === 'fail') {
-        process.stderr.write('llmcache gate: regression detected\n');
+        output.stderr('llmcache gate: regression detected\n');
         process.exitCode = 1;
       }
     });

@@ -1,4 +1,5 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
@@ -58,6 +59,6 @@ export function register(program: Command): void {
       reportSkipped(run.skipped, file);
       const json = JSON.stringify(result, null, 2) + '\n';
       if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-      process.stdout.write(o.json ? json : renderMrcTable(result));
+      output.stdout(o.json ? json : renderMrcTable(result));
     });
 }

@@ -1,4 +1,5 @@
 /** `llmcache replay TRACE`: textbook LRU/FIFO/SIEVE caches over a recorded key-request trace. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../io.js';
 import { addTraceOptions, openTrace, reportSkipped, traceProgress, type TraceCliOptions } from '../replay/cli-options.js';
@@ -52,6 +53,6 @@ export function register(program: Command): void {
       reportSkipped(run.skipped, file);
       const json = JSON.stringify(result, null, 2) + '\n';
       if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-      process.stdout.write(o.json ? json : renderReplayTable(result));
+      output.stdout(o.json ? json : renderReplayTable(result));
     });
 }

@@ -1,4 +1,5 @@
 /** `llmcache report RESULT`: render a simulate or bench result file as a table, JSON, Markdown or HTML. */
+import { output } from '../output.js';
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
@@ -43,12 +44,12 @@ export function register(program: Command): void {
       '\nExamples:\n  llmcache report results/simulate.json\n  llmcache report results/simulate.json --format markdown > comment.md\n  llmcache report results/bench.json --format html -o report.html',
     )
     .action((file: string, o: ReportCliOptions) => {
-      const output = renderResult(readResultFile(file), o.format);
+      const rendered = renderResult(readResultFile(file), o.format);
       if (o.out) {
-        writeFileAtomic(o.out, output, { overwrite: o.force });
-        process.stderr.write(`wrote ${o.format} report to ${o.out}\n`);
+        writeFileAtomic(o.out, rendered, { overwrite: o.force });
+        output.stderr(`wrote ${o.format} report to ${o.out}\n`);
       } else {
-        process.stdout.write(output);
+        output.stdout(rendered);
       }
     });
 }

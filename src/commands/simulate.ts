@@ -1,4 +1,5 @@
 /** `llmcache simulate`: a month of traffic through the tier stack in virtual time. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { applyOverrides, defaultScenario, loadScenario, type Invalidation, type Routing, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
@@ -47,7 +48,7 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
     opts.source = await openTraceSource(o.trace, {
       ops: Object.keys(scenario.ops),
       skipInvalid: o.skipInvalid,
-      onSkip: (m) => process.stderr.write(`skipped: ${m}\n`),
+      onSkip: (m) => output.stderr(`skipped: ${m}\n`),
     });
   }
   return opts;
@@ -82,6 +83,6 @@ export function register(program: Command): void {
       const scenario = resolveScenario(o);
       const result = simulate(scenario, await engineOptions(scenario, o));
       if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));
+      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));
     });
 }

@@ -1,4 +1,5 @@
 /** `llmcache sweep`: a parameter grid over a scenario, run in parallel; Pareto front and recommendation. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario file (.yaml or .json); repeat it to compare scenarios (an axis named "scenario")', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--param <NAME=V1,V2,…>', 'a swept parameter: <tier>.<field> (L3.threshold) or a path (workers.count); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits)', '1%')
-    .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '100%')
+    .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '1%')
     .option('--by-class <ops>', 'add per-key-class columns (work saved, stale rate, age) for these ops, e.g. score,response')
     .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
     .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
@@ -80,9 +81,9 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const results = await runPool(scenarios, {
         threads,
-        onProgress: (done, total) => process.stderr.write(`\rsweep: ${done}/${total} configurations`),
+        onProgress: (done, total) => output.stderr(`\rsweep: ${done}/${total} configurations`),
       });
-      process.stderr.write('\n');
+      output.stderr('\n');
       const out = analyse(
         points.map((params, i) => ({
           params,
@@ -95,6 +96,6 @@ export function register(program: Command): void {
       );
       const json = JSON.stringify(out);
       if (f.out) writeFileAtomic(f.out, json + '\n', { overwrite: f.force });
-      process.stdout.write(f.json ? json + '\n' : renderSweep(out));
+      output.stdout(f.json ? json + '\n' : renderSweep(out));
     });
 }

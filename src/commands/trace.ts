@@ -1,4 +1,5 @@
 /** `llmcache trace generate` and `llmcache trace stats`: write and inspect JSONL traces. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { renderTraceStats } from '../report/trace-stats-render.js';
@@ -51,7 +52,7 @@ export function register(program: Command): void {
       const started = performance.now();
       const r = await writeSyntheticTrace(scenario, o.out, { overwrite: o.force });
       const secs = (performance.now() - started) / 1000;
-      process.stderr.write(
+      output.stderr(
         `wrote ${r.events} events (${(r.bytes / 1e6).toFixed(1)} MB JSONL${r.gzip ? `, ${(r.fileBytes / 1e6).toFixed(1)} MB gzip` : ''}) to ${r.file} in ${secs.toFixed(1)} s\n`,
       );
     });
@@ -70,11 +71,11 @@ export function register(program: Command): void {
         skipInvalid: o.skipInvalid,
         maxLineBytes: o.maxLineBytes,
         onSkip: (msg) => {
-          if (shown++ < SHOWN_SKIPS) process.stderr.write(`skipped ${msg}\n`);
+          if (shown++ < SHOWN_SKIPS) output.stderr(`skipped ${msg}\n`);
         },
       });
       const stats = computeTraceStats(source, { topKeys: o.top });
-      if (stats.skipped > 0) process.stderr.write(`llmcache: skipped ${stats.skipped} invalid line(s) of ${source.lines} in ${file}\n`);
-      process.stdout.write(o.json ? JSON.stringify({ file, ...stats }, null, 2) + '\n' : renderTraceStats(stats, file));
+      if (stats.skipped > 0) output.stderr(`llmcache: skipped ${stats.skipped} invalid line(s) of ${source.lines} in ${file}\n`);
+      output.stdout(o.json ? JSON.stringify({ file, ...stats }, null, 2) + '\n' : renderTraceStats(stats, file));
     });
 }

@@ -1,4 +1,5 @@
 /** Flags shared by `replay` and `mrc`: how to read the trace, and progress on a terminal. */
+import { output } from '../output.js';
 import type { Command } from 'commander';
 import { progressReporter } from '../commands/options.js';
 import { InputError } from '../errors.js';
@@ -53,5 +54,5 @@ export function traceProgress(label: string, totalBytes: number): ((bytesRead: n
 
 /** Tell stderr how many invalid lines/records were skipped. */
 export function reportSkipped(skipped: number, file: string): void {
-  if (skipped > 0) process.stderr.write(`llmcache: skipped ${skipped} invalid line(s)/record(s) in ${file}\n`);
+  if (skipped > 0) output.stderr(`llmcache: skipped ${skipped} invalid line(s)/record(s) in ${file}\n`);
 }

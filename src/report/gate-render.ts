@@ -31,7 +31,7 @@ function headline(v: GateVerdict): string {
   const method =
     v.kind === 'simulate'
       ? 'deterministic outputs compared exactly (same seed, same workload)'
-      : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials; fail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}`;
+      : `${o.paired ? `one-sided Wilcoxon signed-rank over ${trials?.baseline ?? '?'} paired trials` : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials`}; fail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}`;
   return `${method}`;
 }
 

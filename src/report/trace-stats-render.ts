@@ -2,10 +2,10 @@
 import type { Percentiles } from './types.js';
 import type { TraceStats } from '../trace/stats.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
-import { fmtDuration, fmtInt, fmtLatency, fmtPct, oneLine, textTable } from './format.js';
+import { fmtDuration, fmtInt, fmtPct, oneLine, textTable } from './format.js';
 
 function gapRow(label: string, p: Percentiles): string[] {
-  return [label, fmtInt(p.count), ...[p.mean, p.p50, p.p95, p.p99, p.p999, p.max].map(fmtLatency)];
+  return [label, fmtInt(p.count), ...[p.mean, p.p50, p.p95, p.p99, p.p999, p.max].map(fmtDuration)];
 }
 
 export function renderTraceStats(s: TraceStats, title = 'trace'): string {
@@ -42,7 +42,7 @@ export function renderTraceStats(s: TraceStats, title = 'trace'): string {
   );
   out.push(`${fmtInt(r.firstRequests)} first requests (no earlier request for the key), ${fmtInt(r.reuses)} reuses`);
 
-  out.push('', 'Inter-arrival times (ms)');
+  out.push('', 'Inter-arrival times');
   out.push(
     textTable(
       ['between', 'count', 'mean', 'p50', 'p95', 'p99', 'p99.9', 'max'],

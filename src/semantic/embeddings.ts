@@ -169,7 +169,7 @@ export class HashedTextEmbedder {
     readonly wordWeight = 2,
   ) {}
 
-  embed(text: string, out = new Float32Array(this.dim), offset = 0): Float32Array {
+  embed(text: string, out: Float32Array = new Float32Array(this.dim), offset = 0): Float32Array {
     const d = this.dim;
     out.fill(0, offset, offset + d);
     const t = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;

@@ -18,6 +18,7 @@ import type { Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { copyEvent, OP_STRIDE } from '../trace/generator.js';
 import { EVENT_REQUEST, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
+import type { VectorSource } from './trace-vectors.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -84,6 +85,7 @@ export function withComponents(scenario: Scenario, source: EventSource & { opNam
   });
   if (byParent.size === 0) return source;
   const parents: (Component[] | undefined)[] = names.map((_, i) => byParent.get(i));
+  const vectorOf = (source as Partial<VectorSource>).vectorOf?.bind(source);
   const parentEv = newSimEvent();
   let queue: Component[] | undefined;
   let next = 0;
@@ -119,5 +121,6 @@ export function withComponents(scenario: Scenario, source: EventSource & { opNam
     },
     spanMs: () => source.spanMs(),
     opNames: names,
+    ...(vectorOf && { vectorOf }),
   };
 }

@@ -9,10 +9,11 @@ import type { TokenLedger } from '../cost.js';
 import type { SimulateResult } from '../report/types.js';
 import type { KeyedStore } from '../tiers/store.js';
 import { TierInstance } from '../sim/tier-model.js';
-import type { SimEvent } from '../trace/types.js';
+import type { EventSource, SimEvent } from '../trace/types.js';
 import { SemanticCounters } from './correctness.js';
 import { adaptiveTtlMs, VelocityTracker } from './freshness.js';
 import { assertNotBypassed } from './safety.js';
+import type { VectorSource } from './trace-vectors.js';
 import { isSemantic, SemanticContext, SemanticTierInstance, semanticResult, type VectorHook } from './tier.js';
 
 export class SemanticRuntime {
@@ -20,15 +21,16 @@ export class SemanticRuntime {
   private readonly counters = new Map<string, SemanticCounters[]>();
   private readonly velocity: VelocityTracker | null;
 
+  /** `source` may offer its own vectors (`VectorSource.vectorOf`, e.g. a recorded trace with embeddings). */
   constructor(
     private readonly scenario: Scenario,
     private readonly opNames: string[],
-    contacts: number,
-    hook?: VectorHook,
+    source: EventSource & Partial<VectorSource>,
   ) {
     const tiers = scenario.tiers.filter((t) => t.enabled);
+    const hook: VectorHook | undefined = source.vectorOf?.bind(source);
     this.ctx = tiers.some(isSemantic) ? new SemanticContext(scenario, hook) : null;
-    this.velocity = tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0) ? new VelocityTracker(contacts) : null;
+    this.velocity = tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0) ? new VelocityTracker(source.contacts) : null;
   }
 
   /** A tier instance: semantic tiers get a SemanticTierInstance. */

@@ -55,7 +55,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const entities = Math.max(16, source.entities);
 
   // Semantic tiers, freshness policies and bypass safety (src/semantic/runtime.ts).
-  const ext = new SemanticRuntime(scenario, opNames, source.contacts);
+  const ext = new SemanticRuntime(scenario, opNames, source);
   const tiers: TierRuntime[] = activeTiers(scenario).map((cfg) => {
     const perWorker = cfg.scope === 'worker';
     return {

@@ -197,7 +197,8 @@ function fastValid(o: Record<string, unknown>): boolean {
   return (seen & 193) === 193;
 }
 
-function slowValidate(o: Record<string, unknown>): TraceRecord {
+/** The authoritative table walk (exported for the property test that the fast path agrees with it). */
+export function slowValidate(o: Record<string, unknown>): TraceRecord {
   const s = typeof o.type === 'string' ? SPECS[o.type] : undefined;
   if (s === undefined || !Object.hasOwn(SPECS, o.type as string))
     throw new TraceLineError('type', `expected one of ${TYPES.join(' | ')}, got ${describe(o.type)}`);

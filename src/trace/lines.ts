@@ -65,6 +65,8 @@ const EMPTY = 0;
 const FULL = 1;
 const END = 2;
 const ERROR = 3;
+/** ctrl index of the worker's exit flag. */
+const DEAD = SLOTS * 2;
 
 /** The worker: stream-inflate the file into the ring; an error message travels in a slot. */
 const WORKER_SOURCE = `
@@ -73,6 +75,9 @@ const fs = require('node:fs');
 const zlib = require('node:zlib');
 const { file, ctrlBuf, dataBuf, slots, slotBytes } = workerData;
 const ctrl = new Int32Array(ctrlBuf);
+// Whatever happens, the reader learns that this worker is gone (ctrl[2 * slots] = 1).
+process.on('exit', () => { Atomics.store(ctrl, 2 * slots, 1); for (let i = 0; i < slots; i++) Atomics.notify(ctrl, i); });
+process.on('uncaughtException', (e) => { try { fail('gzip reader: ' + (e && e.message)); } finally { process.exit(1); } });
 const data = new Uint8Array(dataBuf);
 let slot = 0, fill = 0;
 function claim() { while (Atomics.load(ctrl, slot) !== 0) Atomics.wait(ctrl, slot, Atomics.load(ctrl, slot), 1000); }
@@ -105,11 +110,16 @@ class GunzipBytes implements ByteSource {
   private done = false;
 
   constructor(private readonly file: string) {
-    const ctrlBuf = new SharedArrayBuffer(SLOTS * 2 * 4);
+    const ctrlBuf = new SharedArrayBuffer((SLOTS * 2 + 1) * 4);
     const dataBuf = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
     this.ctrl = new Int32Array(ctrlBuf);
     this.data = Buffer.from(dataBuf);
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, ctrlBuf, dataBuf, slots: SLOTS, slotBytes: SLOT_BYTES } });
+    // Plain CommonJS: none of the parent's flags (a loader, --input-type) apply to it.
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { file, ctrlBuf, dataBuf, slots: SLOTS, slotBytes: SLOT_BYTES },
+    });
     this.worker.unref(); // an abandoned reader never keeps the process alive
   }
 
@@ -118,6 +128,10 @@ class GunzipBytes implements ByteSource {
     const c = this.ctrl;
     let state = Atomics.load(c, this.slot);
     while (state === EMPTY) {
+      if (Atomics.load(c, DEAD) === 1 && Atomics.load(c, this.slot) === EMPTY) {
+        this.close();
+        throw new InputError(`${this.file}: the gzip reader stopped unexpectedly`);
+      }
       Atomics.wait(c, this.slot, EMPTY, 1000);
       state = Atomics.load(c, this.slot);
     }

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { main } from '../../src/cli.js';
 import { newRequestBatch, type RequestReader } from '../../src/replay/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmcache-replay-'));
@@ -34,20 +33,4 @@ export async function drain(reader: RequestReader, batchSize = 5): Promise<{ key
   return out;
 }
 
-/** Run the CLI in-process, capturing stdout and stderr; restores process.exitCode. */
-export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'llmcache', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
-}
+export { runCli } from '../cli-helper.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
+import { runCli } from '../cli-helper.js';
 import { benchFixture, simulateFixture } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmcache-report-'));
@@ -14,22 +14,7 @@ const file = (name: string, doc: unknown) => {
   return p;
 };
 
-/** Run the CLI in-process, capturing stdout and stderr. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(['node', 'llmcache', ...args]), out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
-}
+const run = runCli;
 
 const sim = file('sim.json', simulateFixture());
 const bench = file('bench.json', benchFixture());

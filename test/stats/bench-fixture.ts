@@ -12,6 +12,8 @@ export interface FixtureOptions {
   slow?: Record<string, number>;
   /** Per-trial drift: each trial's latencies scaled by 1 ± this fraction (uniform), like a noisy runner. */
   drift?: number;
+  /** Draw the per-trial drift from this seed, so two results can share it (trials run side by side). */
+  driftSeed?: number;
   cpu?: string;
   node?: string;
   fingerprint?: string;
@@ -36,10 +38,11 @@ function lognormal(rng: Rng, medianUs: number, sigma = 0.35): number {
 
 export function benchResult(o: FixtureOptions): BenchResult {
   const rng = new Rng(o.seed);
+  const driftRng = o.driftSeed === undefined ? rng : new Rng(o.driftSeed, 1);
   const requests = o.requests ?? 2000;
   const trials: BenchTrial[] = [];
   for (let t = 0; t < (o.trials ?? 7); t++) {
-    const drift = 1 + (o.drift ?? 0) * (2 * rng.next() - 1);
+    const drift = 1 + (o.drift ?? 0) * (2 * driftRng.next() - 1);
     const e2e = new Array<number>(requests).fill(0);
     const tiers = TIERS.map((tier) => {
       const lat: number[] = [];

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { main } from '../../src/cli.js';
 import { applyOverrides, loadScenario } from '../../src/config.js';
 import { applyPoint, expandGrid, parseParam } from '../../src/sweep/grid.js';
 import { analyse } from '../../src/sweep/pareto.js';
 import { runPool } from '../../src/sweep/pool.js';
+import { runCli } from '../cli-helper.js';
 
 const base = () => applyOverrides(loadScenario('scenarios/semantic.yaml'), { leads: 60, days: 10 });
 
@@ -44,23 +44,12 @@ test('worker threads give the same results as the in-process path', async () => 
 });
 
 test('CLI: an unknown parameter is an input error (exit 2); --json prints one sweep object', async () => {
-  const err = process.stderr.write;
-  const out = process.stdout.write;
-  let stdout = '';
-  let stderr = '';
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  try {
-    const bad = await main(['node', 'llmcache', 'sweep', '--scenario', 'scenarios/semantic.yaml', '--param', 'L3.nope=1']);
-    assert.equal(bad, 2);
-    assert.match(stderr, /tiers\[2\]\.nope/);
-    const ok = await main(['node', 'llmcache', 'sweep', '--scenario', 'scenarios/semantic.yaml', '--leads', '20', '--days', '3', '--threads', '1', '--param', 'L3.threshold=0.8,0.99', '--json']);
-    assert.equal(ok, 0);
-  } finally {
-    process.stderr.write = err;
-    process.stdout.write = out;
-  }
-  const j = JSON.parse(stdout);
+  const bad = await runCli(['sweep', '--scenario', 'scenarios/semantic.yaml', '--param', 'L3.nope=1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /tiers\[2\]\.nope/);
+  const ok = await runCli(['sweep', '--scenario', 'scenarios/semantic.yaml', '--leads', '20', '--days', '3', '--threads', '1', '--param', 'L3.threshold=0.8,0.99', '--json']);
+  assert.equal(ok.code, 0, ok.err);
+  const j = JSON.parse(ok.out);
   assert.equal(j.schema, 'llmcache/sweep@1');
   assert.equal(j.runs.length, 2);
   assert.deepEqual(j.runs[1].params, { 'L3.threshold': 0.99 });

@@ -1,0 +1,60 @@
+/**
+ * Wilcoxon signed-rank test for paired samples: trial i of the baseline against trial i of the
+ * current run, when both sides ran at the same time (or back to back). Pairing cancels the noise
+ * both members of a pair share — a busy minute on a shared runner slows both — which an unpaired
+ * test cannot remove. Zero differences are dropped (Wilcoxon's convention); ties in |d| get
+ * mid-ranks; the exact distribution is counted for up to 50 pairs, a normal approximation with
+ * tie and continuity correction beyond.
+ */
+import { midRanks } from './mann-whitney.js';
+import { normalUpperTail, normalCdf } from './normal.js';
+
+/** Outcome of `signedRank`. */
+export interface SignedRankTest {
+  /** Pairs with a non-zero difference (the ones the test uses). */
+  n: number;
+  /** Sum of the ranks of |d| over the positive differences. */
+  wPlus: number;
+  /** One-sided p-value against "the differences are not positive" (small: current is larger). */
+  pGreater: number;
+  /** One-sided p-value against "the differences are not negative". */
+  pLess: number;
+  method: 'exact' | 'normal';
+}
+
+/** Test whether the paired differences `d` (current − baseline, or log ratios) tend to be positive. */
+export function signedRank(d: readonly number[], opts: { exactMaxN?: number } = {}): SignedRankTest {
+  for (const v of d) if (!Number.isFinite(v)) throw new RangeError(`signedRank: not a finite number: ${v}`);
+  const nz = d.filter((v) => v !== 0);
+  const n = nz.length;
+  if (n === 0) return { n, wPlus: 0, pGreater: 1, pLess: 1, method: 'exact' };
+  const { ranks, tieSum } = midRanks(nz.map(Math.abs));
+  let wPlus = 0;
+  nz.forEach((v, i) => (wPlus += v > 0 ? ranks[i]! : 0));
+  if (n <= (opts.exactMaxN ?? 50)) {
+    // Distribution of the (doubled, integer) positive-rank sum over all 2^n sign patterns.
+    const doubled = Array.from(ranks, (r) => Math.round(2 * r));
+    const max = doubled.reduce((s, v) => s + v, 0);
+    let ways = new Float64Array(max + 1);
+    ways[0] = 1;
+    for (const r of doubled) {
+      const next = ways.slice();
+      for (let s = r; s <= max; s++) next[s]! += ways[s - r]!;
+      ways = next;
+    }
+    const obs = Math.round(2 * wPlus);
+    let total = 0;
+    let ge = 0;
+    let le = 0;
+    for (let s = 0; s <= max; s++) {
+      total += ways[s]!;
+      if (s >= obs) ge += ways[s]!;
+      if (s <= obs) le += ways[s]!;
+    }
+    return { n, wPlus, pGreater: ge / total, pLess: le / total, method: 'exact' };
+  }
+  const mean = (n * (n + 1)) / 4;
+  const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieSum / 48);
+  if (!(sd > 0)) return { n, wPlus, pGreater: 1, pLess: 1, method: 'normal' };
+  return { n, wPlus, pGreater: normalUpperTail((wPlus - mean - 0.5) / sd), pLess: normalCdf((wPlus - mean + 0.5) / sd), method: 'normal' };
+}
