@@ -11,16 +11,22 @@
 import { InputError } from './errors.js';
 import { asReportableResult } from './report/validate.js';
 import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
-import { mannWhitneyU } from './stats/mann-whitney.js';
-import { signedRank } from './stats/signed-rank.js';
-import { hodgesLehmannShift, median, ratioOfMediansChange } from './stats/effect.js';
+import { compareTrials } from './stats/compare.js';
+import { histogramQuantiles } from './stats/hdr-quantile.js';
 import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
 
 export const GATE_SCHEMA = 'llmcache/gate@1';
 export type GateStatus = 'pass' | 'warn' | 'fail';
-export type GateStat = 'p50' | 'p95' | 'p99';
-const STATS: readonly GateStat[] = ['p50', 'p95', 'p99'];
-const QUANTILE: Record<GateStat, number> = { p50: 0.5, p95: 0.95, p99: 0.99 };
+/** A percentile name: p50, p95, p99 (read from the trial's stored figures) or any pNN[.N] (from its histogram). */
+export type GateStat = string;
+const STORED = ['p50', 'p95', 'p99'] as const;
+
+/** Quantile (0..1) of a percentile name such as p5 or p99.9; NaN when it is not one. */
+export function statQuantile(stat: string): number {
+  const m = /^p(\d{1,2}(?:\.\d+)?)$/.exec(stat);
+  const q = m ? Number(m[1]) / 100 : NaN;
+  return q > 0 && q < 1 ? q : NaN;
+}
 
 /** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
 export interface GateOptions {
@@ -30,6 +36,8 @@ export interface GateOptions {
   warn: number;
   /** Significance level of the one-sided rank test. */
   alpha: number;
+  /** Percentiles compared per metric (default p50, p95, p99). */
+  stats: string[];
   /** Fewest trials a side (below: unusable input). */
   minTrials: number;
   /** Fewest samples beyond a percentile, per trial, for that percentile to be allowed to fail. */
@@ -41,16 +49,20 @@ export interface GateOptions {
    * the Wilcoxon signed-rank test instead of Mann-Whitney U, cancelling noise a pair shares.
    */
   paired: boolean;
+  /** A trial above this × the median of all trials of a metric is disturbed (see stats/compare.ts); 0 = off. */
+  disturbedFactor: number;
 }
 
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
   threshold: 0.1,
   warn: 0.05,
   alpha: 0.01,
+  stats: ['p50', 'p95', 'p99'],
   minTrials: 5,
   minTailSamples: 10,
   latencyWarnOnly: false,
   paired: false,
+  disturbedFactor: 1.5,
 };
 
 /** One latency metric compared across trials. Latencies in µs. */
@@ -132,6 +144,8 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
   const opts = { ...DEFAULT_GATE_OPTIONS, ...options };
   if (!(opts.alpha > 0 && opts.alpha < 1)) throw new InputError(`alpha must be between 0 and 1, got ${opts.alpha}`);
   if (!(opts.threshold >= 0) || !(opts.warn >= 0)) throw new InputError('threshold and warn must be ≥ 0');
+  const badStat = opts.stats.find((x) => Number.isNaN(statQuantile(x)));
+  if (badStat !== undefined || opts.stats.length === 0) throw new InputError(`stats: expected percentiles such as p50,p95,p99 or p5, got ${JSON.stringify(badStat ?? '')}`);
   if (opts.warn > opts.threshold) throw new InputError(`warn level (${opts.warn}) must not exceed the threshold (${opts.threshold})`);
   assertComparable(baseline, current);
   const base = {
@@ -150,7 +164,7 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
   if (envMismatch) {
     for (const [what, v] of Object.entries(envMismatch)) warnings.push(`environment differs: ${what} ${v.baseline} (baseline) vs ${v.current} (current)`);
   }
-  const metrics = latencySeries(baseline, cur, warnings).map((s) => judge(s, opts));
+  const metrics = latencySeries(baseline, cur, opts.stats, warnings).map((s) => judge(s, opts));
   const exact = benchCounts(baseline, cur, warnings);
   const verdict: GateStatus =
     metrics.some((m) => m.status === 'fail') || (exact?.differences.length ?? 0) > 0
@@ -246,22 +260,34 @@ interface Series {
 }
 
 /** Gather end-to-end and per-tier percentile series; tiers missing or idle on a side are skipped with a warning. */
-function latencySeries(b: BenchResult, c: BenchResult, warnings: string[]): Series[] {
-  type Pick = (t: BenchTrial) => Percentiles | undefined;
-  const groups: { name: string; tier?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t.latencyUs }];
+function latencySeries(b: BenchResult, c: BenchResult, stats: string[], warnings: string[]): Series[] {
+  type Pick = (t: BenchTrial) => { latencyUs: Percentiles; histogram: string } | undefined;
+  const groups: { name: string; tier?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t }];
   const tierNames = new Set([...b.trials, ...c.trials].flatMap((t) => t.tiers.map((x) => x.name)));
   for (const tier of tierNames) {
-    const pick: Pick = (t) => t.tiers.find((x) => x.name === tier)?.latencyUs;
+    const pick: Pick = (t) => t.tiers.find((x) => x.name === tier);
     const all = [...b.trials, ...c.trials].map(pick);
     if (all.some((p) => !p)) warnings.push(`tier ${tier} is not in every trial of both results; not compared`);
-    else if (all.some((p) => !(p!.count > 0))) warnings.push(`tier ${tier} had no lookups in some trial; not compared`);
+    else if (all.some((p) => !(p!.latencyUs.count > 0))) warnings.push(`tier ${tier} had no lookups in some trial; not compared`);
     else groups.push({ name: 'tiers.latencyUs', tier, pick });
   }
+  const extra = stats.filter((x) => !(STORED as readonly string[]).includes(x));
+  const values = (x: { latencyUs: Percentiles; histogram: string }, label: string): Record<string, number> => {
+    const out: Record<string, number> = { p50: x.latencyUs.p50, p95: x.latencyUs.p95, p99: x.latencyUs.p99 };
+    if (extra.length === 0) return out;
+    if (!x.histogram) throw new InputError(`${extra.join(', ')} of ${label} needs the trial histograms, which this result lacks`);
+    const qs = histogramQuantiles(x.histogram, extra.map(statQuantile));
+    extra.forEach((stat, i) => (out[stat] = qs[i]!));
+    return out;
+  };
   return groups.flatMap((g) => {
-    const bp = b.trials.map(g.pick) as Percentiles[];
-    const cp = c.trials.map(g.pick) as Percentiles[];
-    const minSamples = Math.min(...[...bp, ...cp].map((p) => p.count));
-    return STATS.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bp.map((p) => p[stat]), current: cp.map((p) => p[stat]), minSamples }));
+    const label = g.tier ?? 'end-to-end latency';
+    const bp = b.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
+    const cp = c.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
+    const bv = bp.map((x) => values(x, label));
+    const cv = cp.map((x) => values(x, label));
+    const minSamples = Math.min(...[...bp, ...cp].map((x) => x.latencyUs.count));
+    return stats.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples }));
   });
 }
 
@@ -274,24 +300,17 @@ function binomial(n: number, k: number): number {
 
 /** Rank test + effect size -> status of one metric. */
 function judge(s: Series, opts: GateOptions): GateMetric {
-  let test: { pGreater: number; pLess: number };
-  let change: number;
-  if (opts.paired) {
-    const logRatios = s.current.map((c, i) => Math.log(Math.max(c, 0.5) / Math.max(s.baseline[i]!, 0.5)));
-    test = signedRank(logRatios);
-    change = Math.exp(median(logRatios)) - 1;
-  } else {
-    test = mannWhitneyU(s.baseline, s.current);
-    change = ratioOfMediansChange(s.baseline, s.current);
-  }
+  const test = compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor });
+  const change = test.change;
   const pValue = test.pGreater;
   const significant = pValue < opts.alpha;
   let status: GateStatus = significant && change > opts.threshold ? 'fail' : significant && change > opts.warn ? 'warn' : 'pass';
   let note: string | undefined;
-  const tail = Math.floor(s.minSamples * (1 - QUANTILE[s.stat]));
+  const q = statQuantile(s.stat);
+  const tail = Math.floor(s.minSamples * Math.min(q, 1 - q));
   if (status === 'fail' && tail < opts.minTailSamples) {
     status = 'warn';
-    const need = Math.ceil(opts.minTailSamples / (1 - QUANTILE[s.stat]));
+    const need = Math.ceil(opts.minTailSamples / Math.min(q, 1 - q));
     note = `${s.stat} rests on ${tail} sample(s) per trial; ≥ ${need} per trial needed to fail`;
   } else if (status === 'fail' && opts.latencyWarnOnly) {
     status = 'warn';
@@ -299,14 +318,15 @@ function judge(s: Series, opts: GateOptions): GateMetric {
   } else if (test.pLess < opts.alpha && change < -opts.warn) {
     note = 'faster';
   }
+  if (test.disturbed > 0) note = `${note ? `${note}; ` : ''}${test.disturbed} disturbed trial(s) left out`;
   return {
     name: s.name,
     ...(s.tier !== undefined ? { tier: s.tier } : {}),
     stat: s.stat,
-    baseline: median(s.baseline),
-    current: median(s.current),
+    baseline: test.baseline,
+    current: test.current,
     change,
-    shiftUs: hodgesLehmannShift(s.baseline, s.current),
+    shiftUs: test.shift,
     pValue,
     confidence: 1 - pValue,
     status,

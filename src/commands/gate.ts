@@ -18,6 +18,7 @@ export interface GateCliOptions {
   alpha: number;
   latencyWarnOnly?: boolean;
   paired?: boolean;
+  stats: string[];
   json?: boolean;
   updateBaseline?: boolean;
   summary?: string;
@@ -66,7 +67,7 @@ function appendSummary(markdown: string, o: GateCliOptions, env: NodeJS.ProcessE
 }
 
 function gateOptions(o: GateCliOptions): Partial<GateOptions> {
-  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false };
+  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false, stats: o.stats };
 }
 
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
@@ -103,6 +104,7 @@ export function register(program: Command): void {
     .option('--threshold <pct>', 'fail when a significant slowdown exceeds this', fractionOption('--threshold'), DEFAULT_GATE_OPTIONS.threshold)
     .option('--warn <pct>', 'warn when a significant slowdown exceeds this', fractionOption('--warn'), DEFAULT_GATE_OPTIONS.warn)
     .option('--alpha <p>', 'significance level of the one-sided Mann-Whitney U test', fractionOption('--alpha'), DEFAULT_GATE_OPTIONS.alpha)
+    .option('--stats <list>', 'percentiles to compare, e.g. p50,p95,p99 (default) or p5,p50 (others are read from the trial histograms)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean), DEFAULT_GATE_OPTIONS.stats)
     .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')

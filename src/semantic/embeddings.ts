@@ -48,6 +48,14 @@ export function mix32(...xs: number[]): number {
   return h >>> 0;
 }
 
+/** One round of mix32 on a running hash (fixed arity: no rest-array allocation in hot loops). */
+function mixStep(h: number, x: number): number {
+  h = Math.imul(h ^ (x | 0), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** mulberry32: a small seeded PRNG returning [0, 1). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -86,19 +94,27 @@ export function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, di
   return s;
 }
 
-/** The synthetic ground-truth space: centroids computed once, paraphrases on demand. */
+/** Noise vectors precomputed per space (a power of two). */
+const NOISE_POOL = 512;
+
+/**
+ * The synthetic ground-truth space: centroids and a pool of unit noise directions computed once
+ * (seeded Box-Muller); paraphrases on demand, by hashing only.
+ */
 export class SyntheticEmbedder {
   readonly dim: number;
   /** intents × dim, unit rows. */
   readonly centroids: Float32Array;
   private readonly cfg: SyntheticEmbeddingConfig;
+  /** NOISE_POOL × dim, unit rows drawn uniformly on the sphere. */
   private readonly noise: Float32Array;
+  /** Running hash of (seed, tag): the start of every paraphrase hash. */
+  private readonly space: number;
 
   constructor(cfg: SyntheticEmbeddingConfig) {
     if (cfg.dim < 2 || cfg.intents < 1) throw new RangeError('dim >= 2 and intents >= 1 required');
     this.cfg = cfg;
     this.dim = cfg.dim;
-    this.noise = new Float32Array(cfg.dim);
     const d = cfg.dim;
     const c = new Float32Array(cfg.intents * d);
     for (let k = 0; k < cfg.intents; k++) {
@@ -119,6 +135,14 @@ export class SyntheticEmbedder {
       normalize(c, b, d);
     }
     this.centroids = c;
+    const noise = new Float32Array(NOISE_POOL * d);
+    const rnd = prng(mix32(cfg.seed, 0x9a7a));
+    for (let j = 0; j < NOISE_POOL; j++) {
+      gaussianFill(noise, rnd, j * d, d);
+      normalize(noise, j * d, d);
+    }
+    this.noise = noise;
+    this.space = mixStep(mixStep(0x9e3779b9, cfg.seed), 0x9a7a);
   }
 
   /** The near-miss partner of an intent, or -1. */
@@ -129,20 +153,37 @@ export class SyntheticEmbedder {
   }
 
   /**
-   * Write the vector of paraphrase `paraphrase` of `intent` into out[offset..offset+dim).
-   * Deterministic per (seed, intent, paraphrase); allocates nothing.
+   * Write the vector of paraphrase `paraphrase` of `intent` into out[offset..offset+dim):
+   * normalise(centroid + s·u), s uniform in `spread`, u a uniformly random unit direction.
+   * u is a pooled noise vector under a hashed rotation of the coordinates and a hashed sign per
+   * coordinate (orthogonal maps, so u stays uniform on the sphere, and distinct paraphrases get
+   * practically independent directions). Deterministic per (seed, intent, paraphrase); allocates
+   * nothing; about `dim` multiply-adds, no transcendental function.
    */
   embed(intent: number, paraphrase: number, out: Float32Array, offset = 0): void {
     const d = this.dim;
-    const k = ((intent % this.cfg.intents) + this.cfg.intents) % this.cfg.intents;
-    const rnd = prng(mix32(this.cfg.seed, 0x9a7a, k, paraphrase));
+    const n = this.cfg.intents;
+    const k = ((intent % n) + n) % n;
+    const h = mixStep(mixStep(this.space, k), paraphrase) >>> 0;
     const { min, max } = this.cfg.spread;
-    const s = min + (max - min) * rnd();
+    const s = min + (max - min) * ((mixStep(h, 1) >>> 0) / 4294967296);
+    const base = (h & (NOISE_POOL - 1)) * d;
+    const rot = (h >>> 9) % d;
+    const c = this.centroids;
     const u = this.noise;
-    gaussianFill(u, rnd);
-    normalize(u);
-    for (let i = 0; i < d; i++) out[offset + i] = this.centroids[k * d + i]! + s * u[i]!;
-    normalize(out, offset, d);
+    const co = k * d;
+    let bits = 0;
+    let norm = 0;
+    for (let i = 0, j = rot; i < d; i++, j++) {
+      if ((i & 31) === 0) bits = mixStep(h, 2 + (i >>> 5));
+      if (j === d) j = 0;
+      const x = c[co + i]! + (bits & 1 ? -s : s) * u[base + j]!;
+      bits >>>= 1;
+      out[offset + i] = x;
+      norm += x * x;
+    }
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = 0; i < d; i++) out[offset + i]! *= inv;
   }
 }
 

@@ -4,7 +4,8 @@
  * annotates); this file adds, per slot, a unit vector (rows of one big Float32Array) and the
  * ground-truth fields, plus two search structures:
  *  - per-contact bucket lists, for contact-scoped search (a handful of entries per lookup);
- *  - pivot buckets, for tenant-scoped and unscoped search. Each entry joins the nearest pivot
+ *  - pivot buckets, for tenant-scoped and unscoped search (built on the first such search, so a
+ *    contact-scoped tier never pays for them). Each entry joins the nearest pivot
  *    and records its angle to it; by the triangle inequality on angles, an entry whose angle to
  *    the pivot differs from the query's by more than acos(threshold) cannot reach the threshold,
  *    so whole buckets and single entries are skipped without a dot product. The search is exact:
@@ -42,6 +43,11 @@ export interface SemanticIndexOptions {
   /** Cosine above which an entry joins an existing pivot instead of starting one. */
   pivotJoin?: number;
   maxPivots?: number;
+  /**
+   * Maintain pivot buckets from the start (default). When false they are built on the first
+   * tenant-scoped or unscoped search; a tier that only searches by contact never pays for them.
+   */
+  pivots?: boolean;
 }
 
 const NONE = -1;
@@ -71,6 +77,7 @@ export class SemanticIndex {
   private readonly maxPivots: number;
   private pivots: Float32Array;
   private pivotCount = 0;
+  private pivotsOn: boolean;
   private pHead: Int32Array;
   private pMin: Float64Array;
   private pMax: Float64Array;
@@ -91,6 +98,7 @@ export class SemanticIndex {
     this.store = opts.store ?? new KeyedStore(opts.capacity ?? Number.POSITIVE_INFINITY, opts.eviction ?? 'lru');
     this.pivotJoin = opts.pivotJoin ?? 0.8;
     this.maxPivots = opts.maxPivots ?? 256;
+    this.pivotsOn = opts.pivots ?? true;
     const n = this.store.keyOf.length;
     this.vectors = new Float32Array(n * this.dim);
     this.contact = new Int32Array(n);
@@ -172,11 +180,13 @@ export class SemanticIndex {
     this.tenant[slot] = tenant;
     this.intent[slot] = intent;
     this.entity[slot] = entity;
-    this.vectors.set(vec.subarray(off, off + this.dim), slot * this.dim);
+    const d = this.dim;
+    const v = this.vectors;
+    for (let i = 0, o = slot * d; i < d; i++) v[o + i] = vec[off + i]!;
     this.live[slot] = 1;
     this.liveKey[slot] = key;
     this.linkContact(slot, contact);
-    this.linkPivot(slot);
+    if (this.pivotsOn) this.linkPivot(slot);
     this.enqueue(slot, key, this.store.expiresAt[slot]!);
   }
 
@@ -282,6 +292,7 @@ export class SemanticIndex {
   }
 
   private searchPivots(vec: Float32Array, off: number, tenant: number, threshold: number, now: number): number {
+    if (!this.pivotsOn) this.buildPivots();
     const d = this.dim;
     const maxAngle = threshold >= 1 ? EPS : threshold <= -1 ? Math.PI : Math.acos(threshold) + EPS;
     let best = NONE;
@@ -328,6 +339,12 @@ export class SemanticIndex {
     this.cHead[contact] = slot;
   }
 
+  /** Turn pivot buckets on and put every indexed entry in one. */
+  private buildPivots(): void {
+    this.pivotsOn = true;
+    for (let s = 0; s < this.live.length; s++) if (this.live[s] === 1) this.linkPivot(s);
+  }
+
   private linkPivot(slot: number): void {
     const d = this.dim;
     let bestP = NONE;
@@ -372,6 +389,7 @@ export class SemanticIndex {
     if (cp !== NONE) this.cNext[cp] = cn;
     else this.cHead[c] = cn;
     if (cn !== NONE) this.cPrev[cn] = cp;
+    if (!this.pivotsOn) return;
     const p = this.pivotOf[slot]!;
     const pp = this.pPrev[slot]!;
     const pn = this.pNext[slot]!;

@@ -85,7 +85,7 @@ export class SemanticTierInstance extends TierInstance {
     readonly counters: SemanticCounters[],
   ) {
     super(cfg.capacity, cfg.eviction, entities);
-    this.index = new SemanticIndex({ dim: ctx.dim, capacity: cfg.capacity, store: this.store });
+    this.index = new SemanticIndex({ dim: ctx.dim, capacity: cfg.capacity, store: this.store, pivots: cfg.scopeFilter !== 'contact' });
   }
 
   override lookup(key: number, now: number): number {
@@ -95,11 +95,11 @@ export class SemanticTierInstance extends TierInstance {
     return slot;
   }
 
-  override write(...args: Parameters<TierInstance['write']>): number {
-    const slot = super.write(...args);
+  override write(key: number, now: number, expiresAt: number, createdAt: number, version: number, entity: number, aux: number): number {
+    const slot = super.write(key, now, expiresAt, createdAt, version, entity, aux);
     if (slot < 0) return slot;
-    if (args[0] === this.pendingKey) {
-      this.index.attach(slot, args[0], this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity);
+    if (key === this.pendingKey) {
+      this.index.attach(slot, key, this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity);
     } else this.index.detach(slot); // written without a vector: exact-only entry
     return slot;
   }

@@ -278,7 +278,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   });
 
   const latencyHistogram = flushed(latency);
-  const windowDays = span / 86_400_000;
+  // A recorded trace without a header knows its span only once it has been read.
+  const windowDays = source.spanMs() / 86_400_000;
   const llmCalls = ledger.calls.reduce((a, b) => a + b, 0);
   return {
     schema: SIMULATE_SCHEMA,

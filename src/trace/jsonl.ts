@@ -100,6 +100,12 @@ const SPECS: Record<string, Spec> = {
 };
 const TYPES = Object.keys(SPECS);
 
+/** Required and known fields of a record type (the schema file is tested against this). */
+export function recordFields(type: TraceRecord['type']): { required: string[]; fields: string[] } {
+  const s = SPECS[type]!;
+  return { required: ['type', ...s.required], fields: [...s.fields.keys()] };
+}
+
 /** A short, safe description of a value for error messages (never recurses into it). */
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';

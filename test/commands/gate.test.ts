@@ -22,8 +22,9 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
   const w2 = process.stderr.write.bind(process.stderr);
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  // Only strings are ours: the test runner talks to its parent through stdout in binary frames.
+  process.stdout.write = ((s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? ((out += s), true) : (w1 as (...a: unknown[]) => boolean)(s, ...rest))) as typeof process.stdout.write;
+  process.stderr.write = ((s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? ((err += s), true) : (w2 as (...a: unknown[]) => boolean)(s, ...rest))) as typeof process.stderr.write;
   try {
     const code = await main(['node', 'llmcache', ...args]);
     return { code, out, err };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLine, serializeRecord, TraceLineError, validateRecord, type TraceRecord } from '../../src/trace/jsonl.js';
+import { readFileSync } from 'node:fs';
+import { parseLine, recordFields, serializeRecord, TraceLineError, validateRecord, type TraceRecord } from '../../src/trace/jsonl.js';
 
 const req = { type: 'request', t: 5, op: 'score', contact: 'c1', key: 'score:c1:ab', tokensIn: 2000, tokensOut: 10 };
 
@@ -71,4 +72,17 @@ test('serialize: fixed field order, absent and false fields left out, round trip
 test('the fast path and the table agree: a record with a rare field still validates', () => {
   const r = { ...req, embedding: [0.1, 0.2], meta: { source: 'proxy' } };
   assert.deepEqual(parseLine(JSON.stringify(r)), r);
+});
+
+test('schema/trace.schema.json lists exactly the fields the reader knows and requires', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../schema/trace.schema.json', import.meta.url), 'utf8'));
+  for (const type of ['header', 'message', 'request', 'state'] as const) {
+    const def = schema.$defs[type];
+    const mine = recordFields(type);
+    assert.deepEqual(Object.keys(def.properties).sort(), [...mine.fields].sort(), type);
+    assert.deepEqual([...def.required].sort(), [...mine.required].sort(), type);
+    assert.equal(def.additionalProperties, false);
+    assert.equal(def.properties.type.const, type);
+  }
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
 });

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The gate flow of this project's own CI, built so it cannot flake:
+#   1. simulate twice under a fixed seed; `gate` compares every figure exactly and must pass;
+#   2. negative controls: a changed figure must fail (exit 1), a bench result against a simulate
+#      result must be refused (exit 2);
+#   3. a short bench A vs A (the same code twice), interleaved run by run, gated with
+#      --latency-warn-only: hit/miss counts (deterministic at concurrency 1, same seed) must match
+#      exactly; latency is reported, never fails the build.
+# Needs the build (npm run build) and Redis on $REDIS_URL (default redis://127.0.0.1:6379).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f dist/cli.js ] || npm run build >&2
+llmcache() { node bin/llmcache.js "$@"; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+expect() { # expect CODE command...: run, require that exit code
+  local want=$1; shift
+  set +e; "$@" > "$tmp/out.txt" 2> "$tmp/err.txt"; local got=$?; set -e
+  if [ "$got" -ne "$want" ]; then
+    echo "ci-gate: expected exit $want, got $got from: $*" >&2; cat "$tmp/out.txt" "$tmp/err.txt" >&2; exit 1
+  fi
+}
+
+echo "ci-gate: simulate twice, seed 42, exact gate" >&2
+for side in a b; do llmcache simulate --scenario scenarios/small.yaml --seed 42 --out "$tmp/sim-$side.json" > /dev/null; done
+expect 0 llmcache gate --baseline "$tmp/sim-a.json" --current "$tmp/sim-b.json"
+cat "$tmp/out.txt"
+
+echo "ci-gate: negative control, one figure changed -> exit 1" >&2
+node -e 'const f=process.argv[1],r=JSON.parse(require("fs").readFileSync(f,"utf8"));r.llmCalls+=1;require("fs").writeFileSync(f,JSON.stringify(r))' "$tmp/sim-b.json"
+expect 1 llmcache gate --baseline "$tmp/sim-a.json" --current "$tmp/sim-b.json"
+grep -q 'llmCalls' "$tmp/out.txt"
+
+echo "ci-gate: bench A vs A, 5 interleaved rounds of one trial a side" >&2
+for i in 1 2 3 4 5; do
+  for side in a b; do
+    llmcache bench --scenario scenarios/small.yaml --seed 1 --trials 1 --requests 300 --warmup 50 \
+      --llm-time-scale 0 --out "$tmp/bench-$side-$i.json" > /dev/null 2>> "$tmp/bench.log"
+  done
+done
+expect 0 llmcache gate --baseline "$tmp"/bench-a-*.json --current "$tmp"/bench-b-*.json --latency-warn-only
+cat "$tmp/out.txt"
+grep -q 'deterministic figures compared, 0 differ' "$tmp/out.txt"
+
+echo "ci-gate: negative control, bench vs simulate -> exit 2" >&2
+expect 2 llmcache gate --baseline "$tmp"/bench-a-*.json --current "$tmp/sim-a.json"
+grep -q 'cannot compare a bench result' "$tmp/err.txt"
+echo "ci-gate: ok" >&2
