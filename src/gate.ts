@@ -99,7 +99,7 @@ export interface GateVerdict {
   verdict: GateStatus;
   kind: 'bench' | 'simulate';
   scenario: ScenarioRef;
-  options: { threshold: number; warn: number; alpha: number; latencyWarnOnly: boolean; paired: boolean };
+  options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'>;
   metrics: GateMetric[];
   /** Exact comparison of deterministic outputs (simulate results). */
   exact?: ExactComparison;
@@ -151,7 +151,15 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
   const base = {
     schema: GATE_SCHEMA,
     scenario: current.scenario,
-    options: { threshold: opts.threshold, warn: opts.warn, alpha: opts.alpha, latencyWarnOnly: opts.latencyWarnOnly, paired: opts.paired },
+    options: {
+      threshold: opts.threshold,
+      warn: opts.warn,
+      alpha: opts.alpha,
+      stats: opts.stats,
+      paired: opts.paired,
+      disturbedFactor: opts.disturbedFactor,
+      latencyWarnOnly: opts.latencyWarnOnly,
+    },
   } as const;
   if (baseline.kind === 'simulate') {
     const { exact, warnings } = compareSimulate(baseline, current as SimulateResult);

@@ -94,8 +94,8 @@ export function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, di
   return s;
 }
 
-/** Noise vectors precomputed per space (a power of two). */
-const NOISE_POOL = 512;
+/** Noise directions precomputed per space (a power of two); each row is stored twice (see `embed`). */
+const NOISE_POOL = 1024;
 
 /**
  * The synthetic ground-truth space: centroids and a pool of unit noise directions computed once
@@ -106,7 +106,7 @@ export class SyntheticEmbedder {
   /** intents × dim, unit rows. */
   readonly centroids: Float32Array;
   private readonly cfg: SyntheticEmbeddingConfig;
-  /** NOISE_POOL × dim, unit rows drawn uniformly on the sphere. */
+  /** NOISE_POOL rows of 2·dim: a unit vector drawn uniformly on the sphere, written twice. */
   private readonly noise: Float32Array;
   /** Running hash of (seed, tag): the start of every paraphrase hash. */
   private readonly space: number;
@@ -135,11 +135,13 @@ export class SyntheticEmbedder {
       normalize(c, b, d);
     }
     this.centroids = c;
-    const noise = new Float32Array(NOISE_POOL * d);
+    const noise = new Float32Array(NOISE_POOL * 2 * d);
     const rnd = prng(mix32(cfg.seed, 0x9a7a));
     for (let j = 0; j < NOISE_POOL; j++) {
-      gaussianFill(noise, rnd, j * d, d);
-      normalize(noise, j * d, d);
+      const o = 2 * j * d;
+      gaussianFill(noise, rnd, o, d);
+      normalize(noise, o, d);
+      noise.copyWithin(o + d, o, o + d);
     }
     this.noise = noise;
     this.space = mixStep(mixStep(0x9e3779b9, cfg.seed), 0x9a7a);
@@ -154,31 +156,28 @@ export class SyntheticEmbedder {
 
   /**
    * Write the vector of paraphrase `paraphrase` of `intent` into out[offset..offset+dim):
-   * normalise(centroid + s·u), s uniform in `spread`, u a uniformly random unit direction.
-   * u is a pooled noise vector under a hashed rotation of the coordinates and a hashed sign per
-   * coordinate (orthogonal maps, so u stays uniform on the sphere, and distinct paraphrases get
-   * practically independent directions). Deterministic per (seed, intent, paraphrase); allocates
-   * nothing; about `dim` multiply-adds, no transcendental function.
+   * normalise(centroid + s·u), |s| uniform in `spread`, u a uniformly random unit direction.
+   * u is ± a pooled noise vector with its coordinates rotated by a hashed offset (the doubled
+   * rows make the rotation a plain offset). Rotations and the sign are orthogonal maps, so u stays
+   * uniform on the sphere; the 2 · NOISE_POOL · dim directions are pairwise nearly orthogonal, so
+   * distinct paraphrases get practically independent noise. Deterministic per
+   * (seed, intent, paraphrase); allocates nothing; 2·dim multiply-adds, no transcendental call.
    */
   embed(intent: number, paraphrase: number, out: Float32Array, offset = 0): void {
     const d = this.dim;
     const n = this.cfg.intents;
     const k = ((intent % n) + n) % n;
     const h = mixStep(mixStep(this.space, k), paraphrase) >>> 0;
+    const h2 = mixStep(h, 1) >>> 0;
     const { min, max } = this.cfg.spread;
-    const s = min + (max - min) * ((mixStep(h, 1) >>> 0) / 4294967296);
-    const base = (h & (NOISE_POOL - 1)) * d;
-    const rot = (h >>> 9) % d;
-    const c = this.centroids;
+    const s = (h2 & 1 ? -1 : 1) * (min + (max - min) * ((h2 >>> 1) / 2147483648));
     const u = this.noise;
+    const base = (h & (NOISE_POOL - 1)) * 2 * d + ((h >>> 10) % d);
+    const c = this.centroids;
     const co = k * d;
-    let bits = 0;
     let norm = 0;
-    for (let i = 0, j = rot; i < d; i++, j++) {
-      if ((i & 31) === 0) bits = mixStep(h, 2 + (i >>> 5));
-      if (j === d) j = 0;
-      const x = c[co + i]! + (bits & 1 ? -s : s) * u[base + j]!;
-      bits >>>= 1;
+    for (let i = 0; i < d; i++) {
+      const x = c[co + i]! + s * u[base + i]!;
       out[offset + i] = x;
       norm += x * x;
     }
