@@ -3,7 +3,7 @@
 #   1. simulate twice under a fixed seed; `gate` compares every figure exactly and must pass;
 #   2. negative controls: a changed figure must fail (exit 1), a bench result against a simulate
 #      result must be refused (exit 2);
-#   3. a short bench A vs A (the same code twice), interleaved run by run, gated with
+#   3. a short bench A vs A (the same code twice), interleaved run by run and pooled, gated with
 #      --latency-warn-only: hit/miss counts (deterministic at concurrency 1, same seed) must match
 #      exactly; latency is reported, never fails the build.
 # Needs the build (npm run build) and Redis on $REDIS_URL (default redis://127.0.0.1:6379).
@@ -31,11 +31,11 @@ node -e 'const f=process.argv[1],r=JSON.parse(require("fs").readFileSync(f,"utf8
 expect 1 llmcache gate --baseline "$tmp/sim-a.json" --current "$tmp/sim-b.json"
 grep -q 'llmCalls' "$tmp/out.txt"
 
-echo "ci-gate: bench A vs A, 5 interleaved rounds of one trial a side" >&2
-for i in 1 2 3 4 5; do
+echo "ci-gate: bench A vs A, interleaved runs (a 3, b 3, a 2, b 2 trials) pooled to 5 trials a side" >&2
+for run in 1:3 2:2; do
   for side in a b; do
-    llmcache bench --scenario scenarios/small.yaml --seed 1 --trials 1 --requests 300 --warmup 50 \
-      --llm-time-scale 0 --out "$tmp/bench-$side-$i.json" > /dev/null 2>> "$tmp/bench.log"
+    llmcache bench --scenario scenarios/small.yaml --seed 1 --trials "${run#*:}" --requests 300 --warmup 50 \
+      --llm-time-scale 0 --out "$tmp/bench-$side-${run%:*}.json" > /dev/null 2>> "$tmp/bench.log"
   done
 done
 expect 0 llmcache gate --baseline "$tmp"/bench-a-*.json --current "$tmp"/bench-b-*.json --latency-warn-only

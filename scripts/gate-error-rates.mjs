@@ -56,19 +56,19 @@ const { spawnPGliteServer } = await import(join(root, 'dist/tiers/pglite-server.
 
 const { main } = await import(join(root, 'dist/cli.js'));
 
+const { output } = await import(join(root, 'dist/output.js'));
+
 /** Run the CLI's entry point in this process, output swallowed (stderr kept for errors). */
 async function cli(args) {
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
+  const saved = { ...output };
   let err = '';
-  process.stdout.write = () => true;
-  process.stderr.write = (s) => ((err += s), true);
+  output.stdout = () => {};
+  output.stderr = (s) => void (err += s);
   try {
     const code = await main(['node', 'llmcache', ...args]);
     if (code !== 0) throw new Error(`llmcache ${args.join(' ')} exited ${code}:\n${err}`);
   } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
+    Object.assign(output, saved);
     process.exitCode = undefined;
   }
 }

@@ -12,21 +12,15 @@ import { InputError } from './errors.js';
 import { asReportableResult } from './report/validate.js';
 import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
 import { compareTrials } from './stats/compare.js';
-import { histogramQuantiles } from './stats/hdr-quantile.js';
+import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
 import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
 
 export const GATE_SCHEMA = 'llmcache/gate@1';
 export type GateStatus = 'pass' | 'warn' | 'fail';
 /** A percentile name: p50, p95, p99 (read from the trial's stored figures) or any pNN[.N] (from its histogram). */
 export type GateStat = string;
-const STORED = ['p50', 'p95', 'p99'] as const;
+export { statQuantile };
 
-/** Quantile (0..1) of a percentile name such as p5 or p99.9; NaN when it is not one. */
-export function statQuantile(stat: string): number {
-  const m = /^p(\d{1,2}(?:\.\d+)?)$/.exec(stat);
-  const q = m ? Number(m[1]) / 100 : NaN;
-  return q > 0 && q < 1 ? q : NaN;
-}
 
 /** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
 export interface GateOptions {
@@ -162,9 +156,8 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
     },
   } as const;
   if (baseline.kind === 'simulate') {
-    const { exact, warnings } = compareSimulate(baseline, current as SimulateResult);
-    const verdict: GateStatus = exact.differences.length > 0 ? 'fail' : warnings.length > 0 ? 'warn' : 'pass';
-    return { ...base, verdict, kind: 'simulate', metrics: [], exact, warnings };
+    const exact = compareSimulate(baseline, current as SimulateResult);
+    return { ...base, verdict: exact.differences.length > 0 ? 'fail' : 'pass', kind: 'simulate', metrics: [], exact, warnings: [] };
   }
   const cur = current as BenchResult;
   const warnings = benchWarnings(baseline, cur, opts);
@@ -208,7 +201,7 @@ function benchCounts(b: BenchResult, c: BenchResult, warnings: string[]): ExactC
 }
 
 /** Simulate results under the same seed and workload must agree exactly on every figure. */
-function compareSimulate(b: SimulateResult, c: SimulateResult): { exact: ExactComparison; warnings: string[] } {
+function compareSimulate(b: SimulateResult, c: SimulateResult): ExactComparison {
   if (b.seed !== c.seed) throw new InputError(`different seeds (baseline ${b.seed}, current ${c.seed}): simulate results compare exactly only under the same seed`);
   const w = exactDifferences(b.workload, c.workload);
   if (w.differences.length > 0) {
@@ -216,7 +209,7 @@ function compareSimulate(b: SimulateResult, c: SimulateResult): { exact: ExactCo
     throw new InputError(`different workloads (${list}): simulate results compare exactly only for the same workload`);
   }
   const skip = (p: string) => p === 'seed' || p.startsWith('workload') || p.startsWith('scenario');
-  return { exact: exactDifferences(b, c, skip), warnings: [] };
+  return exactDifferences(b, c, skip);
 }
 
 /** Reasons to doubt a bench comparison that are not reasons to refuse it. */
@@ -255,48 +248,6 @@ function compareEnv(b: BenchResult, c: BenchResult): GateVerdict['envMismatch'] 
   const major = (v: string | undefined) => /^v?(\d+)/.exec(v ?? '')?.[1] ?? String(v);
   if (major(b.env?.node) !== major(c.env?.node)) out.node = { baseline: String(b.env?.node), current: String(c.env?.node) };
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** Per-trial values of one metric on both sides. */
-interface Series {
-  name: string;
-  tier?: string;
-  stat: GateStat;
-  baseline: number[];
-  current: number[];
-  minSamples: number;
-}
-
-/** Gather end-to-end and per-tier percentile series; tiers missing or idle on a side are skipped with a warning. */
-function latencySeries(b: BenchResult, c: BenchResult, stats: string[], warnings: string[]): Series[] {
-  type Pick = (t: BenchTrial) => { latencyUs: Percentiles; histogram: string } | undefined;
-  const groups: { name: string; tier?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t }];
-  const tierNames = new Set([...b.trials, ...c.trials].flatMap((t) => t.tiers.map((x) => x.name)));
-  for (const tier of tierNames) {
-    const pick: Pick = (t) => t.tiers.find((x) => x.name === tier);
-    const all = [...b.trials, ...c.trials].map(pick);
-    if (all.some((p) => !p)) warnings.push(`tier ${tier} is not in every trial of both results; not compared`);
-    else if (all.some((p) => !(p!.latencyUs.count > 0))) warnings.push(`tier ${tier} had no lookups in some trial; not compared`);
-    else groups.push({ name: 'tiers.latencyUs', tier, pick });
-  }
-  const extra = stats.filter((x) => !(STORED as readonly string[]).includes(x));
-  const values = (x: { latencyUs: Percentiles; histogram: string }, label: string): Record<string, number> => {
-    const out: Record<string, number> = { p50: x.latencyUs.p50, p95: x.latencyUs.p95, p99: x.latencyUs.p99 };
-    if (extra.length === 0) return out;
-    if (!x.histogram) throw new InputError(`${extra.join(', ')} of ${label} needs the trial histograms, which this result lacks`);
-    const qs = histogramQuantiles(x.histogram, extra.map(statQuantile));
-    extra.forEach((stat, i) => (out[stat] = qs[i]!));
-    return out;
-  };
-  return groups.flatMap((g) => {
-    const label = g.tier ?? 'end-to-end latency';
-    const bp = b.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
-    const cp = c.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
-    const bv = bp.map((x) => values(x, label));
-    const cv = cp.map((x) => values(x, label));
-    const minSamples = Math.min(...[...bp, ...cp].map((x) => x.latencyUs.count));
-    return stats.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples }));
-  });
 }
 
 /** C(n, k) as a float. */

@@ -164,3 +164,14 @@ test('--paired cancels noise both sides share: a 10 % slowdown under ±40 % comm
   const few = gate(benchResult({ seed: 1, trials: 5 }), benchResult({ seed: 2, trials: 5 }), { paired: true });
   assert.ok(few.warnings.some((w) => /smallest possible p is 0.031 ≥ alpha 0.01: latency cannot fail/.test(w)));
 });
+
+test('--stats: low percentiles from the trial histograms; a bad name or missing histograms is unusable input', () => {
+  const v = gate(benchResult({ seed: 1, histograms: true }), benchResult({ seed: 2, histograms: true, slow: { L2: 1.1 } }), { stats: ['p5', 'p50'], threshold: 0.05, warn: 0.02 });
+  assert.equal(v.metrics.length, 8);
+  const p5 = find(v.metrics, 'L2', 'p5');
+  assert.equal(p5.status, 'fail');
+  assert.ok(Math.abs(p5.change - 0.1) < 0.03, `p5 change ${p5.change}`);
+  assert.deepEqual(v.options.stats, ['p5', 'p50']);
+  assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { stats: ['p5'] }), /p5 of end-to-end latency needs the trial histograms/);
+  assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { stats: ['median'] }), /stats: expected percentiles/);
+});

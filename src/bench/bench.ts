@@ -71,8 +71,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
   if (needsPg && o.pgUrl) assertLoopback('Postgres', o.pgUrl, o.allowRemote);
   for (const t of tiers)
     if (t.kind !== 'memory' && t.capacity !== null) warnings.push(`${t.name}: capacity ${t.capacity} is not enforced on a ${t.kind} backend (the simulator enforces it).`);
-  for (const t of tiers.filter((x) => x.match === 'semantic'))
-    warnings.push(`${t.name} is semantic: bench looks it up by exact key only (simulate also matches by similarity, so its hits there can differ); \`bench --micro\` measures the pgvector similarity search.`);
+  for (const t of tiers.filter((x) => x.match === 'semantic' && x.kind !== 'pgvector'))
+    warnings.push(`${t.name} is semantic on a ${t.kind} backend, which has no similarity search: bench looks it up by exact key only (simulate also matches by similarity).`);
   for (const name of [...Object.keys(o.injectDelay ?? {}), ...(o.stall ? [o.stall.tier] : [])])
     if (!tiers.some((t) => t.name === name)) throw new InputError(`no tier named ${name} (tiers: ${tiers.map((t) => t.name).join(', ')})`);
 
@@ -91,7 +91,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       pgUrl: o.pgUrl ?? embedded?.url ?? '',
       timeoutMs: o.timeoutMs,
       hnsw: o.hnsw,
-      dimensions: o.dimensions,
+      // Semantic tiers store the scenario's vectors (the simulator's embedding space).
+      dimensions: tiers.some((t) => t.match === 'semantic') ? o.scenario.embedding.dim : o.dimensions,
     };
     host = o.processes ? new ProcessHost(o.processes) : new InlineHost(o.scenario.workers.count);
     const scenario = o.processes ? { ...o.scenario, workers: { ...o.scenario.workers, count: o.processes } } : o.scenario;

@@ -11,6 +11,7 @@ import { activeTiers } from '../sim/policy.js';
 import { InputError } from '../errors.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { createTier } from '../tiers/registry.js';
+import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
 import { BenchStack, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
 
 /** Counters of one tier from one process, ready to merge (histogram base64-encoded). */
@@ -23,6 +24,8 @@ export interface TierSnapshot {
   writeErrors: number;
   firstError?: string;
   histogram: string;
+  /** Semantic tiers: classified hits and embedding calls. */
+  semantic?: SemanticSnapshot;
 }
 
 /** Everything a process needs to build its stack for one trial (plain data: crosses IPC). */
@@ -80,6 +83,7 @@ export function snapshot(stack: BenchStack): TierSnapshot[] {
     writeErrors: t.counters.writeErrors,
     firstError: t.counters.firstError,
     histogram: encodeHistogram(t.counters.histogram),
+    ...(t.counters.semantic ? { semantic: semanticSnapshot(t.counters.semantic) } : {}),
   }));
 }
 

@@ -9,6 +9,7 @@ import { BENCH_SCHEMA, type BenchEnv, type BenchResult, type BenchTierStats, typ
 import { redact } from '../errors.js';
 import type { TierSnapshot } from './host.js';
 import type { TrialData } from './runner.js';
+import { benchSemanticResult } from './semantic.js';
 
 export interface ResultMeta {
   scenario: Scenario;
@@ -119,6 +120,13 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     );
   }
   const hits = tiers.reduce((a, t) => a + t.hits, 0);
+  const snaps = trials.flatMap((t) => t.tiers);
+  const semantic = benchSemanticResult(
+    meta.scenario,
+    activeTiers(meta.scenario)
+      .map((cfg, k) => ({ name: cfg.name, snaps: snaps.flatMap((p) => (p[k]?.semantic ? [p[k]!.semantic!] : [])) }))
+      .filter((t) => t.snaps.length > 0),
+  );
   return {
     schema: BENCH_SCHEMA,
     kind: 'bench',
@@ -143,6 +151,7 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     llmTimeScale: meta.llmTimeScale,
     clientCpu,
     hits,
+    ...(semantic ? { semantic } : {}),
     warnings,
   };
 }

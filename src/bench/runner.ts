@@ -20,9 +20,10 @@ import { Rng } from '../sim/random.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
 import type { AdapterOptions } from '../tiers/adapter.js';
 import type { TierSnapshot, WorkerHost } from './host.js';
+import type { VectorSource } from '../semantic/trace-vectors.js';
 import type { BenchJob, TierFaults } from './stack.js';
 
-export type BenchSource = EventSource & { opNames?: string[] };
+export type BenchSource = EventSource & { opNames?: string[] } & Partial<VectorSource>;
 
 export interface RunOptions {
   scenario: Scenario;
@@ -105,6 +106,9 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   const router = new Router(s.workers.routing, workers, new Rng(s.seed, 8));
   const tiers = s.tiers.filter((t) => t.enabled);
   const velocityTtl = tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0);
+  // Vectors the trace carries, for semantic tiers (synthetic ones are computed by the stack).
+  const semanticVectors = tiers.some((t) => t.match === 'semantic');
+  const vecBuf = new Float32Array(s.embedding.dim);
   const e2e = newHistogram();
   const byOp = opNames.map(() => newHistogram());
   const opRequests = opNames.map(() => 0);
@@ -153,6 +157,9 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     stream: ev.stream,
     toolUse: ev.toolUse,
     measure,
+    intent: ev.intent,
+    paraphrase: ev.paraphrase,
+    ...(semanticVectors && source.vectorOf?.(ev, vecBuf, 0) ? { embedding: Array.from(vecBuf) } : {}),
   });
   /** Next request to issue (applying message / state events on the way), or null at the end. */
   const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob } | null> => {

@@ -21,8 +21,10 @@ import { newHistogram, recordUs, type Histogram } from '../histogram.js';
 import { activeTiers, bypasses, depthIndex, ttlMs, windowKey } from '../sim/policy.js';
 import { LatencySampler, Rng } from '../sim/random.js';
 import { adaptiveTtlMs, VelocityTracker } from '../semantic/freshness.js';
-import type { CachedEntry, FoundEntry, TierAdapter } from '../tiers/adapter.js';
+import type { CachedEntry, FoundEntry, SemanticHit, TierAdapter } from '../tiers/adapter.js';
 import type { TierConfig } from '../config.js';
+import { SemanticCounters } from '../semantic/correctness.js';
+import { BenchSemantic } from './semantic.js';
 
 /** One request, as the coordinator hands it to a worker (plain data: it crosses IPC). */
 export interface BenchJob {
@@ -39,6 +41,14 @@ export interface BenchJob {
   toolUse: boolean;
   /** False during warm-up: run it, record nothing. */
   measure: boolean;
+  /** Ground-truth intent, or -1 (semantic tiers: synthetic vector and correctness). */
+  intent: number;
+  /** Paraphrase id of the intent, or -1. */
+  paraphrase: number;
+  /** The request's vector when the trace carries one. */
+  embedding?: number[];
+  /** Memo of the request's vector (see BenchSemantic.vectorOf); never sent. */
+  vector?: number[] | null;
 }
 
 /** What happened to one request. */
@@ -69,6 +79,8 @@ export interface TierCounters {
   writeErrors: number;
   firstError?: string;
   histogram: Histogram;
+  /** Semantic tiers: hits classified against the ground truth. */
+  semantic: SemanticCounters | null;
 }
 
 export interface StackOptions {
@@ -95,6 +107,8 @@ interface TierSlot {
   gens: Uint32Array[];
   counters: TierCounters;
   faults?: TierFaults;
+  /** Lookups also search by similarity (a semantic tier on a backend that can). */
+  similar: boolean;
 }
 
 const FULL_DEPTH = 2;
@@ -110,6 +124,8 @@ export class BenchStack {
   /** Message velocity per contact, for velocity-adaptive TTLs (as the simulator keeps it). */
   private readonly velocity: VelocityTracker | null;
   private readonly writeThrough: boolean;
+  /** The semantic path (src/bench/semantic.ts), when a tier searches by similarity. */
+  private readonly semantic: BenchSemantic | null;
 
   constructor(scenario: Scenario, opNames: string[], o: StackOptions) {
     this.o = o;
@@ -124,7 +140,9 @@ export class BenchStack {
     this.tiers = activeTiers(scenario).map((cfg, k) => {
       const perWorker = cfg.scope === 'worker';
       const n = perWorker ? o.workers : 1;
+      const similar = BenchSemantic.searches(cfg, o.adapters[k]![0]);
       return {
+        similar,
         cfg,
         perWorker,
         ttl: Float64Array.from(opNames.map((op) => ttlMs(cfg, op))),
@@ -132,10 +150,11 @@ export class BenchStack {
         sor: cfg.systemOfRecord,
         adapters: o.adapters[k]!,
         gens: Array.from({ length: n }, () => new Uint32Array(Math.max(16, o.entities))),
-        counters: newCounters(opNames.length),
+        counters: newCounters(opNames.length, similar),
         faults: o.faults?.[cfg.name],
       };
     });
+    this.semantic = this.tiers.some((t) => t.similar) ? new BenchSemantic(scenario) : null;
   }
 
   /** Bump the generation of `entity` in instance `inst` of tier `k` (an invalidation). */
@@ -187,8 +206,16 @@ export class BenchStack {
       if (context && !tr.sor && tr.depth < j.depth) continue;
       const inst = tr.perWorker ? w : 0;
       let e: FoundEntry | null;
+      let exact = true;
+      const sem = tr.similar && !context ? this.semantic : null;
       try {
-        e = await this.lookup(tr, inst, keyId, key, j.measure);
+        e = await this.lookup(tr, inst, keyId, key, j.measure, sem && (async (found) => {
+          // An exact entry that is no longer valid is a miss: search by similarity instead.
+          if (found !== null && this.valid(tr, inst, found, j.t)) return found;
+          exact = false;
+          const genOf = (entity: number) => this.genOf(tr, inst, entity);
+          return sem.similar(tr.cfg, tr.adapters[inst]!, this.opNames[op]!, j, genOf, tr.counters.semantic!, j.measure);
+        }));
       } catch (err) {
         errors++;
         noteError(tr.counters, err, j.measure);
@@ -200,8 +227,7 @@ export class BenchStack {
         break;
       }
       if (e === null) continue;
-      const gens = tr.gens[inst]!;
-      if (j.t >= e.expiresAt || (e.entity !== -1 && e.gen !== (e.entity < gens.length ? gens[e.entity]! : 0))) {
+      if (!this.valid(tr, inst, e, j.t)) {
         // Expired or invalidated: a miss. The in-process store drops it now (as the simulator
         // does); a remote tier keeps it until overwritten or cleaned up — unbounded, so no
         // hit or miss differs.
@@ -211,6 +237,7 @@ export class BenchStack {
       if (context && e.aux < j.depth) continue;
       hitTier = k;
       found = e;
+      if (sem && j.measure) sem.recordHit(j, e, exact, tr.counters.semantic!);
       break;
     }
 
@@ -232,7 +259,9 @@ export class BenchStack {
           const expiresAt = j.t + this.writeTtl(tr, tr.ttl[op]!, j.contact, j.t);
           if (expiresAt > found.expiresAt) {
             const inst = tr.perWorker ? w : 0;
-            if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, { ...found, expiresAt }, expiresAt - j.t))) errors++;
+            // A similarity hit refreshes the entry it found (its own key; the backend keeps its vector).
+            const own = 'similarity' in found ? (found as SemanticHit).key : key;
+            if (!(await this.write(tr, inst, own === key ? keyId : -1, own, this.opNames[op]!, { ...found, expiresAt }, expiresAt - j.t))) errors++;
           }
         }
       }
@@ -246,23 +275,45 @@ export class BenchStack {
       const tr = this.tiers[k]!;
       const ttl = tr.ttl[op]!;
       if (ttl < 0 || (context && tr.sor) || (hitTier >= 0 && !tr.cfg.backfill)) continue;
-      const aux = context ? Math.min(tr.depth, foundDepth) : -1;
+      const aux = context ? Math.min(tr.depth, foundDepth) : j.intent;
       const inst = tr.perWorker ? w : 0;
       const gens = tr.gens[inst]!;
       const gen = j.entity < 0 ? 0 : j.entity < gens.length ? gens[j.entity]! : 0;
       const life = this.writeTtl(tr, ttl, j.contact, j.t);
       const entry: CachedEntry = { expiresAt: j.t + life, createdAt, version, entity: j.entity, gen, aux, contact: j.contact, tenant: j.tenant };
-      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, life))) errors++;
+      const vector = tr.similar && !context ? this.semantic!.vectorOf(j) : null;
+      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, life, vector ?? undefined))) errors++;
     }
     return { hitTier, llmCall, bypass: false, errors };
   }
 
-  /** One timed lookup (µs into the tier histogram), with injected faults. */
-  private async lookup(tr: TierSlot, inst: number, keyId: number, key: string, measure: boolean): Promise<FoundEntry | null> {
+  /** Whether an entry is unexpired at trace time `t` and not invalidated since it was written. */
+  private valid(tr: TierSlot, inst: number, e: FoundEntry, t: number): boolean {
+    return t < e.expiresAt && (e.entity === -1 || e.gen === this.genOf(tr, inst, e.entity));
+  }
+
+  private genOf(tr: TierSlot, inst: number, entity: number): number {
+    const gens = tr.gens[inst]!;
+    return entity < gens.length ? gens[entity]! : 0;
+  }
+
+  /**
+   * One timed lookup (µs into the tier histogram), with injected faults. `then` (semantic tiers)
+   * continues an exact miss with the similarity search, inside the same timing.
+   */
+  private async lookup(
+    tr: TierSlot,
+    inst: number,
+    keyId: number,
+    key: string,
+    measure: boolean,
+    then?: ((found: FoundEntry | null) => Promise<FoundEntry | null>) | null,
+  ): Promise<FoundEntry | null> {
     const f = tr.faults;
     const t0 = performance.now();
     if (f?.stallUntil !== undefined && t0 < f.stallUntil) await sleep(f.stallUntil - t0);
-    const e = await tr.adapters[inst]!.get(keyId, key);
+    let e = await tr.adapters[inst]!.get(keyId, key);
+    if (then) e = await then(e);
     if (f?.delayFraction) {
       const until = performance.now() + (performance.now() - t0) * f.delayFraction;
       while (performance.now() < until) {
@@ -273,10 +324,10 @@ export class BenchStack {
     return e;
   }
 
-  private async write(tr: TierSlot, inst: number, keyId: number, key: string, op: string, entry: CachedEntry, ttl: number): Promise<boolean> {
+  private async write(tr: TierSlot, inst: number, keyId: number, key: string, op: string, entry: CachedEntry, ttl: number, embedding?: number[]): Promise<boolean> {
     tr.counters.writes++;
     try {
-      await tr.adapters[inst]!.set({ keyId, key, op, entry, ttlMs: ttl, payload: this.payload });
+      await tr.adapters[inst]!.set({ keyId, key, op, entry, ttlMs: ttl, payload: this.payload, embedding });
       return true;
     } catch (err) {
       tr.counters.writeErrors++;
@@ -304,11 +355,11 @@ export class BenchStack {
 
   /** Fresh counters for the next measurement. */
   resetCounters(): void {
-    for (const tr of this.tiers) tr.counters = newCounters(this.opNames.length);
+    for (const tr of this.tiers) tr.counters = newCounters(this.opNames.length, tr.similar);
   }
 }
 
-function newCounters(nOps: number): TierCounters {
+function newCounters(nOps: number, semantic: boolean): TierCounters {
   return {
     lookups: new Float64Array(nOps),
     hits: new Float64Array(nOps),
@@ -317,6 +368,7 @@ function newCounters(nOps: number): TierCounters {
     writes: 0,
     writeErrors: 0,
     histogram: newHistogram(),
+    semantic: semantic ? new SemanticCounters() : null,
   };
 }
 

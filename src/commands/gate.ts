@@ -1,7 +1,7 @@
 /** `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn, 1 regression, 2 unusable input. */
 import { output } from '../output.js';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { asResult, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
 import { writeFileAtomic } from '../io.js';
@@ -101,10 +101,14 @@ export function register(program: Command): void {
     .description('Fail a change that makes cache lookups slower: rank test over repeated bench trials plus a minimum effect size; exact comparison of simulate results')
     .requiredOption('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled')
     .requiredOption('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled')
-    .option('--threshold <pct>', 'fail when a significant slowdown exceeds this', fractionOption('--threshold'), DEFAULT_GATE_OPTIONS.threshold)
-    .option('--warn <pct>', 'warn when a significant slowdown exceeds this', fractionOption('--warn'), DEFAULT_GATE_OPTIONS.warn)
-    .option('--alpha <p>', 'significance level of the one-sided Mann-Whitney U test', fractionOption('--alpha'), DEFAULT_GATE_OPTIONS.alpha)
-    .option('--stats <list>', 'percentiles to compare, e.g. p50,p95,p99 (default) or p5,p50 (others are read from the trial histograms)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean), DEFAULT_GATE_OPTIONS.stats)
+    .addOption(new Option('--threshold <pct>', 'fail when a significant slowdown exceeds this').argParser(fractionOption('--threshold')).default(DEFAULT_GATE_OPTIONS.threshold, '10%'))
+    .addOption(new Option('--warn <pct>', 'warn when a significant slowdown exceeds this').argParser(fractionOption('--warn')).default(DEFAULT_GATE_OPTIONS.warn, '5%'))
+    .addOption(new Option('--alpha <p>', 'significance level of the one-sided rank test').argParser(fractionOption('--alpha')).default(DEFAULT_GATE_OPTIONS.alpha, '0.01'))
+    .addOption(
+      new Option('--stats <list>', 'percentiles to compare; others than p50/p95/p99 (e.g. p1,p5) come from the trial histograms')
+        .argParser((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+        .default(DEFAULT_GATE_OPTIONS.stats, 'p50,p95,p99'),
+    )
     .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')

@@ -7,7 +7,7 @@
  * field cannot span lines.
  */
 import { InputError } from '../errors.js';
-import { LineReader, shown } from './lines.js';
+import { TextReader, shown } from './text.js';
 import type { ReaderOptions, RequestBatch, RequestReader } from './types.js';
 
 /** Column roles a CSV mapping can name. */
@@ -46,7 +46,7 @@ export function parseColumns(spec: string): ColumnMap {
   return map;
 }
 
-export class CsvReader extends LineReader implements RequestReader {
+export class CsvReader extends TextReader implements RequestReader {
   private map: ColumnMap | null;
   private readonly delim: number;
   private headerPending: boolean;
@@ -138,10 +138,10 @@ export class CsvReader extends LineReader implements RequestReader {
 
   /** Split the current line into fields; returns the field count, or -(column) on a bad quote. */
   private split(): number {
-    const sc = this.scanner;
-    const buf = sc.buf;
-    const end = sc.lineEnd;
-    let p = sc.lineStart;
+    const ln = this.lines;
+    const buf = ln.buf;
+    const end = ln.end;
+    let p = ln.start;
     let n = 0;
     for (;;) {
       if (buf[p] === 0x22) {
@@ -179,7 +179,7 @@ export class CsvReader extends LineReader implements RequestReader {
   }
 
   private field(c: number): string {
-    const s = this.scanner.buf.toString('latin1', this.fs[c]!, this.fe[c]!);
+    const s = this.lines.buf.toString('latin1', this.fs[c]!, this.fe[c]!);
     return this.quoted[c] ? s.replaceAll('""', '"') : s;
   }
 

@@ -1,7 +1,8 @@
 /**
  * libCacheSim's oracleGeneral binary trace: 24-byte little-endian records
  *   uint32 time (s) | uint64 object id | uint32 object size (bytes) | int64 next access (vtime, -1 = never)
- * decoded in big chunks through a Uint32Array view (no per-record allocation).
+ * decoded in big chunks (a ByteWindow over the shared byte source, plain or gzip) through a
+ * Uint32Array view (no per-record allocation).
  *
  * Keys: ids below 2^53 are used exactly. An id at or above 2^53 cannot be a JS number, so its top
  * 11 bits are folded into the high word by XOR (`hi21 = (hi & 0x1fffff) ^ (hi >>> 21)`); two such
@@ -10,7 +11,7 @@
  */
 import { endianness } from 'node:os';
 import { InputError } from '../errors.js';
-import { openByteSource, DEFAULT_CHUNK_BYTES, type ByteSource } from './bytes.js';
+import { ByteWindow, DEFAULT_CHUNK_BYTES, openBytes } from '../io/bytes.js';
 import type { ReaderOptions, RequestBatch, RequestReader } from './types.js';
 
 /** Bytes per oracleGeneral record. */
@@ -52,13 +53,10 @@ export class OracleReader implements RequestReader {
   skipped = 0;
   /** Records whose id was at or above 2^53 (folded, see the file comment). */
   foldedIds = 0;
-  private readonly src: ByteSource;
-  private readonly buf: Buffer;
+  /** Unread records are `win.buf[win.start, win.end)`; `win.start` stays a multiple of 24 (aligned). */
+  private readonly win: ByteWindow;
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;
-  private start = 0;
-  private end = 0;
-  private eof = false;
   private closed = false;
   /** Index of the next record in the file. */
   private record = 0;
@@ -69,23 +67,23 @@ export class OracleReader implements RequestReader {
   ) {
     const chunk = Math.max(ORACLE_RECORD_BYTES, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     const bytes = (Math.ceil(chunk / ORACLE_RECORD_BYTES) + 1) * ORACLE_RECORD_BYTES;
-    this.src = openByteSource(file, chunk);
-    // allocUnsafeSlow: an own ArrayBuffer at offset 0, so the word views are aligned.
-    this.buf = Buffer.allocUnsafeSlow(bytes);
-    this.u32 = new Uint32Array(this.buf.buffer, this.buf.byteOffset, bytes / 4);
-    this.i32 = new Int32Array(this.buf.buffer, this.buf.byteOffset, bytes / 4);
+    this.win = new ByteWindow(openBytes(file), bytes);
+    // The window's buffer owns its ArrayBuffer at offset 0, so the word views are aligned.
+    const buf = this.win.buf;
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, bytes / 4);
+    this.i32 = new Int32Array(buf.buffer, buf.byteOffset, bytes / 4);
   }
 
   get bytesRead(): number {
-    return this.src.bytesRead;
+    return this.win.src.bytesRead;
   }
   get totalBytes(): number {
-    return this.src.totalBytes;
+    return this.win.src.totalBytes;
   }
 
   async next(batch: RequestBatch): Promise<boolean> {
     try {
-      return await this.fill(batch);
+      return this.fill(batch);
     } catch (e) {
       await this.close();
       throw e;
@@ -95,32 +93,28 @@ export class OracleReader implements RequestReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.src.close();
+    this.win.close();
   }
 
-  private async fill(batch: RequestBatch): Promise<boolean> {
+  private fill(batch: RequestBatch): boolean {
     batch.n = 0;
     const cap = batch.key.length;
+    const win = this.win;
     while (batch.n < cap) {
-      const avail = this.end - this.start;
+      const avail = win.end - win.start;
       if (avail < ORACLE_RECORD_BYTES) {
-        if (this.eof) {
+        if (win.eof) {
           if (avail > 0) this.truncated(avail);
           break;
         }
-        this.buf.copyWithin(0, this.start, this.end);
-        this.start = 0;
-        this.end = avail;
-        const r = await this.src.read(this.buf, this.end, this.buf.length - this.end);
-        if (r === 0) this.eof = true;
-        this.end += r;
+        win.refill();
         continue;
       }
       const count = Math.min((avail / ORACLE_RECORD_BYTES) | 0, cap - batch.n);
       if (LITTLE) this.decodeLE(batch, count);
       else this.decodePortable(batch, count);
     }
-    if (batch.n === 0) await this.close();
+    if (batch.n === 0) void this.close();
     return batch.n > 0;
   }
 
@@ -131,12 +125,12 @@ export class OracleReader implements RequestReader {
     const sizes = batch.size;
     const times = batch.time;
     let n = batch.n;
-    let w = this.start >>> 2;
+    let w = this.win.start >>> 2;
     for (let r = 0; r < count; r++, w += WORDS) {
       const hi = u32[w + 2]!;
       const nextHi = i32[w + 5]!;
       if (nextHi < 0 && (nextHi !== -1 || u32[w + 4] !== 0xffffffff)) {
-        this.invalid(w * 4, 'next_access', `negative value other than -1 (${this.buf.readBigInt64LE(w * 4 + 16)})`);
+        this.invalid(w * 4, 'next_access', `negative value other than -1 (${this.win.buf.readBigInt64LE(w * 4 + 16)})`);
         continue;
       }
       if (hi >= 0x200000) this.foldedIds++;
@@ -147,13 +141,13 @@ export class OracleReader implements RequestReader {
     }
     batch.n = n;
     this.record += count;
-    this.start += count * ORACLE_RECORD_BYTES;
+    this.win.start += count * ORACLE_RECORD_BYTES;
   }
 
   private decodePortable(batch: RequestBatch, count: number): void {
-    const buf = this.buf;
+    const buf = this.win.buf;
     let n = batch.n;
-    for (let r = 0, o = this.start; r < count; r++, o += ORACLE_RECORD_BYTES) {
+    for (let r = 0, o = this.win.start; r < count; r++, o += ORACLE_RECORD_BYTES) {
       const next = buf.readBigInt64LE(o + 16);
       if (next < -1n) {
         this.invalid(o, 'next_access', `negative value other than -1 (${next})`);
@@ -168,12 +162,12 @@ export class OracleReader implements RequestReader {
     }
     batch.n = n;
     this.record += count;
-    this.start += count * ORACLE_RECORD_BYTES;
+    this.win.start += count * ORACLE_RECORD_BYTES;
   }
 
   /** `bufOffset`: offset of the record in the buffer. */
   private invalid(bufOffset: number, field: string, problem: string): void {
-    const index = this.record + (bufOffset - this.start) / ORACLE_RECORD_BYTES;
+    const index = this.record + (bufOffset - this.win.start) / ORACLE_RECORD_BYTES;
     if (this.opts.skipInvalid) {
       this.skipped++;
       return;
@@ -184,7 +178,7 @@ export class OracleReader implements RequestReader {
   }
 
   private truncated(avail: number): void {
-    this.start = this.end;
+    this.win.start = this.win.end;
     if (this.opts.skipInvalid) {
       this.skipped++;
       return;

@@ -1,8 +1,8 @@
 /** Plain-text key traces: one key a line (blank lines ignored, a trailing CR stripped). */
-import { LineReader } from './lines.js';
+import { TextReader } from './text.js';
 import type { ReaderOptions, RequestBatch, RequestReader } from './types.js';
 
-export class TxtReader extends LineReader implements RequestReader {
+export class TxtReader extends TextReader implements RequestReader {
   readonly hasTime = false;
   readonly hasSize = false;
   readonly hasTtl = false;
@@ -12,10 +12,10 @@ export class TxtReader extends LineReader implements RequestReader {
   }
 
   protected decode(batch: RequestBatch): boolean {
-    const sc = this.scanner;
+    const ln = this.lines;
     const i = batch.n;
     // latin1 maps bytes 1:1 to string units, so distinct byte strings stay distinct keys.
-    batch.key[i] = this.intern(sc.buf.toString('latin1', sc.lineStart, sc.lineEnd));
+    batch.key[i] = this.intern(ln.buf.toString('latin1', ln.start, ln.end));
     batch.size[i] = 1;
     batch.time[i] = 0;
     batch.ttl[i] = 0;

@@ -65,7 +65,7 @@ function exactRow(d: ExactDifference): string[] {
 export function renderGateTable(v: GateVerdict): string {
   const parts = [`llmcache gate - scenario "${oneLine(v.scenario.name)}" (${oneLine(v.scenario.fingerprint)}): ${LABEL[v.verdict]}`, headline(v)];
   if (v.metrics.length > 0) {
-    parts.push(textTable(HEAD, v.metrics.map(metricRow), ['left', 'left']));
+    parts.push(textTable(HEAD, v.metrics.map(metricRow), ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']));
     parts.push('baseline/current: median over trials of each trial\'s percentile (µs)\nconf.: 1 - p, how sure the gate is that current is slower at all; n/trial: fewest samples');
   }
   if (v.exact) {

@@ -77,6 +77,20 @@ export interface SemanticStats {
   embeddingCalls: number;
 }
 
+/** Semantic-tier correctness measured by `bench` (recall needs an oracle query; not measured). */
+export interface BenchSemanticCounts extends Omit<SemanticStats, 'recall'> {
+  /** Lookups of requests with a vector after an exact miss, plus exact hits with a ground truth. */
+  lookups: number;
+  /** Hits found by the similarity search (not the exact key). */
+  similarityHits: number;
+}
+
+export interface BenchSemanticStats extends BenchSemanticCounts {
+  /** Embedding calls × tokensPerCall × the scenario's embedding price (USD, whole run). */
+  embeddingUsd: number;
+  byTier: Record<string, BenchSemanticCounts>;
+}
+
 export interface CostBreakdown {
   /** USD per month with no cache at all, same trace. */
   baselineMonthlyUsd: number;
@@ -217,6 +231,8 @@ export interface BenchResult {
   clientCpu?: number;
   /** Cache hits per all requests, measured (all trials). */
   hits?: number;
+  /** Semantic tiers: hits classified against the ground truth (all trials). */
+  semantic?: BenchSemanticStats;
   warnings: string[];
 }
 

@@ -10,7 +10,8 @@
  *    the pivot differs from the query's by more than acos(threshold) cannot reach the threshold,
  *    so whole buckets and single entries are skipped without a dot product. The search is exact:
  *    it returns the same entry a brute-force scan would (tests compare both).
- * Expired entries are skipped and removed (lazily when met, and by an expiry queue on insert).
+ * Expired entries are skipped and removed lazily when met; an index that owns its store also
+ * keeps an expiry queue, purged on insert (an annotated store is reaped by its owner).
  */
 import { KeyedStore, type EvictionPolicy } from '../tiers/store.js';
 import { dot } from './embeddings.js';
@@ -58,6 +59,11 @@ export class SemanticIndex {
   readonly store: KeyedStore;
   /** Similarity of the entry returned by the last `search` (cosine). */
   lastSimilarity = 0;
+  /**
+   * Whether the last `search` given a truth (intent >= 0) met an unexpired entry of the same
+   * contact, tenant, intent and version (a correct hit was possible: the recall denominator).
+   */
+  lastAnswerable = false;
   /** Dot products computed by searches since creation (for measuring pruning). */
   comparisons = 0;
   vectors: Float32Array;
@@ -163,6 +169,7 @@ export class SemanticIndex {
     s.createdAt[slot] = m.createdAt;
     s.version[slot] = m.version;
     this.attach(slot, key, vec, off, m.contact, m.tenant, m.intent, m.entity);
+    this.enqueue(slot, key, m.expiresAt);
     return slot;
   }
 
@@ -187,7 +194,6 @@ export class SemanticIndex {
     this.liveKey[slot] = key;
     this.linkContact(slot, contact);
     if (this.pivotsOn) this.linkPivot(slot);
-    this.enqueue(slot, key, this.store.expiresAt[slot]!);
   }
 
   /** The store dropped `slot` (expiry, invalidation) on its own: forget it. */
@@ -197,10 +203,17 @@ export class SemanticIndex {
 
   /**
    * Best live entry with cosine >= threshold within the scope, or -1; `lastSimilarity` holds its
-   * cosine. Recency of the returned entry is updated.
+   * cosine. Recency of the returned entry is updated. With a truth (`intent` >= 0, `version`),
+   * `lastAnswerable` tells whether a correct entry was held (found in the same pass when the
+   * search is contact-scoped).
    */
-  search(vec: Float32Array, off: number, scope: ScopeFilter, contact: number, tenant: number, threshold: number, now: number): number {
-    const best = scope === 'contact' ? this.searchContact(vec, off, contact, threshold, now) : this.searchPivots(vec, off, scope === 'tenant' ? tenant : NONE, threshold, now);
+  search(vec: Float32Array, off: number, scope: ScopeFilter, contact: number, tenant: number, threshold: number, now: number, intent = NONE, version = 0): number {
+    let best: number;
+    if (scope === 'contact') best = this.searchContact(vec, off, contact, tenant, threshold, now, intent, version);
+    else {
+      this.lastAnswerable = intent !== NONE && this.hasEntry(contact, tenant, intent, version, now);
+      best = this.searchPivots(vec, off, scope === 'tenant' ? tenant : NONE, threshold, now);
+    }
     if (best !== NONE) this.store.touch(best);
     return best;
   }
@@ -270,14 +283,16 @@ export class SemanticIndex {
     }
   }
 
-  private searchContact(vec: Float32Array, off: number, contact: number, threshold: number, now: number): number {
+  private searchContact(vec: Float32Array, off: number, contact: number, tenant: number, threshold: number, now: number, intent: number, version: number): number {
     let best = NONE;
     let bestSim = -Infinity;
+    let answerable = false;
     const d = this.dim;
     for (let s = contact < this.cHead.length ? this.cHead[contact]! : NONE; s !== NONE; ) {
       const next = this.cNext[s]!;
       if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
       else {
+        if (intent !== NONE && this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version) answerable = true;
         this.comparisons++;
         const sim = dot(vec, off, this.vectors, s * d, d);
         if (sim >= threshold && sim > bestSim) {
@@ -288,6 +303,7 @@ export class SemanticIndex {
       s = next;
     }
     this.lastSimilarity = best === NONE ? 0 : bestSim;
+    this.lastAnswerable = answerable;
     return best;
   }
 

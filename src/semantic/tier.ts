@@ -119,9 +119,11 @@ export class SemanticTierInstance extends TierInstance {
     this.pendingTenant = ev.tenant;
     this.pendingIntent = ev.intent;
     this.pendingEntity = ev.entity;
-    if (this.hasCorrect(ev, now)) c.answerable++;
+    let first = true;
     for (;;) {
-      const s = this.index.search(this.ctx.q, 0, this.cfg.scopeFilter, ev.contact, ev.tenant, this.cfg.threshold, now);
+      const s = this.index.search(this.ctx.q, 0, this.cfg.scopeFilter, ev.contact, ev.tenant, this.cfg.threshold, now, ev.intent, ev.version);
+      if (first && this.index.lastAnswerable) c.answerable++;
+      first = false;
       if (s < 0) return -1;
       const valid = this.lookup(this.index.keyAt(s), now); // expiry and invalidation, as for an exact hit
       if (valid >= 0) {
@@ -142,11 +144,6 @@ export class SemanticTierInstance extends TierInstance {
     const ix = this.index;
     const cls = classifyHit(ev.contact, ev.tenant, ev.intent, ev.version, ix.contact[slot]!, ix.tenant[slot]!, ix.intent[slot]!, this.store.version[slot]!);
     this.counters[ev.op]!.record(cls);
-  }
-
-  /** Whether a live entry of the same contact, intent and version is held (a correct hit was possible). */
-  private hasCorrect(ev: SimEvent, now: number): boolean {
-    return ev.intent >= 0 && this.index.hasEntry(ev.contact, ev.tenant, ev.intent, ev.version, now);
   }
 }
 

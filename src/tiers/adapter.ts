@@ -20,7 +20,11 @@ export interface CachedEntry {
   entity: number;
   /** Invalidation generation of `entity`, in this tier instance, at write time. */
   gen: number;
-  /** Free int payload; memory windows: index of the depth held (MEMORY_DEPTHS), else -1. */
+  /**
+   * Free int payload; memory windows: index of the depth held (MEMORY_DEPTHS); LLM-op entries:
+   * the ground-truth intent of the request that computed the value (-1 unknown), which semantic
+   * correctness is judged by.
+   */
   aux: number;
   /** Contact id the entry belongs to (scope of semantic lookups; not kept by memory tiers). */
   contact: number;
@@ -44,6 +48,8 @@ export interface SemanticQuery {
   tenant?: number;
   /** Only entries of this op (key class). */
   op: string;
+  /** Only entries unexpired at this trace time (ms): `expiresAt > validAt`. */
+  validAt?: number;
 }
 
 export interface SemanticHit extends FoundEntry {

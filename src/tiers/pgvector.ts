@@ -130,7 +130,7 @@ export class PgvectorTier implements TierAdapter {
              ON CONFLICT (key) DO UPDATE SET op = EXCLUDED.op, contact = EXCLUDED.contact, tenant = EXCLUDED.tenant,
                expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at, version = EXCLUDED.version,
                entity = EXCLUDED.entity, gen = EXCLUDED.gen, aux = EXCLUDED.aux, payload = EXCLUDED.payload,
-               embedding = EXCLUDED.embedding`,
+               embedding = COALESCE(EXCLUDED.embedding, ${this.table}.embedding)`,
       values: [
         w.key,
         w.op,
@@ -158,6 +158,7 @@ export class PgvectorTier implements TierAdapter {
     const values: unknown[] = [pgvector.toSql(Array.from(q.embedding)), q.op];
     if (q.contact !== undefined) where.push(`contact = $${values.push(q.contact)}`);
     else if (q.tenant !== undefined) where.push(`tenant = $${values.push(q.tenant)}`);
+    if (q.validAt !== undefined) where.push(`expires_at > $${values.push(q.validAt)}`);
     const r = await this.pool.query<Row>(
       `SELECT ${COLS}, key, 1 - (embedding <=> $1) AS sim FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY embedding <=> $1 LIMIT 1`,
       values,

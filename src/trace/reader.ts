@@ -4,8 +4,13 @@
  */
 import { TraceInterner, type InternOptions, type TraceNames } from './intern.js';
 import { lineError, parseLine, TraceLineError, type TraceHeader, type TraceRecord } from './jsonl.js';
-import { DEFAULT_MAX_LINE_BYTES, LineReader, openBytes } from './lines.js';
-import type { EventSource, SimEvent } from './types.js';
+import { openBytes } from '../io/bytes.js';
+import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
+import type { EventSource, RequestEvent, SimEvent } from './types.js';
+import { TraceVectors } from '../semantic/trace-vectors.js';
+
+/** Writes the vector of a request record into out[offset..offset+dim); false when it has none. */
+export type RecordVectors = (rec: Pick<RequestEvent, 'embedding' | 'text'>, out: Float32Array, offset: number) => boolean;
 
 export interface TraceSourceOptions extends InternOptions {
   /** Skip invalid lines (counted in `skipped`) instead of stopping with an InputError. */
@@ -14,6 +19,8 @@ export interface TraceSourceOptions extends InternOptions {
   maxLineBytes?: number;
   /** Called with `file:line: problem` for every skipped line. */
   onSkip?: (message: string) => void;
+  /** Vectors of requests for semantic tiers (`vectorOf`); default: the record's embedding, else its text hashed. */
+  vectors?: RecordVectors;
 }
 
 /** A trace file as an EventSource, with the names behind the ids and the reading tallies. */
@@ -68,7 +75,7 @@ export async function openTraceSource(file: string, opts: TraceSourceOptions = {
     }
   }
   const interner = new TraceInterner({ ops: opts.ops ?? header?.ops, unknownOps: opts.unknownOps ?? (opts.ops ? 'error' : 'extend') });
-  return new JsonlSource(file, lines, interner, header, pending, skipped, skip);
+  return new JsonlSource(file, lines, interner, header, pending, skipped, skip, opts.vectors);
 }
 
 function tooLong(max: number): TraceLineError {
@@ -82,6 +89,9 @@ function isBlank(line: string): boolean {
 class JsonlSource implements TraceSource {
   events = 0;
   private closed = false;
+  /** The record delivered last (for `vectorOf`). */
+  private last: TraceRecord | null = null;
+  private textVectors: TraceVectors | null = null;
 
   constructor(
     private readonly file: string,
@@ -91,7 +101,16 @@ class JsonlSource implements TraceSource {
     private pending: TraceRecord | null,
     private skippedBefore: number,
     private readonly skip: (e: TraceLineError) => void,
+    private readonly vectors?: RecordVectors,
   ) {}
+
+  /** VectorSource (src/semantic/trace-vectors.ts): the vector of the request just delivered. */
+  vectorOf(_ev: SimEvent, out: Float32Array, offset: number): boolean {
+    const rec = this.last;
+    if (rec === null || rec.type !== 'request') return false;
+    if (this.vectors) return this.vectors(rec, out, offset);
+    return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
+  }
 
   get skipped(): number {
     return this.skippedBefore;
@@ -155,6 +174,7 @@ class JsonlSource implements TraceSource {
       return false;
     }
     this.events++;
+    this.last = rec;
     return true;
   }
 

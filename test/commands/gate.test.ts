@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
+import { output } from '../../src/output.js';
 import { benchResult, simulateResult } from '../stats/bench-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmcache-gate-'));
@@ -14,26 +15,23 @@ const file = (name: string, doc: unknown) => {
   return p;
 };
 
-/** Run the CLI in-process, capturing stdout and stderr; restores process.exitCode. */
+/** Run the CLI in-process, capturing what it prints through `output`; restores process.exitCode. */
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  const saved = { ...process.env };
+  const saved = { ...output };
+  const savedEnv = { ...process.env };
   Object.assign(process.env, env);
-  // Only strings are ours: the test runner talks to its parent through stdout in binary frames.
-  process.stdout.write = ((s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? ((out += s), true) : (w1 as (...a: unknown[]) => boolean)(s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? ((err += s), true) : (w2 as (...a: unknown[]) => boolean)(s, ...rest))) as typeof process.stderr.write;
+  output.stdout = (s) => void (out += s);
+  output.stderr = (s) => void (err += s);
   try {
     const code = await main(['node', 'llmcache', ...args]);
     return { code, out, err };
   } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
+    Object.assign(output, saved);
     process.exitCode = undefined;
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    Object.assign(process.env, saved);
+    for (const k of Object.keys(env)) if (savedEnv[k] === undefined) delete process.env[k];
+    Object.assign(process.env, savedEnv);
   }
 }
 

@@ -2,6 +2,13 @@
 import { BENCH_SCHEMA, SIMULATE_SCHEMA } from '../../src/report/types.js';
 import type { BenchResult, BenchTrial, Percentiles, SimulateResult } from '../../src/report/types.js';
 import { Rng, normalQuantile } from '../../src/sim/random.js';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.js';
+
+function encode(values: number[]): string {
+  const h = newHistogram();
+  for (const v of values) recordUs(h, v);
+  return encodeHistogram(h);
+}
 
 export interface FixtureOptions {
   seed: number;
@@ -17,6 +24,8 @@ export interface FixtureOptions {
   cpu?: string;
   node?: string;
   fingerprint?: string;
+  /** Encode per-trial HDR histograms (needed for percentiles other than p50/p95/p99). */
+  histograms?: boolean;
 }
 
 const TIERS: { name: string; kind: string; medianUs: number; share: number }[] = [
@@ -52,9 +61,9 @@ export function benchResult(o: FixtureOptions): BenchResult {
         lat.push(v);
         e2e[i]! += v;
       }
-      return { name: tier.name, kind: tier.kind, lookups: lat.length, hits: 0, misses: lat.length, errors: 0, latencyUs: percentiles(lat), histogram: '' };
+      return { name: tier.name, kind: tier.kind, lookups: lat.length, hits: 0, misses: lat.length, errors: 0, latencyUs: percentiles(lat), histogram: o.histograms ? encode(lat) : '' };
     });
-    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: '', tiers });
+    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: o.histograms ? encode(e2e) : '', tiers });
   }
   return {
     schema: BENCH_SCHEMA,

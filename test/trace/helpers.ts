@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli.js';
-import { output } from '../../src/output.js';
 import { newSimEvent, type EventSource, type SimEvent } from '../../src/trace/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,21 +39,7 @@ export function req(t: number, over: Record<string, unknown> = {}): Record<strin
   return { type: 'request', t, op: 'score', contact: 'c1', key: 'score:c1:1', tokensIn: 100, tokensOut: 5, ...over };
 }
 
-/** Run the CLI in-process, capturing what the command printed through `output`. */
-export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const saved = { ...output };
-  output.stdout = (s) => void (out += s);
-  output.stderr = (s) => void (err += s);
-  try {
-    const code = await main(['node', 'llmcache', ...args]);
-    return { code, out, err };
-  } finally {
-    Object.assign(output, saved);
-    process.exitCode = undefined;
-  }
-}
+export { runCli } from '../cli-helper.js';
 
 /** Run the CLI in a child process (`node --import tsx`): the real exit code and streams. */
 export function runCliProcess(args: string[]): { code: number | null; out: string; err: string } {
