@@ -18,7 +18,7 @@
  * gate's disturbed-trial guard. So the gate runs with `--stats p1,p2,p5 --threshold 5%`; the same
  * pairs are also gated with the default P50/P95/P99 and both results are printed.
  *
- * Usage: npm run build && node scripts/gate-error-rates.mjs [--pairs 20] [--trials 10]
+ * Usage: npm run build && node scripts/gate-error-rates.mjs [--pairs 20] [--trials 12]
  *          [--requests 2000] [--delay L2:10%] [--stats p1,p2,p5] [--threshold 5%] [--warn 2%]
  *          [--alpha 0.01] [--keep DIR]
  * Exit 0 when false failures <= 1 and detections >= pairs - 1; 1 otherwise; 2 on setup errors.
@@ -34,7 +34,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: a } = parseArgs({
   options: {
     pairs: { type: 'string', default: '20' },
-    trials: { type: 'string', default: '10' },
+    trials: { type: 'string', default: '12' },
     stats: { type: 'string', default: 'p1,p2,p5' },
     requests: { type: 'string', default: '2000' },
     delay: { type: 'string', default: 'L2:10%' },

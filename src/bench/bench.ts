@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import type { BenchResult } from '../report/types.js';
 import { activeTiers } from '../sim/policy.js';
 import { createSyntheticSource } from '../trace/generator.js';
-import { openTraceSource } from '../trace/reader.js';
+import { openTraceSource, type RecordVectors } from '../trace/reader.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
 import { assertLoopback, createTier } from '../tiers/registry.js';
@@ -23,6 +23,8 @@ export interface BenchRunOptions {
   scenario: Scenario;
   /** Replay this JSONL trace instead of the scenario's synthetic workload. */
   trace?: string;
+  /** Vectors of the trace's requests for semantic tiers (src/semantic/embedders.ts); default: carried, else hashed text. */
+  vectors?: RecordVectors;
   loop: 'closed' | 'open';
   concurrency: number;
   rate?: number;
@@ -102,7 +104,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
     const openSource = async (): Promise<BenchSource> => {
       if (!o.trace) return createSyntheticSource(scenario);
-      const src = await openTraceSource(o.trace, { ops: Object.keys(scenario.ops) });
+      const src = await openTraceSource(o.trace, { ops: Object.keys(scenario.ops), vectors: o.vectors });
       return src;
     };
     let removed = 0;

@@ -11,6 +11,7 @@ import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
 import { intOption } from './options.js';
 import { resolveScenario, type SimulateCliOptions } from './simulate.js';
+import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 interface BenchCliOptions extends SimulateCliOptions {
   trace?: string;
@@ -97,6 +98,9 @@ export function register(program: Command): void {
     .option('--inject-delay <tier:pct>', 'slow a tier\'s lookups by a known fraction, e.g. L2:10% (repeatable)', parseInjectDelay, {})
     .option('--inject-stall <tier:dur@at>', 'stall a tier once, e.g. L2:200ms@1s', parseStall)
     .option('--micro', 'run the per-operation microbenchmarks (tinybench) instead')
+    .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (default) | synthetic | url (see simulate --help)')
+    .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (key from OPENAI_API_KEY)')
+    .option('--embed-model <name>', 'model sent to --embed-url')
     .option('--full', 'with --micro: also search 100k pgvector rows (slow to load)')
     .option('--json', 'print one JSON object on stdout instead of tables')
     .option('-o, --out <file>', 'write the JSON result here (default results/bench-<timestamp>.json)')
@@ -122,11 +126,15 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
         scenario = { ...scenario, tiers: scenario.tiers.map((t) => (t.kind === 'redis' ? { ...t, kind: 'memory' as const } : t)) };
       }
       if (!(o.llmTimeScale >= 0)) throw new InputError('--llm-time-scale: expected a number >= 0');
+      const embedder = embedderKind(o);
+      if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE`);
+      const vectors = o.trace ? await traceVectors(embedder, scenario, o.trace, o, progress) : undefined;
       const durationMs = o.duration ?? (o.requests === undefined ? 5000 : undefined);
       const out = o.out ?? timestampedResultPath('bench');
       const result = await runBench({
         scenario,
         trace: o.trace,
+        vectors,
         loop: o.rate !== undefined ? 'open' : 'closed',
         concurrency: o.concurrency,
         rate: o.rate,

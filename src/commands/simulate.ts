@@ -7,8 +7,9 @@ import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, progressReporter } from './options.js';
+import { embedderKind, traceVectors, type EmbedderCliOptions } from '../semantic/embedders.js';
 
-export interface SimulateCliOptions {
+export interface SimulateCliOptions extends EmbedderCliOptions {
   scenario?: string;
   leads?: number;
   days?: number;
@@ -43,12 +44,15 @@ async function latencyFromBench(file: string): Promise<SimulateOptions['latencyO
 async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise<SimulateOptions> {
   const opts: SimulateOptions = { onProgress: progressReporter('simulate') };
   if (o.latencyFrom) opts.latencyOverrides = await latencyFromBench(o.latencyFrom);
+  const embedder = embedderKind(o);
+  if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE (the synthetic workload uses its ground-truth vectors)`);
   if (o.trace) {
     const { openTraceSource } = await import('../trace/reader.js');
     opts.source = await openTraceSource(o.trace, {
       ops: Object.keys(scenario.ops),
       skipInvalid: o.skipInvalid,
       onSkip: (m) => output.stderr(`skipped: ${m}\n`),
+      vectors: await traceVectors(embedder, scenario, o.trace, o, (line) => output.stderr(`${line}\n`)),
     });
   }
   return opts;
@@ -71,6 +75,9 @@ export function register(program: Command): void {
     .option('--invalidation <mode>', 'none | local | broadcast')
     .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
     .option('--skip-invalid', 'with --trace: skip and count malformed lines instead of stopping')
+    .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (trace embedding, else hashed n-grams; default) | synthetic (ground-truth intents) | url')
+    .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (implies --embedder url; key from OPENAI_API_KEY)')
+    .option('--embed-model <name>', 'model sent to --embed-url (default: the scenario embedding.model)')
     .option('--latency-from <file>', 'use the per-tier lookup latencies measured by a bench result file')
     .option('--json', 'print one JSON object on stdout instead of tables')
     .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')

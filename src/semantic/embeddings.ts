@@ -107,7 +107,7 @@ export class SyntheticEmbedder {
   readonly centroids: Float32Array;
   private readonly cfg: SyntheticEmbeddingConfig;
   /** NOISE_POOL rows of 2·dim: a unit vector drawn uniformly on the sphere, written twice. */
-  private readonly noise: Float32Array;
+  private noise: Float32Array | null = null;
   /** Running hash of (seed, tag): the start of every paraphrase hash. */
   private readonly space: number;
 
@@ -135,6 +135,13 @@ export class SyntheticEmbedder {
       normalize(c, b, d);
     }
     this.centroids = c;
+    this.space = mixStep(mixStep(0x9e3779b9, cfg.seed), 0x9a7a);
+  }
+
+  /** The noise pool, built on first use (a space that embeds nothing never pays for it). */
+  private pool(): Float32Array {
+    const d = this.dim;
+    const cfg = this.cfg;
     const noise = new Float32Array(NOISE_POOL * 2 * d);
     const rnd = prng(mix32(cfg.seed, 0x9a7a));
     for (let j = 0; j < NOISE_POOL; j++) {
@@ -143,8 +150,7 @@ export class SyntheticEmbedder {
       normalize(noise, o, d);
       noise.copyWithin(o + d, o, o + d);
     }
-    this.noise = noise;
-    this.space = mixStep(mixStep(0x9e3779b9, cfg.seed), 0x9a7a);
+    return (this.noise = noise);
   }
 
   /** The near-miss partner of an intent, or -1. */
@@ -171,7 +177,7 @@ export class SyntheticEmbedder {
     const h2 = mixStep(h, 1) >>> 0;
     const { min, max } = this.cfg.spread;
     const s = (h2 & 1 ? -1 : 1) * (min + (max - min) * ((h2 >>> 1) / 2147483648));
-    const u = this.noise;
+    const u = this.noise ?? this.pool();
     const base = (h & (NOISE_POOL - 1)) * 2 * d + ((h >>> 10) % d);
     const c = this.centroids;
     const co = k * d;

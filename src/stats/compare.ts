@@ -1,13 +1,14 @@
 /**
- * Compare the per-trial values of one metric between two sides: rank test + effect size, with an
- * optional guard against DISTURBED trials. On a shared machine a burst of other work makes a whole
- * trial about twice as slow, on whichever side happened to run then; three such trials on one side
- * can hide a real 10 % change from a rank test. A trial is called disturbed when its value exceeds
- * `disturbedFactor` × the median of ALL trials of both sides. That rule never looks at the side a
- * trial came from, so leaving those trials out keeps the test exact. The gate tests both ways
- * (all trials, undisturbed trials) and keeps the smaller p-value doubled (Bonferroni), so its
- * false-alarm rate stays at or below alpha, and a large real regression — which moves the pooled
- * median too — is still judged on all trials.
+ * Compare the per-trial values of one metric between two sides: rank test + effect size, with a
+ * guard against DISTURBED trials. On a shared machine a burst of other work makes a whole trial
+ * about twice as slow, on whichever side happened to run then; three such trials on one side can
+ * hide a real 10 % change from a rank test. A trial is disturbed when its value exceeds
+ * `disturbedFactor` × the median of ALL trials of both sides. The rule looks only at the pooled
+ * values, never at which side a trial came from, so the rank test on the kept trials is still
+ * exact. The guard tests both ways (all trials, undisturbed trials) and keeps the smaller p-value
+ * doubled (Bonferroni): the false-alarm rate stays at or below alpha, and a large real regression
+ * — which lifts the pooled median and so may look "disturbed" itself — is still judged on all
+ * trials.
  */
 import { hodgesLehmannShift, median, ratioOfMediansChange } from './effect.js';
 import { mannWhitneyU } from './mann-whitney.js';
@@ -15,7 +16,7 @@ import { signedRank } from './signed-rank.js';
 
 /** Result of comparing two sides of one metric. Values in the metric's unit (µs). */
 export interface SideComparison {
-  /** One-sided p-value for "current is larger" (after the disturbed-trial correction). */
+  /** One-sided p-value for "current is larger" (doubled when the guard compared two ways). */
   pGreater: number;
   /** One-sided p-value for "current is smaller". */
   pLess: number;
@@ -26,7 +27,7 @@ export interface SideComparison {
   current: number;
   /** Hodges-Lehmann shift of the chosen trials. */
   shift: number;
-  /** Trials left out as disturbed by the chosen test (0 = all trials used). */
+  /** Trials left out as disturbed by the test whose p-value was kept (0 = all trials used). */
   disturbed: number;
 }
 
@@ -65,8 +66,9 @@ export function compareTrials(baseline: readonly number[], current: readonly num
   }
   const dropped = baseline.length + current.length - b.length - c.length;
   if (dropped === 0) return all;
-  if (b.length < 3 || c.length < 3) return { ...all, pGreater: Math.min(1, 2 * all.pGreater), pLess: Math.min(1, 2 * all.pLess) };
+  const double = (x: SideComparison): SideComparison => ({ ...x, pGreater: Math.min(1, 2 * x.pGreater), pLess: Math.min(1, 2 * x.pLess) });
+  if (b.length < 2 || c.length < 2) return double(all);
   const kept = { ...plain(b, c, o.paired), disturbed: dropped };
   const best = kept.pGreater < all.pGreater ? kept : all;
-  return { ...best, pGreater: Math.min(1, 2 * best.pGreater), pLess: Math.min(1, 2 * Math.min(all.pLess, kept.pLess)) };
+  return { ...double(best), pLess: Math.min(1, 2 * Math.min(all.pLess, kept.pLess)) };
 }

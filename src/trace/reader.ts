@@ -35,6 +35,8 @@ export interface TraceSource extends EventSource, TraceNames {
   readonly lines: number;
   /** Release the file (and the gzip worker); done automatically at the end or on an error. */
   close(): void;
+  /** The vector of the request just delivered (`opts.vectors`); false when it has none. */
+  vectorOf(ev: SimEvent, out: Float32Array, offset: number): boolean;
 }
 
 /**

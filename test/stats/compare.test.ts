@@ -13,7 +13,7 @@ test('disturbed trials (about 2x, on whichever side) no longer hide a 10 % slowd
   assert.ok(raw.pGreater > 0.05, `raw p ${raw.pGreater}`);
   const guarded = compareTrials(a, b, guard);
   assert.equal(guarded.disturbed, 3);
-  assert.ok(guarded.pGreater < 0.025, `guarded p ${guarded.pGreater}`);
+  assert.ok(guarded.pGreater < 0.025, `guarded p ${guarded.pGreater} (doubled)`);
   assert.ok(Math.abs(guarded.change - 0.095) < 0.02, `change ${guarded.change}`);
 });
 
