@@ -162,14 +162,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       const tr = tiers[k]!;
       if (tr.ttl[op]! < 0 && !(context && tr.sor)) continue;
       tr.lookups[op]++;
+      // A tier that never holds that much history is passed over without a call (as bench does).
+      if (context && !tr.sor && tr.depth < ev.depth) continue;
       ms += tr.lookupLatency.sample(rng);
-      if (context) {
-        if (tr.sor) {
-          tr.sorReads++;
-          hitTier = k;
-          break;
-        }
-        if (tr.depth < ev.depth) continue;
+      if (context && tr.sor) {
+        tr.sorReads++;
+        hitTier = k;
+        break;
       }
       const inst = tr.instances[tr.perWorker ? w : 0]!;
       let slot = inst.lookup(key, now);
