@@ -8,10 +8,13 @@ export interface CliRun {
   err: string;
 }
 
-export async function runCli(args: string[]): Promise<CliRun> {
+/** Run `llmcache ...args` with extra environment variables; restores output, env and exitCode. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   let out = '';
   let err = '';
   const saved = { ...output };
+  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   output.stdout = (s) => void (out += s);
   output.stderr = (s) => void (err += s);
   try {
@@ -20,5 +23,9 @@ export async function runCli(args: string[]): Promise<CliRun> {
   } finally {
     Object.assign(output, saved);
     process.exitCode = undefined;
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
-import { output } from '../../src/output.js';
+import { runCli } from '../cli-helper.js';
 import { benchResult, simulateResult } from '../stats/bench-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmcache-gate-'));
@@ -15,25 +14,7 @@ const file = (name: string, doc: unknown) => {
   return p;
 };
 
-/** Run the CLI in-process, capturing what it prints through `output`; restores process.exitCode. */
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const saved = { ...output };
-  const savedEnv = { ...process.env };
-  Object.assign(process.env, env);
-  output.stdout = (s) => void (out += s);
-  output.stderr = (s) => void (err += s);
-  try {
-    const code = await main(['node', 'llmcache', ...args]);
-    return { code, out, err };
-  } finally {
-    Object.assign(output, saved);
-    process.exitCode = undefined;
-    for (const k of Object.keys(env)) if (savedEnv[k] === undefined) delete process.env[k];
-    Object.assign(process.env, savedEnv);
-  }
-}
+const run = runCli;
 
 const base = file('base.json', benchResult({ seed: 1, drift: 0.02 }));
 const same = file('same.json', benchResult({ seed: 2, drift: 0.02 }));
