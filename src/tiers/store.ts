@@ -138,17 +138,31 @@ export class KeyedStore {
    */
   insert(key: number, weight = 1): number {
     this.lastEvictedKey = NONE;
-    const existing = this.peek(key);
-    if (existing !== NONE) {
-      this.usedWeight += weight - this.weight[existing]!;
-      this.weight[existing] = weight;
-      this.touch(existing);
-      this.evictUntilFits(existing);
-      return existing;
+    // One probe finds the key or the empty cell it would go to.
+    const table = this.table;
+    const mask = this.mask;
+    let i = hashKey(key) & mask;
+    for (let s = table[i]!; s !== 0; s = table[i]!) {
+      if (this.keyOf[s - 1] === key) {
+        const existing = s - 1;
+        this.usedWeight += weight - this.weight[existing]!;
+        this.weight[existing] = weight;
+        this.touch(existing);
+        this.evictUntilFits(existing);
+        return existing;
+      }
+      i = (i + 1) & mask;
     }
     if (weight > this.capacity) return NONE;
-    while (this.size > 0 && this.usedWeight + weight > this.capacity) this.evictOne();
-    if (this.freeTop === 0) this.grow();
+    let cellValid = true;
+    while (this.size > 0 && this.usedWeight + weight > this.capacity) {
+      this.evictOne();
+      cellValid = false; // deletion shifts probe chains
+    }
+    if (this.freeTop === 0) {
+      this.grow();
+      cellValid = false;
+    }
     const slot = this.freeList[--this.freeTop]!;
     this.keyOf[slot] = key;
     this.weight[slot] = weight;
@@ -156,7 +170,8 @@ export class KeyedStore {
     this.usedWeight += weight;
     this.size++;
     this.linkHead(slot);
-    this.indexInsert(key, slot);
+    if (cellValid) this.table[i] = slot + 1;
+    else this.indexInsert(key, slot);
     return slot;
   }
 
