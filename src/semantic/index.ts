@@ -70,6 +70,8 @@ export class SemanticIndex {
   contact: Int32Array;
   tenant: Int32Array;
   intent: Int32Array;
+  /** Op (key class) of each entry, or -1: a search only matches entries of its own op. */
+  op: Int32Array;
   entity: Int32Array;
 
   private live: Uint8Array;
@@ -110,6 +112,7 @@ export class SemanticIndex {
     this.contact = new Int32Array(n);
     this.tenant = new Int32Array(n);
     this.intent = new Int32Array(n);
+    this.op = new Int32Array(n).fill(NONE);
     this.entity = new Int32Array(n);
     this.live = new Uint8Array(n);
     this.liveKey = new Float64Array(n);
@@ -177,7 +180,7 @@ export class SemanticIndex {
    * Index the entry the store just wrote at `slot` for `key` (expiry, creation time and version
    * are read from the store). Handles an overwrite and an eviction that reused the slot.
    */
-  attach(slot: number, key: number, vec: Float32Array, off: number, contact: number, tenant: number, intent: number, entity: number): void {
+  attach(slot: number, key: number, vec: Float32Array, off: number, contact: number, tenant: number, intent: number, entity: number, op = NONE): void {
     this.ensureCapacity();
     const reused = this.live[slot] === 1 ? this.liveKey[slot]! : NONE;
     if (reused !== NONE) this.unlinkSlot(slot); // overwrite, or an evicted entry's slot reused
@@ -186,6 +189,7 @@ export class SemanticIndex {
     this.contact[slot] = contact;
     this.tenant[slot] = tenant;
     this.intent[slot] = intent;
+    this.op[slot] = op;
     this.entity[slot] = entity;
     const d = this.dim;
     const v = this.vectors;
@@ -207,12 +211,12 @@ export class SemanticIndex {
    * `lastAnswerable` tells whether a correct entry was held (found in the same pass when the
    * search is contact-scoped).
    */
-  search(vec: Float32Array, off: number, scope: ScopeFilter, contact: number, tenant: number, threshold: number, now: number, intent = NONE, version = 0): number {
+  search(vec: Float32Array, off: number, scope: ScopeFilter, contact: number, tenant: number, threshold: number, now: number, intent = NONE, version = 0, op = NONE): number {
     let best: number;
-    if (scope === 'contact') best = this.searchContact(vec, off, contact, tenant, threshold, now, intent, version);
+    if (scope === 'contact') best = this.searchContact(vec, off, contact, tenant, threshold, now, intent, version, op);
     else {
       this.lastAnswerable = intent !== NONE && this.hasEntry(contact, tenant, intent, version, now);
-      best = this.searchPivots(vec, off, scope === 'tenant' ? tenant : NONE, threshold, now);
+      best = this.searchPivots(vec, off, scope === 'tenant' ? tenant : NONE, threshold, now, op);
     }
     if (best !== NONE) this.store.touch(best);
     return best;
@@ -283,7 +287,7 @@ export class SemanticIndex {
     }
   }
 
-  private searchContact(vec: Float32Array, off: number, contact: number, tenant: number, threshold: number, now: number, intent: number, version: number): number {
+  private searchContact(vec: Float32Array, off: number, contact: number, tenant: number, threshold: number, now: number, intent: number, version: number, op: number): number {
     let best = NONE;
     let bestSim = -Infinity;
     let answerable = false;
@@ -291,7 +295,7 @@ export class SemanticIndex {
     for (let s = contact < this.cHead.length ? this.cHead[contact]! : NONE; s !== NONE; ) {
       const next = this.cNext[s]!;
       if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
-      else {
+      else if (op === NONE || this.op[s] === op) {
         if (intent !== NONE && this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version) answerable = true;
         this.comparisons++;
         const sim = dot(vec, off, this.vectors, s * d, d);
@@ -307,7 +311,7 @@ export class SemanticIndex {
     return best;
   }
 
-  private searchPivots(vec: Float32Array, off: number, tenant: number, threshold: number, now: number): number {
+  private searchPivots(vec: Float32Array, off: number, tenant: number, threshold: number, now: number, op: number): number {
     if (!this.pivotsOn) this.buildPivots();
     const d = this.dim;
     const maxAngle = threshold >= 1 ? EPS : threshold <= -1 ? Math.PI : Math.acos(threshold) + EPS;
@@ -320,7 +324,7 @@ export class SemanticIndex {
       if (gap > maxAngle) continue;
       for (let s = this.pHead[p]!; s !== NONE; ) {
         const next = this.pNext[s]!;
-        if (Math.abs(qa - this.angle[s]!) <= maxAngle && (tenant === NONE || this.tenantOf(s) === tenant)) {
+        if (Math.abs(qa - this.angle[s]!) <= maxAngle && (tenant === NONE || this.tenantOf(s) === tenant) && (op === NONE || this.op[s] === op)) {
           if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
           else {
             this.comparisons++;
@@ -463,6 +467,7 @@ export class SemanticIndex {
     this.contact = g32(this.contact);
     this.tenant = g32(this.tenant);
     this.intent = g32(this.intent);
+    this.op = g32(this.op);
     this.entity = g32(this.entity);
     const live = new Uint8Array(n);
     live.set(this.live);

@@ -76,6 +76,7 @@ export class SemanticTierInstance extends TierInstance {
   private pendingTenant = 0;
   private pendingIntent = -1;
   private pendingEntity = -1;
+  private pendingOp = -1;
 
   constructor(
     readonly cfg: TierConfig,
@@ -99,7 +100,7 @@ export class SemanticTierInstance extends TierInstance {
     const slot = super.write(key, now, expiresAt, createdAt, version, entity, aux);
     if (slot < 0) return slot;
     if (key === this.pendingKey) {
-      this.index.attach(slot, key, this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity);
+      this.index.attach(slot, key, this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity, this.pendingOp);
     } else this.index.detach(slot); // written without a vector: exact-only entry
     return slot;
   }
@@ -119,9 +120,10 @@ export class SemanticTierInstance extends TierInstance {
     this.pendingTenant = ev.tenant;
     this.pendingIntent = ev.intent;
     this.pendingEntity = ev.entity;
+    this.pendingOp = ev.op;
     let first = true;
     for (;;) {
-      const s = this.index.search(this.ctx.q, 0, this.cfg.scopeFilter, ev.contact, ev.tenant, this.cfg.threshold, now, ev.intent, ev.version);
+      const s = this.index.search(this.ctx.q, 0, this.cfg.scopeFilter, ev.contact, ev.tenant, this.cfg.threshold, now, ev.intent, ev.version, ev.op);
       if (first && this.index.lastAnswerable) c.answerable++;
       first = false;
       if (s < 0) return -1;
