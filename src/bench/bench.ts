@@ -4,7 +4,6 @@
  * removes what each trial wrote (unless `keep`) and returns the BenchResult. Never prints.
  */
 import { randomBytes } from 'node:crypto';
-import type { Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import type { BenchResult } from '../report/types.js';
 import { activeTiers } from '../sim/policy.js';
@@ -16,22 +15,14 @@ import { assertLoopback, createTier } from '../tiers/registry.js';
 import { collectEnv } from './env.js';
 import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
 import { buildBenchResult } from './result.js';
-import { runTrials, type BenchSource } from './runner.js';
+import { runTrials, type BenchSource, type LoadOptions } from './runner.js';
 import type { TierFaults } from './stack.js';
 
-export interface BenchRunOptions {
-  scenario: Scenario;
+export interface BenchRunOptions extends LoadOptions {
   /** Replay this JSONL trace instead of the scenario's synthetic workload. */
   trace?: string;
   /** Vectors of the trace's requests for semantic tiers (src/semantic/embedders.ts); default: carried, else hashed text. */
   vectors?: RecordVectors;
-  loop: 'closed' | 'open';
-  concurrency: number;
-  rate?: number;
-  requests?: number;
-  durationMs?: number;
-  warmupRequests: number;
-  trials: number;
   /** Real worker processes; undefined = the scenario's workers as logical workers in this process. */
   processes?: number;
   redisUrl: string;
@@ -44,15 +35,11 @@ export interface BenchRunOptions {
   timeoutMs: number;
   hnsw: boolean;
   dimensions: number;
-  valueBytes: number;
-  llmTimeScale: number;
   /** Slow a tier's lookups by a fraction of their duration, e.g. { L2: 0.1 }. */
   injectDelay?: Record<string, number>;
-  stall?: { tier: string; atMs: number; forMs: number };
   /** Base of the run's key prefix / table names; random by default. */
   runId?: string;
   now?: () => Date;
-  onProgress?: (msg: string) => void;
 }
 
 /** A short id for what a run owns: lower-case letters and digits. */

@@ -25,13 +25,9 @@ import type { BenchJob, TierFaults } from './stack.js';
 
 export type BenchSource = EventSource & { opNames?: string[] } & Partial<VectorSource>;
 
-export interface RunOptions {
+/** How a bench run drives its load: shared by the command-level options and the coordinator. */
+export interface LoadOptions {
   scenario: Scenario;
-  /** A fresh replay of the trace, once per trial. */
-  openSource: () => Promise<BenchSource> | BenchSource;
-  host: WorkerHost;
-  /** Adapter settings; `runId` is the run's base id (each trial appends `t<n>`). */
-  adapter: AdapterOptions;
   loop: 'closed' | 'open';
   concurrency: number;
   /** Open loop: requests per second. */
@@ -44,12 +40,20 @@ export interface RunOptions {
   trials: number;
   valueBytes: number;
   llmTimeScale: number;
-  faults: Record<string, TierFaults>;
   /** Stall one tier once per trial: `atMs` after the measurement starts, for `forMs`. */
   stall?: { tier: string; atMs: number; forMs: number };
+  onProgress?: (msg: string) => void;
+}
+
+export interface RunOptions extends LoadOptions {
+  /** A fresh replay of the trace, once per trial. */
+  openSource: () => Promise<BenchSource> | BenchSource;
+  host: WorkerHost;
+  /** Adapter settings; `runId` is the run's base id (each trial appends `t<n>`). */
+  adapter: AdapterOptions;
+  faults: Record<string, TierFaults>;
   /** Called per trial with its id before clean-up (the command removes what it wrote). */
   onTrialEnd?: (trialRunId: string) => Promise<void>;
-  onProgress?: (msg: string) => void;
 }
 
 /** Raw measurements of one trial. */

@@ -53,16 +53,8 @@ export class BenchSemantic {
   private readonly q: Float32Array;
 
   constructor(scenario: Scenario) {
-    const e = scenario.embedding;
-    this.embedder = new SyntheticEmbedder({
-      dim: e.dim,
-      intents: scenario.workload.intents,
-      seed: scenario.seed,
-      spread: e.spread,
-      nearMissPairs: e.nearMissPairs,
-      nearMissCosine: e.nearMissCosine,
-    });
-    this.q = new Float32Array(e.dim);
+    this.embedder = SyntheticEmbedder.forScenario(scenario);
+    this.q = new Float32Array(scenario.embedding.dim);
   }
 
   /** Whether lookups of this tier search by similarity (a semantic tier whose backend can). */
@@ -74,10 +66,7 @@ export class BenchSemantic {
   vectorOf(j: SemanticJob): number[] | null {
     if (j.vector !== undefined) return j.vector;
     if (j.embedding) j.vector = j.embedding;
-    else if (j.intent >= 0) {
-      this.embedder.embed(j.intent, j.paraphrase, this.q);
-      j.vector = Array.from(this.q);
-    } else j.vector = null;
+    else j.vector = this.embedder.embedRequest(j.intent, j.paraphrase, this.q) ? Array.from(this.q) : null;
     return j.vector;
   }
 

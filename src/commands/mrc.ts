@@ -1,23 +1,18 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
-import { output } from '../output.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
-import { addTraceOptions, openTrace, reportSkipped, traceProgress, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
 import { parseCapacity } from '../replay/engine.js';
 import { computeMrc } from '../replay/mrc.js';
 import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';
 import { intOption } from './options.js';
 
-interface MrcCliOptions extends TraceCliOptions {
+interface MrcCliOptions extends TraceCliOptions, ResultCliOptions {
   sample?: number;
   exact?: boolean;
   maxCapacity?: number;
   points: number;
   log?: boolean;
-  json?: boolean;
-  out?: string;
-  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -34,10 +29,7 @@ export function register(program: Command): void {
     .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', parseCapacity)
     .option('--points <k>', 'number of capacities on the curve', intOption('--points', 1), 20)
     .option('--log', 'log-spaced capacities (1 … max) instead of evenly spaced');
-  addTraceOptions(cmd)
-    .option('--json', 'print one JSON object on stdout instead of a table')
-    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--force', 'replace --out if it exists')
+  addResultOptions(addTraceOptions(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache mrc keys.txt --points 10\n' +
@@ -57,8 +49,6 @@ export function register(program: Command): void {
       });
       const result: MrcResult = { schema: MRC_SCHEMA, trace: file, format, ...run };
       reportSkipped(run.skipped, file);
-      const json = JSON.stringify(result, null, 2) + '\n';
-      if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-      output.stdout(o.json ? json : renderMrcTable(result));
+      emitResult(result, o, renderMrcTable);
     });
 }

@@ -1,17 +1,12 @@
 /** `llmcache replay TRACE`: textbook LRU/FIFO/SIEVE caches over a recorded key-request trace. */
-import { output } from '../output.js';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../io.js';
-import { addTraceOptions, openTrace, reportSkipped, traceProgress, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
 import { parseCacheSpecs, replay } from '../replay/engine.js';
 import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';
 
-interface ReplayCliOptions extends TraceCliOptions {
+interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
   cache: string;
   bySize?: boolean;
-  json?: boolean;
-  out?: string;
-  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -21,10 +16,7 @@ export function register(program: Command): void {
     .argument('<trace>', 'trace file (plain or gzip)')
     .option('--cache <list>', 'policy:capacity list, e.g. lru:1000,fifo:1000,sieve:100k', 'lru:1000,fifo:1000,sieve:1000')
     .option('--by-size', 'capacity in bytes, each object weighs its size');
-  addTraceOptions(cmd)
-    .option('--json', 'print one JSON object on stdout instead of a table')
-    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--force', 'replace --out if it exists')
+  addResultOptions(addTraceOptions(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache replay trace.oracleGeneral.bin --format oracle --cache lru:100000\n' +
@@ -51,8 +43,6 @@ export function register(program: Command): void {
         results: run.results,
       };
       reportSkipped(run.skipped, file);
-      const json = JSON.stringify(result, null, 2) + '\n';
-      if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-      output.stdout(o.json ? json : renderReplayTable(result));
+      emitResult(result, o, renderReplayTable);
     });
 }

@@ -1,7 +1,7 @@
 /** `llmcache simulate`: a month of traffic through the tier stack in virtual time. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { applyOverrides, defaultScenario, loadScenario, type Invalidation, type Routing, type Scenario } from '../config.js';
+import { applyOverrides, defaultScenario, loadScenario, type Scenario, type ScenarioOverrides } from '../config.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
@@ -9,14 +9,8 @@ import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, progressReporter } from './options.js';
 import { embedderKind, traceVectors, type EmbedderCliOptions } from '../semantic/embedders.js';
 
-export interface SimulateCliOptions extends EmbedderCliOptions {
+export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides {
   scenario?: string;
-  leads?: number;
-  days?: number;
-  workers?: number;
-  seed?: number;
-  routing?: Routing;
-  invalidation?: Invalidation;
   json?: boolean;
   out?: string;
   force?: boolean;

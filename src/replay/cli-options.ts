@@ -1,8 +1,9 @@
-/** Flags shared by `replay` and `mrc`: how to read the trace, and progress on a terminal. */
+/** Flags shared by `replay` and `mrc`: how to read the trace, where the result goes, and progress on a terminal. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
 import { progressReporter } from '../commands/options.js';
 import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
 import { guessFormat, openReader, parseFormat } from './open.js';
 import type { RequestReader, TraceFormat } from './types.js';
 
@@ -29,6 +30,28 @@ export function addTraceOptions(cmd: Command): Command {
       if (!Number.isInteger(n) || n < 1) throw new InputError(`--max-line-bytes: expected a positive integer, got ${JSON.stringify(v)}`);
       return n;
     });
+}
+
+/** Parsed result flags. */
+export interface ResultCliOptions {
+  json?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
+/** Add the result flags (--json, --out, --force) to a command. */
+export function addResultOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON object on stdout instead of a table')
+    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
+    .option('--force', 'replace --out if it exists');
+}
+
+/** Write the result to --out (atomically) if asked, and print it: JSON with --json, else `table(result)`. */
+export function emitResult<T>(result: T, o: ResultCliOptions, table: (result: T) => string): void {
+  const json = JSON.stringify(result, null, 2) + '\n';
+  if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
+  output.stdout(o.json ? json : table(result));
 }
 
 /** Open the trace named on the command line. */

@@ -8,6 +8,7 @@
  *  (d) vectors carried in the trace (`RequestEvent.embedding`), passed through as they are.
  * Everything here is pure and deterministic; vectors are unit length (L2-normalised).
  */
+import type { Scenario } from '../config.js';
 
 /** Parameters of the synthetic ground-truth embedding space. */
 export interface SyntheticEmbeddingConfig {
@@ -169,6 +170,29 @@ export class SyntheticEmbedder {
    * distinct paraphrases get practically independent noise. Deterministic per
    * (seed, intent, paraphrase); allocates nothing; 2·dim multiply-adds, no transcendental call.
    */
+  /**
+   * The synthetic vector of a request: the embedding of its ground-truth intent and paraphrase
+   * into `out`, or false (nothing written) when it has no intent (`intent` < 0).
+   */
+  embedRequest(intent: number, paraphrase: number, out: Float32Array): boolean {
+    if (intent < 0) return false;
+    this.embed(intent, paraphrase, out);
+    return true;
+  }
+
+  /** The ground-truth space of a scenario: its `embedding` block, intents and seed. */
+  static forScenario(scenario: Scenario): SyntheticEmbedder {
+    const e = scenario.embedding;
+    return new SyntheticEmbedder({
+      dim: e.dim,
+      intents: scenario.workload.intents,
+      seed: scenario.seed,
+      spread: e.spread,
+      nearMissPairs: e.nearMissPairs,
+      nearMissCosine: e.nearMissCosine,
+    });
+  }
+
   embed(intent: number, paraphrase: number, out: Float32Array, offset = 0): void {
     const d = this.dim;
     const n = this.cfg.intents;

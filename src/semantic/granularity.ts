@@ -16,8 +16,8 @@
  */
 import type { Scenario } from '../config.js';
 import { InputError } from '../errors.js';
-import { copyEvent, OP_STRIDE } from '../trace/generator.js';
-import { EVENT_REQUEST, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
+import { OP_STRIDE } from '../trace/generator.js';
+import { copyEvent, EVENT_REQUEST, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
 import type { VectorSource } from './trace-vectors.js';
 
 const DAY_MS = 86_400_000;

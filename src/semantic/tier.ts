@@ -37,17 +37,9 @@ export class SemanticContext {
     scenario: Scenario,
     private readonly hook?: VectorHook,
   ) {
-    const e = scenario.embedding;
-    this.synthetic = new SyntheticEmbedder({
-      dim: e.dim,
-      intents: scenario.workload.intents,
-      seed: scenario.seed,
-      spread: e.spread,
-      nearMissPairs: e.nearMissPairs,
-      nearMissCosine: e.nearMissCosine,
-    });
-    this.dim = e.dim;
-    this.q = new Float32Array(e.dim);
+    this.synthetic = SyntheticEmbedder.forScenario(scenario);
+    this.dim = scenario.embedding.dim;
+    this.q = new Float32Array(this.dim);
   }
 
   /** Compute (once per request) the request's vector into `q`; false when it has none. */
@@ -56,12 +48,7 @@ export class SemanticContext {
     this.stampT = ev.t;
     this.stampKey = ev.key;
     this.stampPara = ev.paraphrase;
-    this.hasVector = false;
-    if (this.hook?.(ev, this.q, 0)) this.hasVector = true;
-    else if (ev.intent >= 0) {
-      this.synthetic.embed(ev.intent, ev.paraphrase, this.q);
-      this.hasVector = true;
-    }
+    this.hasVector = this.hook?.(ev, this.q, 0) === true || this.synthetic.embedRequest(ev.intent, ev.paraphrase, this.q);
     if (this.hasVector) this.embeddingCalls++;
     return this.hasVector;
   }

@@ -25,19 +25,13 @@ export interface PgTierOptions {
 
 const COLS = 'expires_at, created_at, version, entity, gen, aux, contact, tenant, length(payload) AS bytes';
 
-interface Row {
+/** A row as selected by COLS: the entry fields whose column has the same name, plus the snake_case times. */
+type Row = Pick<FoundEntry, 'version' | 'entity' | 'gen' | 'aux' | 'contact' | 'tenant' | 'bytes'> & {
   expires_at: number;
   created_at: number;
-  version: number;
-  entity: number;
-  gen: number;
-  aux: number;
-  contact: number;
-  tenant: number;
-  bytes: number;
   sim?: number;
   key?: string;
-}
+};
 
 function toEntry(r: Row): FoundEntry {
   return {

@@ -12,7 +12,17 @@
  */
 import type { Scenario } from '../config.js';
 import { Rng, cumulative, LatencySampler } from '../sim/random.js';
-import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource, type SimEvent } from './types.js';
+import {
+  copyEvent,
+  EVENT_MESSAGE,
+  EVENT_REQUEST,
+  EVENT_STATE,
+  MEMORY_DEPTHS,
+  newSimEvent,
+  resetEvent,
+  type EventSource,
+  type SimEvent,
+} from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Messages happen between 08:00 and 22:00 local time. */
@@ -328,43 +338,4 @@ class Generator implements SyntheticSource {
     const day = unique % perZip;
     return `${op}:z${String(z).padStart(3, '0')}:d${day}`;
   }
-}
-
-function resetEvent(e: SimEvent, kind: number, t: number): void {
-  e.kind = kind;
-  e.t = t;
-  e.contact = -1;
-  e.tenant = 0;
-  e.op = -1;
-  e.key = -1;
-  e.entity = -1;
-  e.version = 0;
-  e.depth = -1;
-  e.stream = false;
-  e.toolUse = false;
-  e.intent = -1;
-  e.paraphrase = -1;
-  e.tokensIn = 0;
-  e.tokensOut = 0;
-  e.seq = 0;
-}
-
-/** Copy every field of `from` into `to`. */
-export function copyEvent(from: SimEvent, to: SimEvent): void {
-  to.kind = from.kind;
-  to.t = from.t;
-  to.contact = from.contact;
-  to.tenant = from.tenant;
-  to.op = from.op;
-  to.key = from.key;
-  to.entity = from.entity;
-  to.version = from.version;
-  to.depth = from.depth;
-  to.stream = from.stream;
-  to.toolUse = from.toolUse;
-  to.intent = from.intent;
-  to.paraphrase = from.paraphrase;
-  to.tokensIn = from.tokensIn;
-  to.tokensOut = from.tokensOut;
-  to.seq = from.seq;
 }

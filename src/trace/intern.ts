@@ -9,6 +9,7 @@ import {
   EVENT_REQUEST,
   EVENT_STATE,
   MEMORY_DEPTHS,
+  resetEvent,
   type EventSource,
   type SimEvent,
   type TraceEvent,
@@ -100,26 +101,14 @@ export class TraceInterner implements TraceNames {
       throw new TraceLineError('op', `expected one of the scenario's ops (${this.opNames.join(', ')}), got ${JSON.stringify(rec.op)}`);
     if (rec.type === 'request') op = this.ops.id(rec.op);
     this.lastT = rec.t;
-    ev.t = rec.t;
-    ev.op = op;
-    ev.key = -1;
-    ev.entity = -1;
-    ev.version = 0;
-    ev.depth = -1;
-    ev.stream = false;
-    ev.toolUse = false;
-    ev.intent = -1;
-    ev.paraphrase = -1;
-    ev.tokensIn = 0;
-    ev.tokensOut = 0;
     const r: { contact?: string; tenant?: string } = rec;
     const c = r.contact === undefined ? -1 : this.contacts.id(r.contact);
+    resetEvent(ev, EVENT_MESSAGE, rec.t);
+    ev.op = op;
     ev.contact = c;
     ev.tenant = this.tenant(r.tenant);
-    ev.seq = 0;
     switch (rec.type) {
       case 'message':
-        ev.kind = EVENT_MESSAGE;
         ev.seq = rec.seq ?? (this.seq[c] ?? 0) + 1;
         this.seq[c] = ev.seq;
         return;

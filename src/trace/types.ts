@@ -130,6 +130,46 @@ export function newSimEvent(): SimEvent {
   };
 }
 
+/** Set `e` to an event of `kind` at `t` (ms) with every other field at its "absent" value. */
+export function resetEvent(e: SimEvent, kind: number, t: number): void {
+  e.kind = kind;
+  e.t = t;
+  e.contact = -1;
+  e.tenant = 0;
+  e.op = -1;
+  e.key = -1;
+  e.entity = -1;
+  e.version = 0;
+  e.depth = -1;
+  e.stream = false;
+  e.toolUse = false;
+  e.intent = -1;
+  e.paraphrase = -1;
+  e.tokensIn = 0;
+  e.tokensOut = 0;
+  e.seq = 0;
+}
+
+/** Copy every field of `from` into `to`. */
+export function copyEvent(from: SimEvent, to: SimEvent): void {
+  to.kind = from.kind;
+  to.t = from.t;
+  to.contact = from.contact;
+  to.tenant = from.tenant;
+  to.op = from.op;
+  to.key = from.key;
+  to.entity = from.entity;
+  to.version = from.version;
+  to.depth = from.depth;
+  to.stream = from.stream;
+  to.toolUse = from.toolUse;
+  to.intent = from.intent;
+  to.paraphrase = from.paraphrase;
+  to.tokensIn = from.tokensIn;
+  to.tokensOut = from.tokensOut;
+  to.seq = from.seq;
+}
+
 /** A pull-based stream of events; `next` fills `ev` and returns false at the end. */
 export interface EventSource {
   next(ev: SimEvent): boolean;

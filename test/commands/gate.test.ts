@@ -1,18 +1,12 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../cli-helper.js';
+import { tempDir } from '../tmp-helper.js';
 import { benchResult, simulateResult } from '../stats/bench-fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'llmcache-gate-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, doc: unknown) => {
-  const p = join(dir, name);
-  writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
-  return p;
-};
+const { dir, file } = tempDir('llmcache-gate-');
 
 const run = runCli;
 

@@ -62,6 +62,7 @@ export function simulateFixture(opts: { name?: string; hostileOp?: string; seman
     bypassedToolUse: 2_250,
     hits: 212_000,
     hitRate: 212_000 / 316_000,
+    systemOfRecordReads: 7_000,
     llmHitRate: 62_000 / 166_000,
     tiers: [
       { ...tierBase, name: 'L1', kind: 'memory', scope: 'worker', match: 'exact', lookups: 309_250, hits: 61_000, hitRate: 61_000 / 309_250, share: 61_000 / 316_000, staleHits: 380, evictions: 12_400 },
