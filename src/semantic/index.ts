@@ -32,6 +32,8 @@ export interface SemanticEntryMeta {
   createdAt: number;
   /** Logical expiry (ms); Infinity = never. */
   expiresAt: number;
+  /** Op (key class) of the entry; searches given an op only match their own. Default: none. */
+  op?: number;
 }
 
 export interface SemanticIndexOptions {
@@ -171,7 +173,7 @@ export class SemanticIndex {
     s.expiresAt[slot] = m.expiresAt;
     s.createdAt[slot] = m.createdAt;
     s.version[slot] = m.version;
-    this.attach(slot, key, vec, off, m.contact, m.tenant, m.intent, m.entity);
+    this.attach(slot, key, vec, off, m.contact, m.tenant, m.intent, m.entity, m.op ?? NONE);
     this.enqueue(slot, key, m.expiresAt);
     return slot;
   }

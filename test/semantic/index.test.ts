@@ -68,3 +68,14 @@ test('expired entries are skipped and removed; capacity evicts through the store
   assert.equal(ix.getExact(10, 1), -1);
   assert.ok(ix.getExact(14, 1) >= 0);
 });
+
+test('a search given an op only matches entries of that op, in every scope', () => {
+  const ix = new SemanticIndex({ dim: DIM, capacity: null, maxPivots: 16 });
+  const q = v(5, 1);
+  ix.insert(1, q, 0, { ...meta(7, 5), op: 4 }); // the very same vector, cached for op 4
+  for (const scope of ['contact', 'tenant', 'none'] as ScopeFilter[]) {
+    assert.equal(ix.search(q, 0, scope, 7, 7 % 3, 0.99, 1, -1, 0, 3), -1, `${scope}: op 3 must not see op 4's entry`);
+    assert.ok(ix.search(q, 0, scope, 7, 7 % 3, 0.99, 1, -1, 0, 4) >= 0, `${scope}: op 4 finds it`);
+    assert.ok(ix.search(q, 0, scope, 7, 7 % 3, 0.99, 1) >= 0, `${scope}: no op given matches any`);
+  }
+});
