@@ -11,6 +11,7 @@ import { createSyntheticSource } from '../trace/generator.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
+import { probeRedis } from '../tiers/redis.js';
 import { assertLoopback, createTier } from '../tiers/registry.js';
 import { collectEnv } from './env.js';
 import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
@@ -69,6 +70,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
   let host: WorkerHost | null = null;
   const runId = o.runId ?? newRunId();
   try {
+    // Redis first: an unreachable Redis is reported at once, not after PGlite has started.
+    if (needsRedis) await probeRedis({ url: o.redisUrl, cluster: o.redisCluster, timeoutMs: o.timeoutMs });
     if (needsPg && !o.pgUrl) {
       o.onProgress?.('starting embedded PGlite + pgvector');
       embedded = await spawnPGliteServer();

@@ -146,3 +146,13 @@ export function redisTier(cfg: TierConfig, o: AdapterOptions): RedisTier {
     timeoutMs: o.timeoutMs,
   });
 }
+
+/**
+ * Fail fast before anything slow starts: connect, ping and disconnect. Throws the same one-sentence
+ * InputError as `RedisTier.connect` when Redis is not there.
+ */
+export async function probeRedis(o: Pick<RedisTierOptions, 'url' | 'cluster' | 'timeoutMs'>): Promise<void> {
+  const probe = new RedisTier({ name: 'probe', url: o.url, cluster: o.cluster, prefix: 'llmcache:probe:', timeoutMs: o.timeoutMs });
+  await probe.connect(o.timeoutMs);
+  probe.client.disconnect();
+}
