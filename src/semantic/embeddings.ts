@@ -162,15 +162,6 @@ export class SyntheticEmbedder {
   }
 
   /**
-   * Write the vector of paraphrase `paraphrase` of `intent` into out[offset..offset+dim):
-   * normalise(centroid + s·u), |s| uniform in `spread`, u a uniformly random unit direction.
-   * u is ± a pooled noise vector with its coordinates rotated by a hashed offset (the doubled
-   * rows make the rotation a plain offset). Rotations and the sign are orthogonal maps, so u stays
-   * uniform on the sphere; the 2 · NOISE_POOL · dim directions are pairwise nearly orthogonal, so
-   * distinct paraphrases get practically independent noise. Deterministic per
-   * (seed, intent, paraphrase); allocates nothing; 2·dim multiply-adds, no transcendental call.
-   */
-  /**
    * The synthetic vector of a request: the embedding of its ground-truth intent and paraphrase
    * into `out`, or false (nothing written) when it has no intent (`intent` < 0).
    */
@@ -193,6 +184,15 @@ export class SyntheticEmbedder {
     });
   }
 
+  /**
+   * Write the vector of paraphrase `paraphrase` of `intent` into out[offset..offset+dim):
+   * normalise(centroid + s·u), |s| uniform in `spread`, u a uniformly random unit direction.
+   * u is ± a pooled noise vector with its coordinates rotated by a hashed offset (the doubled
+   * rows make the rotation a plain offset). Rotations and the sign are orthogonal maps, so u stays
+   * uniform on the sphere; the 2 · NOISE_POOL · dim directions are pairwise nearly orthogonal, so
+   * distinct paraphrases get practically independent noise. Deterministic per
+   * (seed, intent, paraphrase); allocates nothing; 2·dim multiply-adds, no transcendental call.
+   */
   embed(intent: number, paraphrase: number, out: Float32Array, offset = 0): void {
     const d = this.dim;
     const n = this.cfg.intents;
