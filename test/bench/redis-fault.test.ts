@@ -1,19 +1,10 @@
 import { test } from 'node:test';
+import { freePort } from '../net-helper.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { runBench } from '../../src/bench/bench.ts';
 import { benchOptions, smallScenario } from './helpers.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('Redis lost mid-run: the run completes, lookups fail open as misses, errors are counted and reported', async () => {
   const port = await freePort();

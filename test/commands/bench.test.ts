@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { freePort } from '../net-helper.js';
 import { runCli } from '../cli-helper.js';
 
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test('bench with Redis down: exit 2, one sentence with the redacted URL and how to start Redis', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const r = await runCli(['bench', '--redis-url', `redis://alice:s3cret@127.0.0.1:${port}`, '-n', '50', '--timeout', '300']);
   assert.equal(r.code, 2);
   assert.equal(r.out, '');
