@@ -474,7 +474,7 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.latency(`${p}.latency`, t.latency);
     c.latency(`${p}.writeLatency`, t.writeLatency);
     c.num(`${p}.monthlyUsd`, t.monthlyUsd, { min: 0 });
-    if (t.scope === 'worker' && t.kind !== 'memory') c.fail(`${p}.scope`, `a ${t.kind} tier is shared; only memory tiers can be per worker`);
+    if (t.scope === 'worker' && (t.kind === 'redis' || t.kind === 'pgvector')) c.fail(`${p}.scope`, `a ${t.kind} tier is shared; only memory tiers can be per worker`);
     if (typeof t.refreshOnHit !== 'boolean') c.fail(`${p}.refreshOnHit`, `expected true or false, got ${show(t.refreshOnHit)}`);
     if (t.adaptiveTtl !== null) {
       const a = t.adaptiveTtl;
