@@ -81,6 +81,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       redisUrl: o.redisUrl,
       redisCluster: o.redisCluster,
       pgUrl: o.pgUrl ?? embedded?.url ?? '',
+      pgEmbedded: embedded !== null,
       timeoutMs: o.timeoutMs,
       hnsw: o.hnsw,
       // Semantic tiers store the scenario's vectors (the simulator's embedding space).

@@ -97,6 +97,11 @@ export interface AdapterOptions {
   /** Redis Cluster nodes (host:port); when given, `redisUrl` is ignored. */
   redisCluster?: string[];
   pgUrl: string;
+  /**
+   * The Postgres is the embedded PGlite: one backend session shared by every connection of the
+   * socket server, so statements must not be named (two connections would prepare the same name).
+   */
+  pgEmbedded?: boolean;
   /** Timeout of every backend call (ms). */
   timeoutMs: number;
   /** Create an HNSW index on the embedding column. */

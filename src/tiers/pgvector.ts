@@ -21,6 +21,8 @@ export interface PgTierOptions {
   hnsw: boolean;
   /** Pool size (connections). */
   poolSize?: number;
+  /** Use named (server-side cached) prepared statements; off for the embedded PGlite (see AdapterOptions.pgEmbedded). */
+  namedStatements?: boolean;
 }
 
 const COLS = 'expires_at, created_at, version, entity, gen, aux, contact, tenant, length(payload) AS bytes';
@@ -110,15 +112,20 @@ export class PgvectorTier implements TierAdapter {
     this.created = true;
   }
 
+  /** Name of a prepared statement, or undefined when statements are not named. */
+  private statement(what: string): string | undefined {
+    return this.o.namedStatements === false ? undefined : `${this.table}_${what}`;
+  }
+
   async get(_keyId: number, key: string): Promise<FoundEntry | null> {
-    const r = await this.pool.query<Row>({ name: `${this.table}_get`, text: `SELECT ${COLS} FROM ${this.table} WHERE key = $1`, values: [key] });
+    const r = await this.pool.query<Row>({ name: this.statement('get'), text: `SELECT ${COLS} FROM ${this.table} WHERE key = $1`, values: [key] });
     return r.rows.length === 0 ? null : toEntry(r.rows[0]!);
   }
 
   async set(w: WriteRequest): Promise<void> {
     const e = w.entry;
     await this.pool.query({
-      name: `${this.table}_set`,
+      name: this.statement('set'),
       text: `INSERT INTO ${this.table} (key, op, contact, tenant, expires_at, created_at, version, entity, gen, aux, payload, embedding)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (key) DO UPDATE SET op = EXCLUDED.op, contact = EXCLUDED.contact, tenant = EXCLUDED.tenant,
@@ -143,7 +150,7 @@ export class PgvectorTier implements TierAdapter {
   }
 
   async delete(_keyId: number, key: string): Promise<void> {
-    await this.pool.query({ name: `${this.table}_del`, text: `DELETE FROM ${this.table} WHERE key = $1`, values: [key] });
+    await this.pool.query({ name: this.statement('del'), text: `DELETE FROM ${this.table} WHERE key = $1`, values: [key] });
   }
 
   /** Nearest entry by cosine distance inside the scope; null below the threshold. */
@@ -196,5 +203,6 @@ export function pgvectorTier(cfg: TierConfig, o: AdapterOptions): PgvectorTier {
     dimensions: o.dimensions,
     timeoutMs: o.timeoutMs,
     hnsw: o.hnsw,
+    namedStatements: !o.pgEmbedded,
   });
 }
