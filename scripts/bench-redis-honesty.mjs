@@ -46,11 +46,11 @@ function redisBenchmark(c, n) {
 
 /** The bench CLI: the TypeScript sources through tsx (a checkout), else the built dist/. */
 function benchCli(extra) {
-  const built = join(root, 'dist', 'cli.js');
-  const cli = !existsSync(join(root, 'src', 'cli.ts')) || !existsSync(join(root, 'node_modules', 'tsx'))
-    ? ['--input-type=module', '-e', `import('${built}').then(m => m.main(process.argv.slice(0,1).concat(process.argv.slice(1)))).then(c => process.exitCode = c)`]
-    : ['--import', 'tsx', '--input-type=module', '-e', `import('${join(root, 'src', 'cli.ts')}').then(m => m.main(process.argv.slice(0,1).concat(process.argv.slice(1)))).then(c => process.exitCode = c)`];
-  const r = spawnSync(process.execPath, [...cli, 'x', 'bench', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const tsx = existsSync(join(root, 'src', 'cli.ts')) && existsSync(join(root, 'node_modules', 'tsx'));
+  const entry = tsx ? join(root, 'src', 'cli.ts') : join(root, 'dist', 'cli.js');
+  // Under -e, argv[1] is the first extra argument: 'x' stands in for the script, as main expects.
+  const run = `import(${JSON.stringify(entry)}).then((m) => m.main(process.argv)).then((c) => (process.exitCode = c))`;
+  const r = spawnSync(process.execPath, [...(tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', run, 'x', 'bench', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
     process.exit(r.status ?? 2);

@@ -47,6 +47,7 @@ const { values: a } = parseArgs({
 });
 const pairs = Number(a.pairs);
 const delayTier = a.delay.split(':')[0];
+const firstStat = a.stats.split(',')[0];
 const cliPath = join(root, 'bin/llmcache.js');
 if (!existsSync(join(root, 'dist/cli.js'))) {
   process.stderr.write('gate-error-rates: dist/cli.js not found; run `npm run build` first\n');
@@ -116,7 +117,6 @@ try {
     }
     const aa = gate(files.A, files.A2);
     const ab = gate(files.A, files.B);
-    const firstStat = a.stats.split(',')[0];
     const l2 = ab.v.metrics.find((m) => m.tier === delayTier && m.stat === firstStat);
     const hit = ab.code === 1 && ab.v.metrics.some((m) => m.tier === delayTier && m.status === 'fail');
     if (aa.code === 1) falseFailures++;
@@ -146,14 +146,14 @@ const secs = Math.round((Date.now() - started) / 1000);
 const okFalse = falseFailures <= 1;
 const okDetect = detected >= pairs - 1;
 const shifts = rows.map((r) => r.l2.change * 100).sort((x, y) => x - y);
-const aaShifts = rows.map((r) => r.aa.v.metrics.find((m) => m.tier === delayTier && m.stat === a.stats.split(',')[0]).change * 100).sort((x, y) => x - y);
+const aaShifts = rows.map((r) => r.aa.v.metrics.find((m) => m.tier === delayTier && m.stat === firstStat).change * 100).sort((x, y) => x - y);
 const gFlags = gateFlags.filter((f) => f !== '--json').join(' ');
 process.stdout.write(
   [
     `gate error rates on this machine (${pairs} pairs, ${a.trials} interleaved trials a side, ${a.requests} requests per trial, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
     `  gate --stats ${a.stats}:  false failures A vs A ${falseFailures}/${pairs} (must be <= 1) ${okFalse ? 'OK' : 'TOO MANY'}; detections A vs A+${a.delay} ${detected}/${pairs} (must be >= ${pairs - 1}) ${okDetect ? 'OK' : 'TOO FEW'}`,
     `  default p50,p95,p99 (for comparison): false failures ${defaultFalse}/${pairs}; detections ${defaultDetected}/${pairs}`,
-    `  ${delayTier} ${a.stats.split(',')[0]} change seen, A vs A: ${aaShifts[0].toFixed(1)}% .. ${aaShifts.at(-1).toFixed(1)}%; with the delay: ${shifts[0].toFixed(1)}% .. ${shifts.at(-1).toFixed(1)}%`,
+    `  ${delayTier} ${firstStat} change seen, A vs A: ${aaShifts[0].toFixed(1)}% .. ${aaShifts.at(-1).toFixed(1)}%; with the delay: ${shifts[0].toFixed(1)}% .. ${shifts.at(-1).toFixed(1)}%`,
     `commands per pair (round t = 1..${a.trials} runs one trial of each side, rotating the order):`,
     `  llmcache ${bench.join(' ').replace(pgUrl, '<pglite>')} --out A-t.json     # and --out A2-t.json`,
     `  llmcache ${bench.join(' ').replace(pgUrl, '<pglite>')} --inject-delay ${a.delay} --out B-t.json`,

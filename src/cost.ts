@@ -32,12 +32,6 @@ export function tokenUsd(s: Scenario, model: string, tokensIn: number, tokensOut
   return (tokensIn * price.inputPerMTok + tokensOut * price.outputPerMTok) / 1e6;
 }
 
-/** Embedding price (USD per 1M tokens) of the scenario, 0 when it has none. */
-export function embeddingUsdPerMTok(s: Scenario): number {
-  const e = (s as { embedding?: { usdPerMTok?: number } }).embedding;
-  return e?.usdPerMTok ?? 0;
-}
-
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger, windowDays: number): CostBreakdown {
@@ -64,7 +58,7 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
       monthlyUsd: round(paid * scale),
     };
   });
-  const embeddingWindowUsd = (ledger.embeddingTokens * embeddingUsdPerMTok(s)) / 1e6;
+  const embeddingWindowUsd = (ledger.embeddingTokens * s.embedding.usdPerMTok) / 1e6;
   const infraMonthlyUsd = s.tiers.filter((t) => t.enabled).reduce((sum, t) => sum + t.monthlyUsd, 0);
   const baselineMonthlyUsd = baselineWindowUsd * scale;
   const monthlyUsd = (llmWindowUsd + embeddingWindowUsd) * scale + infraMonthlyUsd;
@@ -83,7 +77,7 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
     'streaming and tool-use requests bypass the cache and are paid in full',
     `baseline: the same trace with no cache (every LLM request is a call)`,
   ];
-  if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls} embedding calls at $${embeddingUsdPerMTok(s)}/1M tokens`);
+  if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls} embedding calls at $${s.embedding.usdPerMTok}/1M tokens`);
   if (infraMonthlyUsd > 0) assumptions.push(`infrastructure: $${infraMonthlyUsd}/month for the enabled tiers`);
   return {
     baselineMonthlyUsd: round(baselineMonthlyUsd),

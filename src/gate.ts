@@ -19,8 +19,6 @@ export const GATE_SCHEMA = 'llmcache/gate@1';
 export type GateStatus = 'pass' | 'warn' | 'fail';
 /** A percentile name: p50, p95, p99 (read from the trial's stored figures) or any pNN[.N] (from its histogram). */
 export type GateStat = string;
-export { statQuantile };
-
 
 /** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
 export interface GateOptions {

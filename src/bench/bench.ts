@@ -5,13 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
-import type { BenchResult } from '../report/types.js';
+import type { BenchEnv, BenchResult } from '../report/types.js';
 import { activeTiers } from '../sim/policy.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
-import { probeRedis } from '../tiers/redis.js';
 import { assertLoopback, createTier } from '../tiers/registry.js';
 import { collectEnv } from './env.js';
 import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
@@ -71,7 +70,10 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
   const runId = o.runId ?? newRunId();
   try {
     // Redis first: an unreachable Redis is reported at once, not after PGlite has started.
-    if (needsRedis) await probeRedis({ url: o.redisUrl, cluster: o.redisCluster, timeoutMs: o.timeoutMs });
+    if (needsRedis) {
+      const { probeRedis } = await import('../tiers/redis.js'); // ioredis only when a tier needs it
+      await probeRedis({ url: o.redisUrl, cluster: o.redisCluster, timeoutMs: o.timeoutMs });
+    }
     if (needsPg && !o.pgUrl) {
       o.onProgress?.('starting embedded PGlite + pgvector');
       embedded = await spawnPGliteServer();
@@ -90,19 +92,14 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     host = o.processes ? new ProcessHost(o.processes) : new InlineHost(o.scenario.workers.count);
     const scenario = o.processes ? { ...o.scenario, workers: { ...o.scenario.workers, count: o.processes } } : o.scenario;
     let opNames: string[] = Object.keys(scenario.ops);
-    let env = await collectEnv([]);
+    // Collected once, with the backend versions of the first trial's connected adapters.
+    let env: BenchEnv | undefined;
     const faults: Record<string, TierFaults> = {};
     for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
-    const openSource = async (): Promise<BenchSource> => {
-      if (!o.trace) return createSyntheticSource(scenario);
-      const src = await openTraceSource(o.trace, { ops: Object.keys(scenario.ops), vectors: o.vectors });
-      return src;
-    };
-    let removed = 0;
     const trials = await runTrials({
       scenario,
-      openSource: async () => {
-        const s = await openSource();
+      openSource: async (): Promise<BenchSource> => {
+        const s = o.trace ? await openTraceSource(o.trace, { ops: Object.keys(scenario.ops), vectors: o.vectors }) : createSyntheticSource(scenario);
         opNames = s.opNames ?? opNames;
         return s;
       },
@@ -125,8 +122,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
         const control: TierAdapter[] = [];
         try {
           for (const t of shared) control.push(await createTier(t, { ...adapter, runId: trialId }));
-          if (env.redis === undefined && env.postgres === undefined) env = await collectEnv(control);
-          if (!o.keep) for (const a of control) removed += await a.cleanup();
+          if (env === undefined || (env.redis === undefined && env.postgres === undefined && control.length > 0)) env = await collectEnv(control);
+          if (!o.keep) for (const a of control) await a.cleanup();
         } catch (e) {
           warnings.push(`clean-up of ${trialId} failed: ${(e as Error).message}`);
         } finally {
@@ -139,7 +136,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       {
         scenario,
         opNames,
-        env,
+        env: env ?? (await collectEnv([])),
         startedAt,
         mode: {
           loop: o.loop,

@@ -4,13 +4,13 @@
  * L2 / L3. The coordinator talks to both through the same `WorkerHost` interface.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../config.js';
 import { encodeHistogram } from '../histogram.js';
 import { activeTiers } from '../sim/policy.js';
 import { InputError } from '../errors.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { createTier } from '../tiers/registry.js';
+import { benchChildEntry, stopChild } from './child.js';
 import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
 import { BenchStack, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
 
@@ -73,6 +73,11 @@ export async function buildAdapters(scenario: Scenario, workers: number, o: Adap
   return out;
 }
 
+/** The stack of one process for a trial, over its connected adapters. */
+export function stackFor(s: StackSetup, workers: number, adapters: TierAdapter[][]): BenchStack {
+  return new BenchStack(s.scenario, s.opNames, { workers, adapters, valueBytes: s.valueBytes, llmTimeScale: s.llmTimeScale, entities: s.entities, faults: s.faults });
+}
+
 export function snapshot(stack: BenchStack): TierSnapshot[] {
   return stack.tiers.map((t) => ({
     lookups: Array.from(t.counters.lookups),
@@ -91,24 +96,11 @@ export function snapshot(stack: BenchStack): TierSnapshot[] {
 export class InlineHost implements WorkerHost {
   private stack: BenchStack | null = null;
   private adapters: TierAdapter[][] = [];
-  private faults: Record<string, TierFaults> = {};
   constructor(readonly workers: number) {}
 
   async setup(s: StackSetup): Promise<void> {
     this.adapters = await buildAdapters(s.scenario, this.workers, s.adapter);
-    this.faults = structuredClone(s.faults);
-    this.stack = new BenchStack(s.scenario, s.opNames, {
-      workers: this.workers,
-      adapters: this.adapters,
-      valueBytes: s.valueBytes,
-      llmTimeScale: s.llmTimeScale,
-      entities: s.entities,
-      faults: this.faults,
-    });
-  }
-  /** The adapters of the current trial (the coordinator reuses the shared ones). */
-  get currentAdapters(): TierAdapter[][] {
-    return this.adapters;
+    this.stack = stackFor(s, this.workers, this.adapters);
   }
   request(w: number, job: BenchJob): Promise<JobOutcome> {
     return this.stack!.request(w, job);
@@ -120,10 +112,7 @@ export class InlineHost implements WorkerHost {
     this.stack!.invalidate(k, inst, entity);
   }
   stall(name: string, ms: number): void {
-    const f = (this.faults[name] ??= {});
-    f.stallUntil = performance.now() + ms;
-    const t = this.stack!.tiers.find((x) => x.cfg.name === name);
-    if (t) t.faults = f;
+    this.stack!.stall(name, ms);
   }
   async collect(): Promise<TierSnapshot[][]> {
     return [snapshot(this.stack!)];
@@ -146,8 +135,7 @@ export class ProcessHost implements WorkerHost {
   private nextId = 1;
 
   constructor(readonly workers: number) {
-    const here = fileURLToPath(import.meta.url);
-    const entry = fileURLToPath(new URL(`./worker-child${here.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+    const entry = benchChildEntry('worker-child');
     for (let i = 0; i < workers; i++) {
       const c = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv, serialization: 'advanced' });
       this.waiters.push([]);
@@ -213,22 +201,6 @@ export class ProcessHost implements WorkerHost {
     await this.all({ t: 'teardown' });
   }
   async close(): Promise<void> {
-    await Promise.all(
-      this.children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            const timer = setTimeout(() => {
-              c.kill('SIGKILL');
-              resolve();
-            }, 3000);
-            c.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            c.disconnect();
-          }),
-      ),
-    );
+    await Promise.all(this.children.map((c) => stopChild(c, () => c.disconnect())));
   }
 }

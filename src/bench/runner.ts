@@ -15,13 +15,13 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Scenario } from '../config.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
-import { invalidationTargets, Router } from '../sim/policy.js';
-import { Rng } from '../sim/random.js';
+import { activeTiers, invalidationTargets, routerFor } from '../sim/policy.js';
+import { velocityAdaptive } from '../semantic/freshness.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
 import type { AdapterOptions } from '../tiers/adapter.js';
 import type { TierSnapshot, WorkerHost } from './host.js';
 import type { VectorSource } from '../semantic/trace-vectors.js';
-import type { BenchJob, TierFaults } from './stack.js';
+import { sleep, type BenchJob, type TierFaults } from './stack.js';
 
 export type BenchSource = EventSource & { opNames?: string[] } & Partial<VectorSource>;
 
@@ -107,9 +107,11 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   const s = o.scenario;
   const host = o.host;
   const workers = host.workers;
-  const router = new Router(s.workers.routing, workers, new Rng(s.seed, 8));
-  const tiers = s.tiers.filter((t) => t.enabled);
-  const velocityTtl = tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0);
+  const router = routerFor(s, workers);
+  const tiers = activeTiers(s);
+  const velocityTtl = velocityAdaptive(tiers);
+  // Per tier, per handling worker: the instances a state change invalidates (computed once).
+  const targets = tiers.map((t) => Array.from({ length: workers }, (_, w) => invalidationTargets(s.invalidation, t.scope, w, workers)));
   // Vectors the trace carries, for semantic tiers (synthetic ones are computed by the stack).
   const semanticVectors = tiers.some((t) => t.match === 'semantic');
   const vecBuf = new Float32Array(s.embedding.dim);
@@ -144,27 +146,31 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   };
   const applyState = (ev: SimEvent) => {
     const w = router.route(ev.contact);
-    if (s.invalidation === 'none') return;
-    tiers.forEach((t, k) => {
-      for (const inst of invalidationTargets(s.invalidation, t.scope, w, workers)) host.invalidate(k, inst, t.scope === 'shared', ev.entity);
-    });
+    for (let k = 0; k < tiers.length; k++) {
+      const shared = tiers[k]!.scope === 'shared';
+      for (const inst of targets[k]![w]!) host.invalidate(k, inst, shared, ev.entity);
+    }
   };
-  const toJob = (ev: SimEvent, measure: boolean): BenchJob => ({
-    op: ev.op,
-    key: ev.key,
-    contact: ev.contact,
-    tenant: ev.tenant,
-    entity: ev.entity,
-    version: ev.version,
-    depth: ev.depth,
-    t: ev.t,
-    stream: ev.stream,
-    toolUse: ev.toolUse,
-    measure,
-    intent: ev.intent,
-    paraphrase: ev.paraphrase,
-    ...(semanticVectors && source.vectorOf?.(ev, vecBuf, 0) ? { embedding: Array.from(vecBuf) } : {}),
-  });
+  const toJob = (ev: SimEvent, measure: boolean): BenchJob => {
+    const job: BenchJob = {
+      op: ev.op,
+      key: ev.key,
+      contact: ev.contact,
+      tenant: ev.tenant,
+      entity: ev.entity,
+      version: ev.version,
+      depth: ev.depth,
+      t: ev.t,
+      stream: ev.stream,
+      toolUse: ev.toolUse,
+      measure,
+      intent: ev.intent,
+      paraphrase: ev.paraphrase,
+    };
+    // A copy: the job outlives `vecBuf`'s next fill.
+    if (semanticVectors && source.vectorOf?.(ev, vecBuf, 0)) job.embedding = Array.from(vecBuf);
+    return job;
+  };
   /** Next request to issue (applying message / state events on the way), or null at the end. */
   const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob } | null> => {
     for (;;) {
@@ -238,7 +244,7 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
       if (!next) break;
       const intended = base + n++ * interval;
       for (let now = performance.now(); now < intended; now = performance.now()) {
-        if (intended - now >= 1.5) await sleepMs(intended - now - 1);
+        if (intended - now >= 1.5) await sleep(intended - now - 1);
         else await new Promise((r) => setImmediate(r));
       }
       if (performance.now() - intended > 1) late++;
@@ -287,8 +293,4 @@ function delayUs(ns: number): number {
 function track(set: Set<Promise<unknown>>, p: Promise<unknown>): void {
   set.add(p);
   void p.finally(() => set.delete(p));
-}
-
-function sleepMs(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

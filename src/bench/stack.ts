@@ -16,13 +16,13 @@
  * the coordinator in trace order — the way a pub/sub broadcast would reach each process.
  */
 import { performance } from 'node:perf_hooks';
-import type { Scenario } from '../config.js';
+import type { Scenario, TierConfig } from '../config.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
-import { activeTiers, bypasses, depthIndex, ttlMs, windowKey } from '../sim/policy.js';
+import { activeTiers, bypasses, depthIndex, RNG_STREAM, ttlMs, windowKey, windowTtlMs } from '../sim/policy.js';
 import { LatencySampler, Rng } from '../sim/random.js';
-import { adaptiveTtlMs, VelocityTracker } from '../semantic/freshness.js';
+import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from '../semantic/freshness.js';
+import { MEMORY_DEPTHS } from '../trace/types.js';
 import type { CachedEntry, FoundEntry, SemanticHit, TierAdapter } from '../tiers/adapter.js';
-import type { TierConfig } from '../config.js';
 import { SemanticCounters } from '../semantic/correctness.js';
 import { BenchSemantic } from './semantic.js';
 
@@ -101,6 +101,8 @@ interface TierSlot {
   cfg: TierConfig;
   perWorker: boolean;
   ttl: Float64Array;
+  /** TTL (ms) of the conversation window written through on a message, -1 = none. */
+  windowTtl: number;
   depth: number;
   sor: boolean;
   adapters: TierAdapter[];
@@ -111,7 +113,7 @@ interface TierSlot {
   similar: boolean;
 }
 
-const FULL_DEPTH = 2;
+const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
 
 export class BenchStack {
   readonly opNames: string[];
@@ -132,26 +134,30 @@ export class BenchStack {
     this.opNames = opNames;
     this.isContext = Uint8Array.from(opNames.map((n) => (scenario.ops[n]?.kind === 'context' ? 1 : 0)));
     this.llm = opNames.map((n) => new LatencySampler(scenario.ops[n]?.llmLatency ?? { constant: 0 }));
-    this.rng = new Rng(scenario.seed, 7);
+    this.rng = new Rng(scenario.seed, RNG_STREAM.latency);
     this.payload = 'v'.repeat(o.valueBytes);
     this.writeThrough = scenario.memoryWriteThrough;
-    const adaptive = activeTiers(scenario).some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0);
-    this.velocity = adaptive ? new VelocityTracker(Math.max(16, o.entities)) : null;
-    this.tiers = activeTiers(scenario).map((cfg, k) => {
+    const active = activeTiers(scenario);
+    this.velocity = velocityAdaptive(active) ? new VelocityTracker(Math.max(16, o.entities)) : null;
+    this.tiers = active.map((cfg, k) => {
       const perWorker = cfg.scope === 'worker';
       const n = perWorker ? o.workers : 1;
       const similar = BenchSemantic.searches(cfg, o.adapters[k]![0]);
+      const ttl = Float64Array.from(opNames.map((op) => ttlMs(cfg, op)));
+      const f = o.faults?.[cfg.name];
       return {
         similar,
         cfg,
         perWorker,
-        ttl: Float64Array.from(opNames.map((op) => ttlMs(cfg, op))),
+        ttl,
+        windowTtl: windowTtlMs(cfg, scenario),
         depth: depthIndex(cfg),
         sor: cfg.systemOfRecord,
         adapters: o.adapters[k]!,
         gens: Array.from({ length: n }, () => new Uint32Array(Math.max(16, o.entities))),
         counters: newCounters(opNames.length, similar),
-        faults: o.faults?.[cfg.name],
+        // Its own copy: a stall (see `stall`) must not outlive the stack.
+        faults: f && { ...f },
       };
     });
     this.semantic = this.tiers.some((t) => t.similar) ? new BenchSemantic(scenario) : null;
@@ -177,8 +183,7 @@ export class BenchStack {
     if (!this.writeThrough) return 0;
     let errors = 0;
     for (const tr of this.tiers) {
-      if (tr.sor) continue;
-      const ttl = this.memoryTtl(tr);
+      const ttl = tr.windowTtl;
       if (ttl < 0) continue;
       const entry: CachedEntry = { expiresAt: t + ttl, createdAt: t, version: seq, entity: -1, gen: 0, aux: tr.depth, contact, tenant: 0 };
       if (!(await this.write(tr, tr.perWorker ? w : 0, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
@@ -348,14 +353,10 @@ export class BenchStack {
     if (ms > 0) await sleep(ms);
   }
 
-  private memoryTtl(tr: TierSlot): number {
-    for (let i = 0; i < this.isContext.length; i++) if (this.isContext[i] === 1 && tr.ttl[i]! >= 0) return tr.ttl[i]!;
-    return -1;
-  }
-
-  /** Fresh counters for the next measurement. */
-  resetCounters(): void {
-    for (const tr of this.tiers) tr.counters = newCounters(this.opNames.length, tr.similar);
+  /** Stall tier `name` for `ms` from now: its lookups wait until then. */
+  stall(name: string, ms: number): void {
+    const tr = this.tiers.find((x) => x.cfg.name === name);
+    if (tr) (tr.faults ??= {}).stallUntil = performance.now() + ms;
   }
 }
 
@@ -377,6 +378,7 @@ function noteError(c: TierCounters, err: unknown, measure: boolean): void {
   c.firstError ??= (err as Error).message;
 }
 
+/** Resolve after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -4,8 +4,8 @@
  */
 import type { TierAdapter } from '../tiers/adapter.js';
 import { redact } from '../errors.js';
-import { buildAdapters, snapshot, type StackSetup } from './host.js';
-import { BenchStack, type BenchJob, type TierFaults } from './stack.js';
+import { buildAdapters, snapshot, stackFor, type StackSetup } from './host.js';
+import type { BenchJob, BenchStack } from './stack.js';
 
 type Msg =
   | { t: 'setup'; setup: StackSetup }
@@ -18,7 +18,6 @@ type Msg =
 
 let stack: BenchStack | null = null;
 let adapters: TierAdapter[][] = [];
-let faults: Record<string, TierFaults> = {};
 const send = (m: object) => process.send?.(m);
 
 process.on('message', (m: Msg) => {
@@ -27,15 +26,7 @@ process.on('message', (m: Msg) => {
       void (async () => {
         try {
           adapters = await buildAdapters(m.setup.scenario, 1, m.setup.adapter);
-          faults = m.setup.faults;
-          stack = new BenchStack(m.setup.scenario, m.setup.opNames, {
-            workers: 1,
-            adapters,
-            valueBytes: m.setup.valueBytes,
-            llmTimeScale: m.setup.llmTimeScale,
-            entities: m.setup.entities,
-            faults,
-          });
+          stack = stackFor(m.setup, 1, adapters);
           send({ t: 'ready' });
         } catch (e) {
           send({ t: 'error', message: redact((e as Error).message) });
@@ -51,13 +42,9 @@ process.on('message', (m: Msg) => {
     case 'inv':
       stack!.invalidate(m.k, 0, m.entity);
       return;
-    case 'stall': {
-      const f = (faults[m.name] ??= {});
-      f.stallUntil = performance.now() + m.ms;
-      const tier = stack!.tiers.find((x) => x.cfg.name === m.name);
-      if (tier) tier.faults = f;
+    case 'stall':
+      stack!.stall(m.name, m.ms);
       return;
-    }
     case 'collect':
       send({ t: 'stats', tiers: snapshot(stack!) });
       return;

@@ -6,10 +6,9 @@ import { timestampedResultPath, writeFileAtomic } from '../io.js';
 import { renderBenchTable } from '../report/bench-table.js';
 import { textTable } from '../report/format.js';
 import { newRunId, runBench } from '../bench/bench.js';
-import { MICRO_TABLE_HEAD, microTableRows, runMicro } from '../bench/micro.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { intOption } from './options.js';
+import { intOption, positiveOption } from './options.js';
 import { resolveScenario, type SimulateCliOptions } from './simulate.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
@@ -60,12 +59,6 @@ export function parseStall(v: string): { tier: string; atMs: number; forMs: numb
   return { tier: m[1]!, forMs: parseDuration(m[2]!), atMs: parseDuration(m[3]!) };
 }
 
-const positive = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InputError(`${flag}: expected a positive number, got ${JSON.stringify(v)}`);
-  return n;
-};
-
 export function register(program: Command): void {
   program
     .command('bench')
@@ -73,12 +66,12 @@ export function register(program: Command): void {
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--trace <file>', 'replay this JSONL trace instead of the synthetic workload')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', positive('--days'))
+    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
     .option('--seed <s>', 'random seed', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
     .option('-c, --concurrency <n>', 'closed loop: requests in flight', intOption('--concurrency', 1), 1)
-    .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positive('--rate'))
+    .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positiveOption('--rate'))
     .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m); default 5s unless --requests', parseDuration)
     .option('-n, --requests <n>', 'measure this many requests per trial', intOption('--requests', 1))
     .option('--warmup <n>', 'requests run first and discarded', intOption('--warmup', 0), 200)
@@ -164,6 +157,8 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
 }
 
 async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise<void> {
+  // Only this mode needs tinybench.
+  const { MICRO_TABLE_HEAD, microTableRows, runMicro } = await import('../bench/micro.js');
   assertLoopback('Redis', o.redisUrl, !!o.allowRemote);
   if (o.pgUrl) assertLoopback('Postgres', o.pgUrl, !!o.allowRemote);
   const embedded = o.pgUrl ? null : await spawnPGliteServer();

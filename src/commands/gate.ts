@@ -1,13 +1,13 @@
 /** `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn, 1 regression, 2 unusable input. */
 import { output } from '../output.js';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { asResult, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
 import { writeFileAtomic } from '../io.js';
 import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
 import { escapeMarkdown } from '../report/format.js';
-import type { AnyResult } from '../report/types.js';
+import { readResultText, type ResultFile } from '../report/validate.js';
 import { poolResults } from '../stats/pool.js';
 
 export interface GateCliOptions {
@@ -36,26 +36,9 @@ export function fractionOption(flag: string): (v: string) => number {
   };
 }
 
-/** Read and validate one result file: its text (kept verbatim for --update-baseline) and the parsed result. */
-export function readResult(file: string, label: string): { text: string; result: AnyResult } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${label} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${label} ${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return { text, result: asResult(doc, `${label} ${file}`) };
-}
-
 /** Read one side: one result, or several bench runs pooled into one. */
-function readSide(files: string[], label: string): { text: string; result: AnyResult } {
-  const read = files.map((f) => readResult(f, label));
+function readSide(files: string[], label: string): ResultFile {
+  const read = files.map((f) => readResultText(f, label, asResult));
   if (read.length === 1) return read[0]!;
   const result = poolResults(read.map((r) => r.result), label);
   return { text: `${JSON.stringify(result, null, 2)}\n`, result };
@@ -71,7 +54,7 @@ function gateOptions(o: GateCliOptions): Partial<GateOptions> {
 }
 
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
-function updateBaseline(o: GateCliOptions, current: { text: string; result: AnyResult }): void {
+function updateBaseline(o: GateCliOptions, current: ResultFile): void {
   const cur = current.result;
   if (o.baseline.length !== 1) throw new InputError('--update-baseline writes one --baseline file; give exactly one');
   const target = o.baseline[0]!;
@@ -82,7 +65,7 @@ function updateBaseline(o: GateCliOptions, current: { text: string; result: AnyR
   let previous = 'none';
   if (existsSync(target)) {
     try {
-      verdict = gate(readResult(target, 'baseline').result, cur, gateOptions(o));
+      verdict = gate(readResultText(target, 'baseline', asResult).result, cur, gateOptions(o));
       previous = `compared: ${verdict.verdict}`;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;

@@ -10,6 +10,15 @@ export function intOption(flag: string, min: number): (v: string) => number {
   };
 }
 
+/** Commander parser for a number option that must be > 0. */
+export function positiveOption(flag: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new InputError(`${flag}: expected a positive number, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
 /**
  * A progress callback that draws a bar on stderr when stderr is a terminal, and nothing
  * otherwise (CI logs and pipes stay clean).

@@ -1,34 +1,16 @@
 /** `llmcache report RESULT`: render a simulate or bench result file as a table, JSON, Markdown or HTML. */
 import { output } from '../output.js';
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { REPORT_FORMATS, renderResult, type ReportFormat } from '../report/render.js';
-import { asReportableResult } from '../report/validate.js';
-import type { AnyResult } from '../report/types.js';
+import { readResultFile } from '../report/validate.js';
+
+/** Re-exported for `simulate --latency-from`; the reader lives with the validator. */
 
 export interface ReportCliOptions {
   format: ReportFormat;
   out?: string;
   force?: boolean;
-}
-
-/** Read and validate a result file (exit 2 with the file and the problem when it is not one). */
-export function readResultFile(file: string): AnyResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read the result file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return asReportableResult(doc, file);
 }
 
 export function register(program: Command): void {

@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { intOption, progressReporter } from './options.js';
+import { intOption, positiveOption, progressReporter } from './options.js';
 import { embedderKind, traceVectors, type EmbedderCliOptions } from '../semantic/embedders.js';
 
 export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides {
@@ -27,7 +27,7 @@ export function resolveScenario(o: SimulateCliOptions): Scenario {
 
 /** Lookup latencies per tier measured by `bench`, as latency models for the simulator. */
 async function latencyFromBench(file: string): Promise<SimulateOptions['latencyOverrides']> {
-  const { readResultFile } = await import('./report.js');
+  const { readResultFile } = await import('../report/validate.js');
   const { latencyModelsFromBench } = await import('../bench/calibrate.js');
   const result = readResultFile(file);
   if (result.kind !== 'bench') throw new InputError(`--latency-from ${file}: expected a bench result, got a ${result.kind} result`);
@@ -58,11 +58,7 @@ export function register(program: Command): void {
     .description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', (v) => {
-      const n = Number(v);
-      if (!(n > 0)) throw new InputError(`--days: expected a positive number, got ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
     .option('--workers <n>', 'application worker processes (overrides the scenario)', intOption('--workers', 1))
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')

@@ -5,11 +5,11 @@ import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { classOps, classStats } from '../sweep/classes.js';
-import { applyPoint, expandGrid, parseParam, type ParamAxis, type ParamPoint } from '../sweep/grid.js';
+import { applyPoint, expandGrid, parseParam, type ParamPoint } from '../sweep/grid.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
 import { renderSweep } from '../sweep/report.js';
-import { intOption } from './options.js';
+import { intOption, positiveOption } from './options.js';
 
 /** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
 export function parseRate(flag: string, s: string): number {
@@ -47,11 +47,7 @@ export function register(program: Command): void {
     .option('--by-class <ops>', 'add per-key-class columns (work saved, stale rate, age) for these ops, e.g. score,response')
     .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
     .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
-    .option('--days <d>', 'override workload.days', (v: string) => {
-      const n = Number(v);
-      if (!(n > 0)) throw new InputError(`--days: expected a positive number, got ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option('--days <d>', 'override workload.days', positiveOption('--days'))
     .option('--seed <s>', 'override the seed', intOption('--seed', 0))
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .option('--force', 'replace --out if it exists')
@@ -67,11 +63,11 @@ export function register(program: Command): void {
       if (f.param.length === 0 && f.scenario.length < 2) throw new InputError('sweep needs at least one --param NAME=V1,V2,… (or two --scenario files)');
       const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
       const bases = f.scenario.map((file) => applyOverrides(loadScenario(file), { leads: f.leads, days: f.days, seed: f.seed }));
-      const axes: ParamAxis[] = f.param.map(parseParam);
+      const grid = expandGrid(f.param.map(parseParam));
       const points: ParamPoint[] = [];
       const scenarios: Scenario[] = [];
       for (const base of bases)
-        for (const p of expandGrid(axes)) {
+        for (const p of grid) {
           points.push(bases.length > 1 ? { scenario: base.name, ...p } : p);
           scenarios.push(applyPoint(base, p));
         }

@@ -1,13 +1,10 @@
 /** `llmcache trace generate` and `llmcache trace stats`: write and inspect JSONL traces. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
 import { renderTraceStats } from '../report/trace-stats-render.js';
 import { openTraceSource } from '../trace/reader.js';
 import { computeTraceStats } from '../trace/stats.js';
-import { writeSyntheticTrace } from '../trace/writer.js';
-import { intOption } from './options.js';
-import { resolveScenario } from './simulate.js';
+import { intOption, positiveOption } from './options.js';
 
 /** Skip messages printed on stderr before the rest are only counted. */
 const SHOWN_SKIPS = 5;
@@ -28,12 +25,6 @@ interface StatsOptions {
   top?: number;
 }
 
-function daysOption(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InputError(`--days: expected a positive number, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 export function register(program: Command): void {
   const trace = program.command('trace').description('Generate and inspect JSONL traces (format: docs/trace-format.md)');
 
@@ -42,12 +33,14 @@ export function register(program: Command): void {
     .description("Write the scenario's synthetic workload as a JSONL trace (gzip when FILE ends in .gz)")
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', daysOption)
+    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
     .option('--seed <s>', 'random seed (same seed, byte-identical file)', intOption('--seed', 0))
     .requiredOption('-o, --out <file>', 'trace file to write (.jsonl or .jsonl.gz)')
     .option('--force', 'replace the file if it exists')
     .addHelpText('after', '\nExamples:\n  llmcache trace generate --leads 500 --days 30 -o traces/article.jsonl.gz')
     .action(async (o: GenerateOptions) => {
+      // Loaded here, not for `trace stats`: the generator, the engine's scenario handling and faker.
+      const [{ resolveScenario }, { writeSyntheticTrace }] = await Promise.all([import('./simulate.js'), import('../trace/writer.js')]);
       const scenario = resolveScenario(o);
       const started = performance.now();
       const r = await writeSyntheticTrace(scenario, o.out, { overwrite: o.force });

@@ -1,7 +1,7 @@
 /** Flags shared by `replay` and `mrc`: how to read the trace, where the result goes, and progress on a terminal. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { progressReporter } from '../commands/options.js';
+import { intOption, progressReporter } from '../commands/options.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { guessFormat, openReader, parseFormat } from './open.js';
@@ -25,11 +25,7 @@ export function addTraceOptions(cmd: Command): Command {
     .option('--delimiter <char>', 'csv field delimiter (\\t for tab)', ',')
     .option('--header', 'csv: the first line is a header to skip')
     .option('--skip-invalid', 'skip malformed lines/records, count them and go on')
-    .option('--max-line-bytes <n>', 'longest accepted text line (bytes)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InputError(`--max-line-bytes: expected a positive integer, got ${JSON.stringify(v)}`);
-      return n;
-    });
+    .option('--max-line-bytes <n>', 'longest accepted text line (bytes)', intOption('--max-line-bytes', 1));
 }
 
 /** Parsed result flags. */

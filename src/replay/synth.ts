@@ -5,7 +5,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { Rng } from '../sim/random.js';
 import { ORACLE_RECORD_BYTES, encodeOracleRecord } from './oracle.js';
-import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
+import type { RequestBatch, RequestReader } from './types.js';
 
 /** Zipf(alpha) ranks over `keys` keys by inverse CDF (binary search over a table). */
 export class ZipfRanks {

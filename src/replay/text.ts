@@ -1,19 +1,20 @@
 /**
  * Base of the text key-trace readers (txt, csv): drives the shared LineReader (src/io/lines.ts),
- * interns string keys to dense ids (a Map<string, number>: memory grows with the number of
- * distinct keys, not with the trace length) and lets the subclass decode one line into the batch.
+ * interns string keys to dense ids (a NameTable: memory grows with the number of distinct keys,
+ * not with the trace length) and lets the subclass decode one line into the batch.
  * A line longer than `maxLineBytes` is malformed: an InputError naming the line, or with
  * `skipInvalid` discarded up to its newline and counted.
  */
 import { InputError } from '../errors.js';
 import { DEFAULT_CHUNK_BYTES, openBytes } from '../io/bytes.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
+import { NameTable } from '../trace/intern.js';
 import type { ReaderOptions, RequestBatch } from './types.js';
 
 export abstract class TextReader {
   /** The current line is `lines.buf[lines.start, lines.end)`. */
   protected readonly lines: LineReader;
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new NameTable();
   private invalidLines = 0;
   private closed = false;
 
@@ -33,10 +34,6 @@ export abstract class TextReader {
   }
   get totalBytes(): number {
     return this.lines.src.totalBytes;
-  }
-  /** Number of distinct keys seen so far. */
-  get distinctKeys(): number {
-    return this.ids.size;
   }
 
   /** Decode the current line into `batch` at index `batch.n`; false = no request. */
@@ -67,12 +64,7 @@ export abstract class TextReader {
 
   /** Dense id of a key string. */
   protected intern(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(key, id);
-    }
-    return id;
+    return this.ids.id(key);
   }
 
   /** A malformed field: InputError naming file, line and field, or counted with skipInvalid. */

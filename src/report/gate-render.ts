@@ -12,7 +12,7 @@ const ICON: Record<GateStatus, string> = { pass: ':white_check_mark:', warn: ':w
 /** "+10.3%", "-2.0%", "n/a". */
 export function fmtChange(change: number): string {
   if (!Number.isFinite(change)) return change > 0 ? '+inf' : 'n/a';
-  return `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`;
+  return `${change >= 0 ? '+' : ''}${fmtPct(change)}`;
 }
 
 /** A p-value with two significant digits, "<0.0001" below that. */

@@ -1,7 +1,7 @@
 /** The body of the HTML report for a bench result: latency curves per tier, hit rates, ops, trials. */
 import type { BenchResult } from './types.js';
 import { escapeHtml as esc, fmtInt, fmtLatency, fmtPct, fmtUs, ratio } from './format.js';
-import { barChart, latencyPlot, percentileCurve } from './svg.js';
+import { barChart, latencyPlot, percentileCurve, reportedMarkers } from './svg.js';
 import { htmlTable, kpis, section } from './html-kit.js';
 
 export function benchBody(r: BenchResult): string {
@@ -27,11 +27,7 @@ export function benchBody(r: BenchResult): string {
   const latency = section(
     'latency',
     'Latency',
-    latencyPlot('latency-plot', series, 'Latency by percentile: end to end and per tier lookup (log scale)', [
-      { percentile: 50, us: l.p50, label: `P50 ${fmtUs(l.p50)}` },
-      { percentile: 99, us: l.p99, label: `P99 ${fmtUs(l.p99)}` },
-      { percentile: 99.9, us: l.p999, label: `P99.9 ${fmtUs(l.p999)}` },
-    ]),
+    latencyPlot('latency-plot', series, 'Latency by percentile: end to end and per tier lookup (log scale)', reportedMarkers(l, 1, fmtUs)),
     htmlTable(['Latency (µs)', 'P50', 'P95', 'P99', 'P99.9', 'Max'], [['end to end', ...pct(l)], ...r.tiers.map((t) => [`${t.name} lookup`, ...pct(t.latencyUs)])]),
   );
   const tiers = section(

@@ -15,7 +15,7 @@ import {
   memoryServers,
   ratio,
 } from './format.js';
-import { barChart, latencyPlot, percentileCurve, type BarGroup } from './svg.js';
+import { barChart, latencyPlot, percentileCurve, reportedMarkers, type BarGroup } from './svg.js';
 import { htmlTable, kpis, section } from './html-kit.js';
 
 function header(r: SimulateResult): string {
@@ -38,9 +38,8 @@ function cards(r: SimulateResult): string {
 
 function latency(r: SimulateResult): string {
   const l = r.latencyMs;
-  const markers = ([[50, l.p50, 'P50'], [99, l.p99, 'P99'], [99.9, l.p999, 'P99.9']] as const).map(([percentile, ms, name]) => ({ percentile, us: ms * 1000, label: `${name} ${fmtMs(ms)}` }));
   const series = [{ label: 'end to end', points: percentileCurve(r.latencyHistogram, l, 1000) }];
-  const plot = latencyPlot('latency-plot', series, 'End-to-end latency by percentile (log scale)', markers);
+  const plot = latencyPlot('latency-plot', series, 'End-to-end latency by percentile (log scale)', reportedMarkers(l, 1000, fmtMs));
   const table = htmlTable(['Latency (ms)', 'P50', 'P95', 'P99', 'P99.9', 'Max', 'Mean'], [
     ['all requests', ...[l.p50, l.p95, l.p99, l.p999, l.max, l.mean].map(fmtLatency)],
   ]);

@@ -2,7 +2,7 @@
  * Inline SVG charts for the HTML report, generated as strings (no library, no network):
  * a latency percentile plot on log scales and horizontal bar charts. Pure functions.
  */
-import * as hdr from 'hdr-histogram-js';
+import { decodeHistogram } from '../histogram.js';
 import type { Percentiles } from './types.js';
 import { escapeHtml as esc } from './format.js';
 
@@ -28,7 +28,7 @@ const NINES_50 = -Math.log10(0.5);
 export function percentileCurve(histogram: string | undefined, fields: Percentiles | undefined, scaleToUs: number): CurvePoint[] {
   if (histogram) {
     try {
-      const h = hdr.decodeFromCompressedBase64(histogram);
+      const h = decodeHistogram(histogram);
       const n = h.totalCount;
       if (n > 0) {
         const top = Math.max(1, Math.log10(n));
@@ -71,6 +71,14 @@ export interface Marker {
   percentile: number;
   us: number;
   label: string;
+}
+
+/**
+ * Markers at the P50, P99 and P99.9 a result reports: `scaleToUs` converts their unit to µs, `fmt`
+ * prints a value in that unit for the label ("P99 1.50 ms").
+ */
+export function reportedMarkers(p: Percentiles, scaleToUs: number, fmt: (v: number) => string): Marker[] {
+  return ([[50, p.p50, 'P50'], [99, p.p99, 'P99'], [99.9, p.p999, 'P99.9']] as const).map(([percentile, v, name]) => ({ percentile, us: v * scaleToUs, label: `${name} ${fmt(v)}` }));
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Check that a parsed JSON document is a simulate or bench result whose fields the reporters read
  * are present and of the right type. Problems are listed with their paths (InputError, exit 2), so
- * a hand-edited or truncated result never reaches a renderer half-formed.
+ * a hand-edited or truncated result never reaches a renderer half-formed. `readResultText` is the one
+ * reader of result files (report, gate, simulate --latency-from).
  */
+import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { BENCH_SCHEMA, SIMULATE_SCHEMA, type AnyResult } from './types.js';
 
@@ -80,4 +82,37 @@ export function asReportableResult(doc: unknown, label: string): AnyResult {
     throw new InputError(`${label}: not a complete ${shape.kind} result:\n${shown}${more}`);
   }
   return doc as AnyResult;
+}
+
+/** A result file as read: its text verbatim (gate --update-baseline copies it) and the validated result. */
+export interface ResultFile {
+  text: string;
+  result: AnyResult;
+}
+
+/**
+ * Read, parse and validate a result file; an InputError (exit 2) names the file and the problem.
+ * `label` (e.g. "baseline") goes before the file name in every message; `check` validates the
+ * parsed document (default: the reporters' shape check; the gate adds its per-trial checks).
+ */
+export function readResultText(file: string, label?: string, check: (doc: unknown, name: string) => AnyResult = asReportableResult): ResultFile {
+  const name = label ? `${label} ${file}` : file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${name}: cannot read${label ? '' : ' the result file'} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
+  }
+  return { text, result: check(doc, name) };
+}
+
+/** Read and validate a result file (exit 2 with the file and the problem when it is not one). */
+export function readResultFile(file: string): AnyResult {
+  return readResultText(file).result;
 }

@@ -30,13 +30,6 @@ export interface SyntheticEmbeddingConfig {
   nearMissCosine: number;
 }
 
-export const DEFAULT_SYNTHETIC: Omit<SyntheticEmbeddingConfig, 'intents' | 'seed'> = {
-  dim: 48,
-  spread: { min: 0.12, max: 0.42 },
-  nearMissPairs: 4,
-  nearMissCosine: 0.88,
-};
-
 /** 32-bit mix of a few integers (murmur3 finaliser over a running hash). */
 export function mix32(...xs: number[]): number {
   let h = 0x9e3779b9;

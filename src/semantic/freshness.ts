@@ -7,7 +7,7 @@
  *   ttl = base × clamp((refPerHour / velocity)^exponent, minFactor, maxFactor)
  * exponent 0 gives the fixed TTL; exponent 1 keeps "messages per TTL" constant.
  */
-import type { AdaptiveTtlConfig } from '../config.js';
+import type { AdaptiveTtlConfig, TierConfig } from '../config.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -64,4 +64,9 @@ export function adaptiveTtlMs(baseMs: number, perHour: number, a: AdaptiveTtlCon
   if (a.exponent === 0) return baseMs;
   const factor = Math.pow(a.refPerHour / Math.max(perHour, 1e-9), a.exponent);
   return baseMs * Math.min(a.maxFactor, Math.max(a.minFactor, factor));
+}
+
+/** Whether any tier's TTL follows the contact's message velocity (the run then tracks every message). */
+export function velocityAdaptive(tiers: readonly TierConfig[]): boolean {
+  return tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0);
 }

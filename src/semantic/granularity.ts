@@ -54,15 +54,11 @@ function parse(template: string, op: number, tokensIn: number, tokensOut: number
 
 /** Key id of a component request built from the parent request `ev` (deterministic, collision-free per op). */
 function componentKey(c: Component, ev: SimEvent): number {
-  let u = 0;
-  const add = (v: number, radix: number) => {
-    u = u * radix + v;
-  };
-  if (c.message) u = ev.key + 1; // the parent key already identifies contact and message
-  else if (c.contact) add(ev.contact + 1, 1);
-  if (c.version) add(Math.max(0, ev.version), 256);
-  if (c.day) add(Math.floor(ev.t / DAY_MS), 8192);
-  if (c.hour) add(Math.floor(ev.t / HOUR_MS) % 24, 24);
+  // Mixed-radix digits, inline (this runs once per component request).
+  let u = c.message ? ev.key + 1 : c.contact ? ev.contact + 1 : 0; // the parent key already identifies contact and message
+  if (c.version) u = u * 256 + Math.max(0, ev.version);
+  if (c.day) u = u * 8192 + Math.floor(ev.t / DAY_MS);
+  if (c.hour) u = u * 24 + (Math.floor(ev.t / HOUR_MS) % 24);
   if (!(u < MAX_UNIQUE)) throw new InputError(`component op #${c.op}: key space exhausted; simplify its key template`);
   return c.op + OP_STRIDE * u;
 }

@@ -24,8 +24,6 @@ export interface SemanticEntryMeta {
   tenant: number;
   /** Ground-truth intent id, or -1. */
   intent: number;
-  /** Entity the value depends on, or -1. */
-  entity: number;
   /** Entity version the value was computed from. */
   version: number;
   /** Write time (ms). */
@@ -74,7 +72,6 @@ export class SemanticIndex {
   intent: Int32Array;
   /** Op (key class) of each entry, or -1: a search only matches entries of its own op. */
   op: Int32Array;
-  entity: Int32Array;
 
   private live: Uint8Array;
   private liveKey: Float64Array;
@@ -115,7 +112,6 @@ export class SemanticIndex {
     this.tenant = new Int32Array(n);
     this.intent = new Int32Array(n);
     this.op = new Int32Array(n).fill(NONE);
-    this.entity = new Int32Array(n);
     this.live = new Uint8Array(n);
     this.liveKey = new Float64Array(n);
     this.cNext = new Int32Array(n);
@@ -173,7 +169,7 @@ export class SemanticIndex {
     s.expiresAt[slot] = m.expiresAt;
     s.createdAt[slot] = m.createdAt;
     s.version[slot] = m.version;
-    this.attach(slot, key, vec, off, m.contact, m.tenant, m.intent, m.entity, m.op ?? NONE);
+    this.attach(slot, key, vec, off, m.contact, m.tenant, m.intent, m.op ?? NONE);
     this.enqueue(slot, key, m.expiresAt);
     return slot;
   }
@@ -182,7 +178,7 @@ export class SemanticIndex {
    * Index the entry the store just wrote at `slot` for `key` (expiry, creation time and version
    * are read from the store). Handles an overwrite and an eviction that reused the slot.
    */
-  attach(slot: number, key: number, vec: Float32Array, off: number, contact: number, tenant: number, intent: number, entity: number, op = NONE): void {
+  attach(slot: number, key: number, vec: Float32Array, off: number, contact: number, tenant: number, intent: number, op = NONE): void {
     this.ensureCapacity();
     const reused = this.live[slot] === 1 ? this.liveKey[slot]! : NONE;
     if (reused !== NONE) this.unlinkSlot(slot); // overwrite, or an evicted entry's slot reused
@@ -192,7 +188,6 @@ export class SemanticIndex {
     this.tenant[slot] = tenant;
     this.intent[slot] = intent;
     this.op[slot] = op;
-    this.entity[slot] = entity;
     const d = this.dim;
     const v = this.vectors;
     for (let i = 0, o = slot * d; i < d; i++) v[o + i] = vec[off + i]!;
@@ -248,19 +243,6 @@ export class SemanticIndex {
       if (this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version && this.store.expiresAt[s]! > now) return true;
     }
     return false;
-  }
-
-  /** Remove `key`; returns whether it was held. */
-  remove(key: number): boolean {
-    const slot = this.store.peek(key);
-    if (slot === NONE) return false;
-    this.removeSlot(slot);
-    return true;
-  }
-
-  removeSlot(slot: number): void {
-    this.unlinkSlot(slot);
-    this.store.removeSlot(slot);
   }
 
   /**
@@ -470,7 +452,6 @@ export class SemanticIndex {
     this.tenant = g32(this.tenant);
     this.intent = g32(this.intent);
     this.op = g32(this.op);
-    this.entity = g32(this.entity);
     const live = new Uint8Array(n);
     live.set(this.live);
     this.live = live;

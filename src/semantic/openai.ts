@@ -1,8 +1,8 @@
 /**
  * (c) An OpenAI-compatible embeddings client: POST {url} with `{ model, input: [...] }`, read
  * `data[].embedding` (ordered by `data[].index` when present). Batched, with a timeout on every
- * call; the URL is redacted in every error. Used to embed the text of recorded traces before a
- * simulation (the vectors then travel in the trace, source (d)).
+ * call; the URL is redacted in every error. Used by ./embedders.ts (`--embedder url`) to embed
+ * the texts of a recorded trace before a simulation.
  */
 import { redact } from '../errors.js';
 import { normalize } from './embeddings.js';

@@ -11,7 +11,7 @@ import type { KeyedStore } from '../tiers/store.js';
 import { TierInstance } from '../sim/tier-model.js';
 import type { EventSource, SimEvent } from '../trace/types.js';
 import { SemanticCounters } from './correctness.js';
-import { adaptiveTtlMs, VelocityTracker } from './freshness.js';
+import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
 import { assertNotBypassed } from './safety.js';
 import type { VectorSource } from './trace-vectors.js';
 import { isSemantic, SemanticContext, SemanticTierInstance, semanticResult, type VectorHook } from './tier.js';
@@ -30,7 +30,7 @@ export class SemanticRuntime {
     const tiers = scenario.tiers.filter((t) => t.enabled);
     const hook: VectorHook | undefined = source.vectorOf?.bind(source);
     this.ctx = tiers.some(isSemantic) ? new SemanticContext(scenario, hook) : null;
-    this.velocity = tiers.some((t) => t.adaptiveTtl !== null && t.adaptiveTtl.exponent !== 0) ? new VelocityTracker(source.contacts) : null;
+    this.velocity = velocityAdaptive(tiers) ? new VelocityTracker(source.contacts) : null;
   }
 
   /** A tier instance: semantic tiers get a SemanticTierInstance. */

@@ -62,7 +62,6 @@ export class SemanticTierInstance extends TierInstance {
   private pendingContact = 0;
   private pendingTenant = 0;
   private pendingIntent = -1;
-  private pendingEntity = -1;
   private pendingOp = -1;
 
   constructor(
@@ -76,18 +75,15 @@ export class SemanticTierInstance extends TierInstance {
     this.index = new SemanticIndex({ dim: ctx.dim, capacity: cfg.capacity, store: this.store, pivots: cfg.scopeFilter !== 'contact' });
   }
 
-  override lookup(key: number, now: number): number {
-    const before = this.store.peek(key);
-    const slot = super.lookup(key, now);
-    if (slot < 0 && before >= 0) this.index.detach(before);
-    return slot;
+  protected override dropped(slot: number): void {
+    this.index.detach(slot);
   }
 
   override write(key: number, now: number, expiresAt: number, createdAt: number, version: number, entity: number, aux: number): number {
     const slot = super.write(key, now, expiresAt, createdAt, version, entity, aux);
     if (slot < 0) return slot;
     if (key === this.pendingKey) {
-      this.index.attach(slot, key, this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingEntity, this.pendingOp);
+      this.index.attach(slot, key, this.ctx.q, 0, this.pendingContact, this.pendingTenant, this.pendingIntent, this.pendingOp);
     } else this.index.detach(slot); // written without a vector: exact-only entry
     return slot;
   }
@@ -106,7 +102,6 @@ export class SemanticTierInstance extends TierInstance {
     this.pendingContact = ev.contact;
     this.pendingTenant = ev.tenant;
     this.pendingIntent = ev.intent;
-    this.pendingEntity = ev.entity;
     this.pendingOp = ev.op;
     let first = true;
     for (;;) {
@@ -124,15 +119,15 @@ export class SemanticTierInstance extends TierInstance {
 
   /** Classify a hit served to an eligible request (exact or similar). */
   recordHit(ev: SimEvent, slot: number, exact: boolean): void {
+    const c = this.counters[ev.op]!;
     if (exact) {
       // An exact hit needs no embedding; it still counts for precision and recall.
       if (ev.intent < 0 || !this.index.isLive(slot)) return;
-      this.counters[ev.op]!.lookups++;
-      this.counters[ev.op]!.answerable++;
+      c.lookups++;
+      c.answerable++;
     }
     const ix = this.index;
-    const cls = classifyHit(ev.contact, ev.tenant, ev.intent, ev.version, ix.contact[slot]!, ix.tenant[slot]!, ix.intent[slot]!, this.store.version[slot]!);
-    this.counters[ev.op]!.record(cls);
+    c.record(classifyHit(ev.contact, ev.tenant, ev.intent, ev.version, ix.contact[slot]!, ix.tenant[slot]!, ix.intent[slot]!, this.store.version[slot]!));
   }
 }
 

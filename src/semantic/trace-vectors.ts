@@ -1,13 +1,11 @@
 /**
  * Vectors for recorded traces: a request's own `embedding` (source d) or, failing that, its
- * `text` through the built-in hashed embedder (source b). `embedTraceTexts` uses an
- * OpenAI-compatible endpoint (source c) to fill `embedding` on requests that only have text, so
- * the trace then carries its vectors. An event source exposes them to the simulator through
+ * `text` through the built-in hashed embedder (source b); an OpenAI-compatible endpoint (source
+ * c) is wired in by ./embedders.ts. An event source exposes them to the simulator through
  * `VectorSource.vectorOf` (the semantic context prefers it over the synthetic ground truth).
  */
 import type { RequestEvent, SimEvent } from '../trace/types.js';
 import { fromTrace, HashedTextEmbedder } from './embeddings.js';
-import type { OpenAIEmbedder } from './openai.js';
 
 /** An event source that can give the vector of the event it just delivered. */
 export interface VectorSource {
@@ -33,15 +31,4 @@ export class TraceVectors {
     }
     return false;
   }
-}
-
-/**
- * Embed, through the endpoint, the text of every request that has text and no embedding; the
- * vectors are written into the records. Returns the number of records embedded.
- */
-export async function embedTraceTexts(records: RequestEvent[], embedder: OpenAIEmbedder): Promise<number> {
-  const todo = records.filter((r) => r.embedding === undefined && r.text !== undefined && r.text.trim() !== '');
-  const vectors = await embedder.embed(todo.map((r) => r.text!));
-  todo.forEach((r, i) => (r.embedding = Array.from(vectors[i]!)));
-  return todo.length;
 }

@@ -10,7 +10,7 @@ import { encodeHistogram, FastRecorder, newHistogram, percentilesOf } from '../h
 import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../report/types.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
-import { activeTiers, bypasses, depthIndex, invalidationTargets, Router, ttlMs, windowKey } from './policy.js';
+import { activeTiers, bypasses, depthIndex, invalidationTargets, RNG_STREAM, routerFor, ttlMs, windowKey, windowTtlMs } from './policy.js';
 import { LatencySampler, Rng } from './random.js';
 import { TierInstance } from './tier-model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
@@ -32,6 +32,10 @@ interface TierRuntime {
   perWorker: boolean;
   /** TTL per op (ms), -1 = not cached here. */
   ttl: Float64Array;
+  /** TTL of the conversation window written through on a message (ms), -1 = none. */
+  windowTtl: number;
+  /** Instances an entity change handled by worker w clears, per w. */
+  invalidates: number[][];
   depth: number;
   sor: boolean;
   lookupLatency: LatencySampler;
@@ -58,11 +62,14 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const ext = new SemanticRuntime(scenario, opNames, source);
   const tiers: TierRuntime[] = activeTiers(scenario).map((cfg) => {
     const perWorker = cfg.scope === 'worker';
+    const ttl = Float64Array.from(opNames.map((n) => ttlMs(cfg, n)));
     return {
       cfg,
       perWorker,
       instances: Array.from({ length: perWorker ? workers : 1 }, () => ext.instance(cfg, entities)),
-      ttl: Float64Array.from(opNames.map((n) => ttlMs(cfg, n))),
+      ttl,
+      windowTtl: windowTtlMs(cfg, scenario),
+      invalidates: Array.from({ length: workers }, (_, w) => invalidationTargets(scenario.invalidation, cfg.scope, w, workers)),
       depth: depthIndex(cfg),
       sor: cfg.systemOfRecord,
       lookupLatency: new LatencySampler(opts.latencyOverrides?.[cfg.name] ?? cfg.latency),
@@ -75,8 +82,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   });
   const nTiers = tiers.length;
 
-  const rng = new Rng(scenario.seed, 7);
-  const router = new Router(scenario.workers.routing, workers, new Rng(scenario.seed, 8));
+  const rng = new Rng(scenario.seed, RNG_STREAM.latency);
+  const router = routerFor(scenario, workers);
   const ledger = newLedger(nOps);
   const latency = new FastRecorder();
   const ages = opNames.map(() => new FastRecorder());
@@ -112,10 +119,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       const key = windowKey(ev.contact);
       for (let k = 0; k < nTiers; k++) {
         const tr = tiers[k]!;
-        if (tr.sor) continue;
-        const ttl = memoryTtl(tr, isContext);
-        if (ttl < 0) continue;
-        tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + ttl, now, ev.seq, -1, tr.depth);
+        if (tr.windowTtl < 0) continue;
+        tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + tr.windowTtl, now, ev.seq, -1, tr.depth);
       }
       continue;
     }
@@ -124,7 +129,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       const w = router.route(ev.contact);
       for (let k = 0; k < nTiers; k++) {
         const tr = tiers[k]!;
-        for (const i of invalidationTargets(scenario.invalidation, tr.cfg.scope, w, workers)) {
+        for (const i of tr.invalidates[w]!) {
           tr.instances[i]!.invalidate(ev.entity);
           invalidations++;
         }
@@ -158,6 +163,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     const key = context ? windowKey(ev.contact) : ev.key;
     let hitTier = NO_TIER;
     let hitSlot = -1;
+    let hitInst: TierInstance | null = null;
     for (let k = 0; k < nTiers; k++) {
       const tr = tiers[k]!;
       if (tr.ttl[op]! < 0 && !(context && tr.sor)) continue;
@@ -165,17 +171,19 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       // A tier that never holds that much history is passed over without a call (as bench does).
       if (context && !tr.sor && tr.depth < ev.depth) continue;
       ms += tr.lookupLatency.sample(rng);
+      const inst = tr.instances[tr.perWorker ? w : 0]!;
       if (context && tr.sor) {
         tr.sorReads++;
         hitTier = k;
+        hitInst = inst;
         break;
       }
-      const inst = tr.instances[tr.perWorker ? w : 0]!;
       let slot = inst.lookup(key, now);
       if (slot < 0 && !context) slot = ext.similar(inst, ev, now);
       if (slot >= 0 && !(context && inst.store.auxB[slot]! < ev.depth)) {
         hitTier = k;
         hitSlot = slot;
+        hitInst = inst;
         break;
       }
     }
@@ -187,11 +195,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     if (hitTier !== NO_TIER) {
       const tr = tiers[hitTier]!;
       tr.hits[op]++;
-      ext.onHit(tr.cfg, tr.instances[tr.perWorker ? w : 0]!, hitSlot, ev, tr.ttl[op]!, now);
-      if (hitSlot >= 0) hits++;
+      ext.onHit(tr.cfg, hitInst, hitSlot, ev, tr.ttl[op]!, now);
       if (!context) llmHits++;
       if (hitSlot >= 0) {
-        const store = tr.instances[tr.perWorker ? w : 0]!.store;
+        hits++;
+        const store = hitInst!.store;
         version = store.version[hitSlot]!;
         createdAt = store.createdAt[hitSlot]!;
         foundDepth = store.auxB[hitSlot]!;
@@ -314,11 +322,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     invalidations,
     cost: computeCost(scenario, opNames, ledger, windowDays > 0 ? windowDays : scenario.workload.days),
   };
-}
-
-function memoryTtl(tr: TierRuntime, isContext: Uint8Array): number {
-  for (let i = 0; i < isContext.length; i++) if (isContext[i] === 1 && tr.ttl[i]! >= 0) return tr.ttl[i]!;
-  return -1;
 }
 
 function payCall(ledger: ReturnType<typeof newLedger>, op: number, tokensIn: number, tokensOut: number): void {

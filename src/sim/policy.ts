@@ -5,7 +5,7 @@
  */
 import type { Invalidation, Routing, Scenario, TierConfig } from '../config.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
-import type { Rng } from './random.js';
+import { Rng } from './random.js';
 
 /** Tiers that take part in lookups, in stack order. */
 export function activeTiers(s: Scenario): TierConfig[] {
@@ -31,6 +31,28 @@ export function depthIndex(tier: TierConfig): number {
 /** Key of a contact's conversation window in every tier (outside the trace's key space). */
 export function windowKey(contact: number): number {
   return 2 ** 52 + contact;
+}
+
+/**
+ * TTL (ms) of the conversation window a tier receives by write-through on each message: the TTL of
+ * the first context op it caches; -1 for the system of record (it holds the history itself) or when
+ * it caches no context op.
+ */
+export function windowTtlMs(tier: TierConfig, s: Scenario): number {
+  if (tier.systemOfRecord) return -1;
+  for (const [name, op] of Object.entries(s.ops)) {
+    const ttl = op.kind === 'context' ? ttlMs(tier, name) : -1;
+    if (ttl >= 0) return ttl;
+  }
+  return -1;
+}
+
+/** Random streams of a run: simulate and bench draw from the same ones, so they agree. */
+export const RNG_STREAM = { latency: 7, routing: 8 } as const;
+
+/** The router of a run (its own random stream, shared by simulate and bench). */
+export function routerFor(s: Scenario, workers: number): Router {
+  return new Router(s.workers.routing, workers, new Rng(s.seed, RNG_STREAM.routing));
 }
 
 /** Picks the worker for each event. */

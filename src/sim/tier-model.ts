@@ -33,11 +33,15 @@ export class TierInstance {
     if (now >= store.expiresAt[slot]! || (entity !== NO_ENTITY && store.gen[slot] !== this.genOf(entity))) {
       store.removeSlot(slot);
       this.expiredOnRead++;
+      this.dropped(slot);
       return -1;
     }
     store.touch(slot);
     return slot;
   }
+
+  /** Called after `lookup` removed an expired or invalidated entry; subclasses forget what they index at `slot`. */
+  protected dropped(_slot: number): void {}
 
   /**
    * Write an entry at time `now` (ms). `createdAt` is when the value was computed (a back-fill keeps the original

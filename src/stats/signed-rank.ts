@@ -35,13 +35,10 @@ export function signedRank(d: readonly number[], opts: { exactMaxN?: number } = 
     // Distribution of the (doubled, integer) positive-rank sum over all 2^n sign patterns.
     const doubled = Array.from(ranks, (r) => Math.round(2 * r));
     const max = doubled.reduce((s, v) => s + v, 0);
-    let ways = new Float64Array(max + 1);
+    const ways = new Float64Array(max + 1);
     ways[0] = 1;
-    for (const r of doubled) {
-      const next = ways.slice();
-      for (let s = r; s <= max; s++) next[s]! += ways[s - r]!;
-      ways = next;
-    }
+    // 0/1 subset-sum count, in place: descending s reads ways[s - r] before this rank touched it.
+    for (const r of doubled) for (let s = max; s >= r; s--) ways[s]! += ways[s - r]!;
     const obs = Math.round(2 * wPlus);
     let total = 0;
     let ge = 0;

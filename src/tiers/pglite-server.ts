@@ -8,8 +8,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { benchChildEntry, stopChild } from '../bench/child.js';
 
 /** A running embedded server. */
 export interface EmbeddedPg {
@@ -40,11 +40,9 @@ export async function startPGliteServer(opts: { port?: number; maxConnections?: 
   };
 }
 
-/** Path of the child entry next to this module (.ts under tsx, .js when built). */
+/** Path of the child entry (src/bench/pglite-child). */
 function childEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  const file = fileURLToPath(new URL(`../bench/pglite-child${ext}`, import.meta.url));
+  const file = benchChildEntry('pglite-child');
   if (!existsSync(file)) throw new Error(`PGlite child entry missing: ${file}`);
   return file;
 }
@@ -72,18 +70,6 @@ export async function spawnPGliteServer(timeoutMs = 30_000): Promise<EmbeddedPg>
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve();
-        }, 3000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
 }

@@ -35,6 +35,11 @@ type Row = Pick<FoundEntry, 'version' | 'entity' | 'gen' | 'aux' | 'contact' | '
   key?: string;
 };
 
+/** A vector as a query parameter (copied only when it is a typed array). */
+function vectorParam(v: Float32Array | number[]): string {
+  return pgvector.toSql(Array.isArray(v) ? v : Array.from(v));
+}
+
 function toEntry(r: Row): FoundEntry {
   return {
     expiresAt: r.expires_at,
@@ -144,7 +149,7 @@ export class PgvectorTier implements TierAdapter {
         e.gen,
         e.aux,
         w.payload,
-        w.embedding ? pgvector.toSql(Array.from(w.embedding)) : null,
+        w.embedding ? vectorParam(w.embedding) : null,
       ],
     });
   }
@@ -156,7 +161,7 @@ export class PgvectorTier implements TierAdapter {
   /** Nearest entry by cosine distance inside the scope; null below the threshold. */
   async search(q: SemanticQuery): Promise<SemanticHit | null> {
     const where = ['op = $2', 'embedding IS NOT NULL'];
-    const values: unknown[] = [pgvector.toSql(Array.from(q.embedding)), q.op];
+    const values: unknown[] = [vectorParam(q.embedding), q.op];
     if (q.contact !== undefined) where.push(`contact = $${values.push(q.contact)}`);
     else if (q.tenant !== undefined) where.push(`tenant = $${values.push(q.tenant)}`);
     if (q.validAt !== undefined) where.push(`expires_at > $${values.push(q.validAt)}`);

@@ -8,7 +8,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { TierConfig } from '../config.js';
 import { InputError, redact } from '../errors.js';
-import { decodeEntry, encodeEntry, type AdapterOptions, type FoundEntry, type TierAdapter, type WriteRequest } from './adapter.js';
+import { decodeEntry, encodeEntry, withTimeout, type AdapterOptions, type FoundEntry, type TierAdapter, type WriteRequest } from './adapter.js';
 
 /** The shell command that starts a throwaway local Redis (DESIGN.md §8). */
 export const REDIS_START_HINT = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no';
@@ -69,10 +69,7 @@ export class RedisTier implements TierAdapter {
   /** Connect and ping; an unreachable Redis is an InputError with the one sentence users need. */
   async connect(timeoutMs: number): Promise<void> {
     try {
-      await Promise.race([
-        this.client.connect(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)),
-      ]);
+      await withTimeout(this.client.connect(), timeoutMs, 'connect');
       await this.client.ping();
     } catch (e) {
       this.client.disconnect();
@@ -122,11 +119,8 @@ export class RedisTier implements TierAdapter {
   }
 
   async close(): Promise<void> {
-    try {
-      await Promise.race([this.client.quit(), new Promise((r) => setTimeout(r, 1000))]);
-    } catch {
-      /* already gone */
-    }
+    // QUIT for a clean goodbye, but never wait on a lost server for more than a second.
+    await withTimeout(this.client.quit(), 1000, 'quit').catch(() => {});
     this.client.disconnect();
   }
 }

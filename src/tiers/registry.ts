@@ -7,19 +7,21 @@ import type { TierConfig, TierKind } from '../config.js';
 import { InputError, redact } from '../errors.js';
 import { hostOf, isLoopbackHost, type AdapterOptions, type TierAdapter } from './adapter.js';
 import { MemoryTier } from './memory.js';
-import { pgvectorTier } from './pgvector.js';
-import { redisTier } from './redis.js';
 
 export type { TierAdapter, AdapterOptions } from './adapter.js';
 
-/** Builds and connects the adapter of one tier. */
+/**
+ * Builds and connects the adapter of one tier. The Redis and Postgres adapters load their driver
+ * (ioredis, pg) on first use: a run without such a tier never loads it.
+ */
 export type TierFactory = (cfg: TierConfig, o: AdapterOptions) => Promise<TierAdapter>;
 
-export const TIER_FACTORIES: ReadonlyMap<TierKind, TierFactory> = new Map<TierKind, TierFactory>([
+const TIER_FACTORIES: ReadonlyMap<TierKind, TierFactory> = new Map<TierKind, TierFactory>([
   ['memory', async (cfg) => new MemoryTier(cfg)],
   [
     'redis',
     async (cfg, o) => {
+      const { redisTier } = await import('./redis.js');
       const t = redisTier(cfg, o);
       await t.connect(o.timeoutMs);
       return t;
@@ -28,6 +30,7 @@ export const TIER_FACTORIES: ReadonlyMap<TierKind, TierFactory> = new Map<TierKi
   [
     'pgvector',
     async (cfg, o) => {
+      const { pgvectorTier } = await import('./pgvector.js');
       const t = pgvectorTier(cfg, o);
       await t.connect();
       return t;

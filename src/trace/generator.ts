@@ -82,11 +82,14 @@ class Generator implements SyntheticSource {
   private readonly temp: Int32Array;
   private readonly lastIntent: Int32Array;
   private readonly marketVersion: Int32Array;
+  private readonly botCounts: number[];
   private readonly botsCum: Float64Array;
   private readonly depthCum: Float64Array;
   private readonly gap: LatencySampler;
   private readonly tokensIn: Float64Array;
   private readonly tokensOut: Float64Array;
+  /** Market keys are `zip * marketDays + day`. */
+  private readonly marketDays: number;
 
   // Current day's schedule: composite keys `timeInDay * ACTOR_SPACE + actor`, sorted.
   private schedule = new Float64Array(0);
@@ -99,7 +102,8 @@ class Generator implements SyntheticSource {
   private readonly pending: SimEvent[] = [];
   private pendingLen = 0;
   private pendingIdx = 0;
-
+  /** A request to re-issue once its fields are complete (see `llm`). */
+  private retryOf: SimEvent | null = null;
   constructor(scenario: Scenario) {
     this.s = scenario;
     const w = scenario.workload;
@@ -116,6 +120,7 @@ class Generator implements SyntheticSource {
     this.contacts = w.leads;
     this.entities = w.leads + w.zipCodes;
     this.days = w.days;
+    this.marketDays = Math.ceil(w.days) + 1;
     this.rng = new Rng(scenario.seed, 1);
     this.tenantOf = new Int32Array(w.leads);
     this.zip = new Int32Array(w.leads);
@@ -138,8 +143,6 @@ class Generator implements SyntheticSource {
     this.tokensOut = Float64Array.from(this.opNames.map((n) => scenario.ops[n]!.tokensOut));
     for (let i = 0; i < 64; i++) this.pending.push(newSimEvent());
   }
-
-  private readonly botCounts: number[];
 
   spanMs(): number {
     return this.days * DAY_MS;
@@ -214,11 +217,17 @@ class Generator implements SyntheticSource {
     return this.pending[this.pendingLen++]!;
   }
 
-  private marketUpdate(z: number, t: number): void {
+  /** A state event: `entity` moved to `version`. */
+  private stateChange(t: number, entity: number, version: number): SimEvent {
     const e = this.push();
     resetEvent(e, EVENT_STATE, t);
-    e.entity = this.leads + z;
-    e.version = ++this.marketVersion[z]!;
+    e.entity = entity;
+    e.version = version;
+    return e;
+  }
+
+  private marketUpdate(z: number, t: number): void {
+    this.stateChange(t, this.leads + z, ++this.marketVersion[z]!);
   }
 
   private message(c: number, t: number): void {
@@ -244,17 +253,14 @@ class Generator implements SyntheticSource {
       mem.depth = rng.pick(this.depthCum);
       this.llm(ops.score, c, t, msgId, c, this.temp[c]!);
       if (b === 0 && this.temp[c]! < TEMPERATURES.length - 1 && rng.next() < w.stateChangeRate) {
-        const st = this.push();
-        resetEvent(st, EVENT_STATE, t);
+        const st = this.stateChange(t, c, ++this.temp[c]!);
         st.contact = c;
         st.tenant = this.tenantOf[c]!;
-        st.entity = c;
-        st.version = ++this.temp[c]!;
       }
       this.llm(ops.intent, c, t, msgId, -1, 0);
       if (rng.next() < w.marketLookupRate) {
         const z = this.zip[c]!;
-        this.llm(ops.market, c, t, z * (Math.ceil(this.days) + 1) + day, this.leads + z, this.marketVersion[z]!);
+        this.llm(ops.market, c, t, z * this.marketDays + day, this.leads + z, this.marketVersion[z]!);
       }
       const r = this.llm(ops.response, c, t, msgId * BOT_STRIDE + b, c, this.temp[c]!);
       r.intent = intent;
@@ -275,8 +281,6 @@ class Generator implements SyntheticSource {
     }
     return e;
   }
-
-  private retryOf: SimEvent | null = null;
 
   private request(op: number, c: number, t: number, key: number, entity: number, version: number): SimEvent {
     this.flushRetry();
@@ -333,9 +337,8 @@ class Generator implements SyntheticSource {
     if (ev.op === this.ops.score) return `${op}:${contact}:${hex(unique)}`;
     if (ev.op === this.ops.intent) return `${op}:${contact}:${hex(unique ^ 0x1234567)}`;
     if (ev.op === this.ops.response) return `${op}:${contact}:${hex(Math.floor(unique / BOT_STRIDE) ^ 0x1234567)}:bot${unique % BOT_STRIDE}`;
-    const perZip = Math.ceil(this.days) + 1;
-    const z = Math.floor(unique / perZip);
-    const day = unique % perZip;
+    const z = Math.floor(unique / this.marketDays);
+    const day = unique % this.marketDays;
     return `${op}:z${String(z).padStart(3, '0')}:d${day}`;
   }
 }

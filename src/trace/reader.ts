@@ -6,7 +6,7 @@ import { TraceInterner, type InternOptions, type TraceNames } from './intern.js'
 import { lineError, parseLine, TraceLineError, type TraceHeader, type TraceRecord } from './jsonl.js';
 import { openBytes } from '../io/bytes.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
-import type { EventSource, RequestEvent, SimEvent } from './types.js';
+import type { EventSource, RequestEvent, SimEvent, TraceEvent } from './types.js';
 import { TraceVectors } from '../semantic/trace-vectors.js';
 
 /** Writes the vector of a request record into out[offset..offset+dim); false when it has none. */
@@ -44,40 +44,7 @@ export interface TraceSource extends EventSource, TraceNames {
  * table when `opts.ops` is not given). Errors are InputErrors naming file, line and field.
  */
 export async function openTraceSource(file: string, opts: TraceSourceOptions = {}): Promise<TraceSource> {
-  const lines = new LineReader(openBytes(file), opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  let header: TraceHeader | null = null;
-  let pending: TraceRecord | null = null;
-  let skipped = 0;
-  /** An invalid line: an InputError, or (with skipInvalid) a report; the caller counts it. */
-  const skip = (e: TraceLineError): void => {
-    const err = lineError(file, lines.line, e);
-    if (!opts.skipInvalid) {
-      lines.close();
-      throw err;
-    }
-    opts.onSkip?.(err.message);
-  };
-  // The first non-blank line: a header, or already the first event.
-  for (let line = lines.next(); line !== null; line = lines.next()) {
-    if (lines.tooLong) {
-      skip(tooLong(lines.maxLineBytes));
-      skipped++;
-      continue;
-    }
-    if (isBlank(line)) continue;
-    try {
-      const rec = parseLine(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-      if (rec.type === 'header') header = rec;
-      else pending = rec;
-      break;
-    } catch (e) {
-      if (!(e instanceof TraceLineError)) throw e;
-      skip(e);
-      skipped++;
-    }
-  }
-  const interner = new TraceInterner({ ops: opts.ops ?? header?.ops, unknownOps: opts.unknownOps ?? (opts.ops ? 'error' : 'extend') });
-  return new JsonlSource(file, lines, interner, header, pending, skipped, skip, opts.vectors);
+  return new JsonlSource(file, new LineReader(openBytes(file), opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES), opts);
 }
 
 function tooLong(max: number): TraceLineError {
@@ -90,7 +57,12 @@ function isBlank(line: string): boolean {
 
 class JsonlSource implements TraceSource {
   events = 0;
+  skipped = 0;
+  readonly header: TraceHeader | null = null;
+  private readonly interner: TraceInterner;
   private closed = false;
+  /** The first event, read ahead with the header. */
+  private pending: TraceEvent | null = null;
   /** The record delivered last (for `vectorOf`). */
   private last: TraceRecord | null = null;
   private textVectors: TraceVectors | null = null;
@@ -98,25 +70,23 @@ class JsonlSource implements TraceSource {
   constructor(
     private readonly file: string,
     private readonly reader: LineReader,
-    private readonly interner: TraceInterner,
-    readonly header: TraceHeader | null,
-    private pending: TraceRecord | null,
-    private skippedBefore: number,
-    private readonly skip: (e: TraceLineError) => void,
-    private readonly vectors?: RecordVectors,
-  ) {}
+    private readonly opts: TraceSourceOptions,
+  ) {
+    // The first record: a header, or already the first event.
+    const first = this.read(true);
+    if (first?.type === 'header') this.header = first;
+    else this.pending = first;
+    this.interner = new TraceInterner({ ops: opts.ops ?? this.header?.ops, unknownOps: opts.unknownOps ?? (opts.ops ? 'error' : 'extend') });
+  }
 
   /** VectorSource (src/semantic/trace-vectors.ts): the vector of the request just delivered. */
   vectorOf(_ev: SimEvent, out: Float32Array, offset: number): boolean {
     const rec = this.last;
     if (rec === null || rec.type !== 'request') return false;
-    if (this.vectors) return this.vectors(rec, out, offset);
+    if (this.opts.vectors) return this.opts.vectors(rec, out, offset);
     return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
   }
 
-  get skipped(): number {
-    return this.skippedBefore;
-  }
   get lines(): number {
     return this.reader.line;
   }
@@ -143,7 +113,18 @@ class JsonlSource implements TraceSource {
       this.pending = null;
       if (this.deliver(rec, ev)) return true;
     }
-    if (this.closed) return false;
+    for (let rec = this.read(false); rec !== null; rec = this.read(false)) {
+      if (this.deliver(rec as TraceEvent, ev)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The next valid record, skipping blank and (with skipInvalid) invalid lines; null at the end
+   * (the file is then closed). Only the `first` record may be a header (and carry a BOM).
+   */
+  private read(first: boolean): TraceRecord | null {
+    if (this.closed) return null;
     const r = this.reader;
     for (let line = r.next(); line !== null; line = r.next()) {
       if (r.tooLong) {
@@ -151,23 +132,20 @@ class JsonlSource implements TraceSource {
         continue;
       }
       if (isBlank(line)) continue;
-      let rec: TraceRecord;
       try {
-        rec = parseLine(line);
-        if (rec.type === 'header') throw new TraceLineError('type', 'a header is only allowed on the first line');
+        const rec = parseLine(first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+        if (!first && rec.type === 'header') throw new TraceLineError('type', 'a header is only allowed on the first line');
+        return rec;
       } catch (e) {
         if (!(e instanceof TraceLineError)) throw e;
         this.bad(e);
-        continue;
       }
-      if (this.deliver(rec, ev)) return true;
     }
     this.close();
-    return false;
+    return null;
   }
 
-  private deliver(rec: TraceRecord, ev: SimEvent): boolean {
-    if (rec.type === 'header') return false;
+  private deliver(rec: TraceEvent, ev: SimEvent): boolean {
     try {
       this.interner.fill(rec, ev);
     } catch (e) {
@@ -180,14 +158,15 @@ class JsonlSource implements TraceSource {
     return true;
   }
 
+  /** An invalid line: an InputError naming file and line, or (with skipInvalid) reported and counted. */
   private bad(e: TraceLineError): void {
-    try {
-      this.skip(e);
-    } catch (err) {
-      this.closed = true;
+    const err = lineError(this.file, this.reader.line, e);
+    if (!this.opts.skipInvalid) {
+      this.close();
       throw err;
     }
-    this.skippedBefore++;
+    this.opts.onSkip?.(err.message);
+    this.skipped++;
   }
 
   close(): void {

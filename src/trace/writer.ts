@@ -40,8 +40,12 @@ export interface WriteTraceSummary {
   gzip: boolean;
 }
 
-/** The JSONL record of one event. `seqOf` tracks conversation lengths to leave defaults out. */
-export function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: string): TraceRecord {
+/**
+ * The JSONL record of one event. `seqOf` tracks conversation lengths to leave defaults out. Fields
+ * are built in `serializeRecord`'s order with absent ones (and false flags) undefined, so
+ * `JSON.stringify` of it is the canonical line.
+ */
+function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: string): TraceRecord {
   const contact = ev.contact >= 0 ? src.contactName(ev.contact) : undefined;
   const tenant = ev.contact >= 0 && ev.tenant > 0 ? (src.tenantName?.(ev.tenant) ?? `t${ev.tenant}`) : undefined;
   if (ev.kind === EVENT_MESSAGE) {
@@ -60,8 +64,8 @@ export function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], t
       key: src.keyString(ev),
       tokensIn: ev.tokensIn,
       tokensOut: ev.tokensOut,
-      stream: ev.stream,
-      toolUse: ev.toolUse,
+      stream: ev.stream || undefined,
+      toolUse: ev.toolUse || undefined,
       depth: ev.depth >= 0 ? MEMORY_DEPTHS[ev.depth] : undefined,
       intent: ev.intent >= 0 ? ev.intent : undefined,
       paraphrase: ev.paraphrase >= 0 ? ev.paraphrase : undefined,
@@ -80,22 +84,25 @@ export async function writeTrace(src: NamedSource, header: TraceHeader, file: st
   const gzip = /\.gz$/i.test(file);
   let events = 0;
   let bytes = 0;
-  function* chunks(): Generator<string> {
+  let chunk = serializeRecord(header) + '\n';
+  /** The file's bytes in ~64 KiB pieces, encoded once (their lengths add up to `bytes`). */
+  function* chunks(): Generator<Buffer> {
     const ev = newSimEvent();
     const seqOf: number[] = [];
-    let chunk = serializeRecord(header) + '\n';
     while (src.next(ev)) {
       events++;
       const text = ev.kind === EVENT_MESSAGE ? opts.text?.(ev) : undefined;
-      chunk += serializeRecord(eventToRecord(ev, src, seqOf, text)) + '\n';
-      if (chunk.length >= 1 << 16) {
-        bytes += Buffer.byteLength(chunk);
-        yield chunk;
-        chunk = '';
-      }
+      // eventToRecord builds its fields in serializeRecord's order, absent ones undefined: no second copy.
+      chunk += JSON.stringify(eventToRecord(ev, src, seqOf, text)) + '\n';
+      if (chunk.length >= 1 << 16) yield flush();
     }
-    bytes += Buffer.byteLength(chunk);
-    yield chunk;
+    yield flush();
+  }
+  function flush(): Buffer {
+    const buf = Buffer.from(chunk);
+    bytes += buf.length;
+    chunk = '';
+    return buf;
   }
   try {
     const out = createWriteStream(tmp);
@@ -111,7 +118,7 @@ export async function writeTrace(src: NamedSource, header: TraceHeader, file: st
 }
 
 /** The header of a synthetic trace. */
-export function syntheticHeader(scenario: Scenario, spanMs: number, contacts: number, entities: number): TraceHeader {
+function syntheticHeader(scenario: Scenario, spanMs: number, contacts: number, entities: number): TraceHeader {
   return {
     type: 'header',
     schema: TRACE_SCHEMA,
@@ -138,7 +145,7 @@ export async function writeSyntheticTrace(scenario: Scenario, file: string, opts
  * are derived per contact / zip index (so they do not depend on event order); the wording is
  * drawn in event order from one seeded stream.
  */
-export function messageText(seed: number, zipOf: (contact: number) => number): (contact: number) => string {
+function messageText(seed: number, zipOf: (contact: number) => number): (contact: number) => string {
   const words = new Faker({ locale: [en] });
   words.seed(seed);
   const perId = new Faker({ locale: [en] });

@@ -1,12 +1,10 @@
-/** Shared helpers of the io tests: temp files. */
-import { after } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/** Shared helpers of the io tests (and the replay tests): temp files. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from '../tmp-helper.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'llmcache-io-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = tempDir('llmcache-io-');
 let counter = 0;
 
 /** A fresh temp path in the test directory. */

@@ -13,15 +13,19 @@ interface Entry {
   visited: boolean;
 }
 
-/** LRU: a hit moves the entry to the newest end; a miss evicts from the oldest end until it fits. */
-export function refLru(capacity: number): RefCache {
+/**
+ * LRU and FIFO: one queue, oldest entry first; a miss evicts from the oldest end until the new
+ * entry fits, then appends it. They differ only on a hit: LRU moves the entry to the newest end,
+ * FIFO changes nothing.
+ */
+function refQueue(capacity: number, moveOnHit: boolean): RefCache {
   const q: Entry[] = [];
   let used = 0;
   return {
     access(key, w) {
       const i = q.findIndex((e) => e.key === key);
       if (i >= 0) {
-        q.push(q.splice(i, 1)[0]!);
+        if (moveOnHit) q.push(q.splice(i, 1)[0]!);
         return true;
       }
       if (w > capacity) return false;
@@ -33,21 +37,8 @@ export function refLru(capacity: number): RefCache {
   };
 }
 
-/** FIFO: hits change nothing; a miss evicts the oldest inserted entries until it fits. */
-export function refFifo(capacity: number): RefCache {
-  const q: Entry[] = [];
-  let used = 0;
-  return {
-    access(key, w) {
-      if (q.some((e) => e.key === key)) return true;
-      if (w > capacity) return false;
-      while (q.length > 0 && used + w > capacity) used -= q.shift()!.w;
-      q.push({ key, w, visited: false });
-      used += w;
-      return false;
-    },
-  };
-}
+const refLru = (capacity: number): RefCache => refQueue(capacity, true);
+const refFifo = (capacity: number): RefCache => refQueue(capacity, false);
 
 /**
  * SIEVE (Zhang et al., NSDI '24): a hit sets the visited bit; to evict, the hand starts at the
@@ -55,7 +46,7 @@ export function refFifo(capacity: number): RefCache {
  * the oldest), and evicts the first unvisited entry; the hand then rests on the next newer one.
  * New entries go to the newest end.
  */
-export function refSieve(capacity: number): RefCache {
+function refSieve(capacity: number): RefCache {
   const q: Entry[] = []; // index 0 = oldest
   let used = 0;
   let hand: number | null = null;

@@ -5,21 +5,19 @@
  * (and drops the page's CSP, which would block it) that measures the SVG elements and writes its
  * findings into the DOM; `--dump-dom` returns them.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../../src/report/html.js';
 import type { AnyResult } from '../../src/report/types.js';
+import { tempDir } from '../tmp-helper.js';
 import { benchFixture, simulateFixture } from './fixtures.js';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'];
-const dir = mkdtempSync(join(tmpdir(), 'llmcache-chromium-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, file: writeFile } = tempDir('llmcache-chromium-');
 
 const PROBE = `<script>
 const out = { scripts: document.scripts.length, title: document.title, h1: document.querySelector('h1').textContent, plots: {} };
@@ -49,8 +47,7 @@ async function probe(result: AnyResult, name: string): Promise<Probe> {
   const html = renderHtml(result)
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
     .replace('</body>', `${PROBE}\n</body>`);
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, html);
+  const file = writeFile(`${name}.html`, html);
   const args = [...FLAGS, `--user-data-dir=${join(dir, `profile-${name}`)}`, '--window-size=1200,1600', '--dump-dom', pathToFileURL(file).href];
   const dom = await new Promise<string>((resolve, reject) => {
     execFile(CHROMIUM, args, { timeout: 45_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {

@@ -2,28 +2,19 @@
  * Hand-built result fixtures for the renderer tests: every field of SimulateResult and BenchResult,
  * with numbers that are consistent with each other (hits = sum of tier hits, and so on).
  */
-import * as hdr from 'hdr-histogram-js';
+import { encodeHistogram, newHistogram, percentilesOf } from '../../src/histogram.js';
 import { BENCH_SCHEMA, SIMULATE_SCHEMA, type BenchResult, type BenchTierStats, type Percentiles, type SimulateResult } from '../../src/report/types.js';
 
 /** Deterministic lognormal-ish samples (µs) encoded as an HDR histogram, plus their percentiles. */
 export function histogramOf(count: number, medianUs: number, spread: number, seed = 1): { histogram: string; p: Percentiles } {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const h = newHistogram();
   let s = seed >>> 0;
   const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
   for (let i = 0; i < count; i++) {
     const z = Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
     h.recordValue(Math.max(1, Math.round(medianUs * Math.exp(spread * z))));
   }
-  const p: Percentiles = {
-    p50: h.getValueAtPercentile(50),
-    p95: h.getValueAtPercentile(95),
-    p99: h.getValueAtPercentile(99),
-    p999: h.getValueAtPercentile(99.9),
-    max: h.maxValue,
-    mean: h.mean,
-    count: h.totalCount,
-  };
-  return { histogram: hdr.encodeIntoCompressedBase64(h), p };
+  return { histogram: encodeHistogram(h), p: percentilesOf(h) };
 }
 
 const toMs = (p: Percentiles): Percentiles => ({ ...p, p50: p.p50 / 1000, p95: p.p95 / 1000, p99: p.p99 / 1000, p999: p.p999 / 1000, max: p.max / 1000, mean: p.mean / 1000 });

@@ -20,18 +20,21 @@ test('numbers, percents, USD and latencies are formatted without locale surprise
   assert.equal(fmtInt(Number.NaN), 'n/a');
   assert.equal(fmtPct(0.7421), '74.2%');
   assert.equal(fmtPct(0.0205, 2), '2.05%');
-  assert.equal(fmtUsd(12_345.4), '$12,345');
-  assert.equal(fmtUsd(747), '$747');
-  assert.equal(fmtUsd(12), '$12.00');
-  assert.equal(fmtUsd(0.0042), '$0.0042');
-  assert.equal(fmtLatency(0.0523), '0.0523');
-  assert.equal(fmtLatency(1.234), '1.23');
-  assert.equal(fmtLatency(42.37), '42.4');
-  assert.equal(fmtLatency(1234.5), '1,235');
-  assert.equal(fmtUs(680), '680 µs');
-  assert.equal(fmtUs(13_775), '13.8 ms');
-  assert.equal(fmtDuration(95_000), '1.6 min');
-  assert.equal(fmtDuration(3_600_000), '1.0 h');
+  const cases: [(v: number) => string, number, string][] = [
+    [fmtUsd, 12_345.4, '$12,345'],
+    [fmtUsd, 747, '$747'],
+    [fmtUsd, 12, '$12.00'],
+    [fmtUsd, 0.0042, '$0.0042'],
+    [fmtLatency, 0.0523, '0.0523'],
+    [fmtLatency, 1.234, '1.23'],
+    [fmtLatency, 42.37, '42.4'],
+    [fmtLatency, 1234.5, '1,235'],
+    [fmtUs, 680, '680 µs'],
+    [fmtUs, 13_775, '13.8 ms'],
+    [fmtDuration, 95_000, '1.6 min'],
+    [fmtDuration, 3_600_000, '1.0 h'],
+  ];
+  for (const [fmt, v, want] of cases) assert.equal(fmt(v), want, `${fmt.name}(${v})`);
 });
 
 test('HTML escaping covers the five specials', () => {

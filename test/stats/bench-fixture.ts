@@ -4,7 +4,8 @@ import type { BenchResult, BenchTrial, Percentiles, SimulateResult } from '../..
 import { Rng, normalQuantile } from '../../src/sim/random.js';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.js';
 
-function encode(values: number[]): string {
+/** Values (µs) recorded into a project HDR histogram, base64-encoded. */
+export function encode(values: number[]): string {
   const h = newHistogram();
   for (const v of values) recordUs(h, v);
   return encodeHistogram(h);

@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { poolResults } from '../../src/stats/pool.js';
-import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.js';
 import { gate } from '../../src/gate.js';
-import { benchResult, simulateResult } from './bench-fixture.js';
+import { benchResult, encode, simulateResult } from './bench-fixture.js';
 
 function withHistograms(seed: number, values: number[]) {
   const r = benchResult({ seed, trials: 1 });
-  const h = newHistogram();
-  for (const v of values) recordUs(h, v);
-  r.histogram = encodeHistogram(h);
-  for (const t of r.tiers) t.histogram = encodeHistogram(h);
+  r.histogram = encode(values);
+  for (const t of r.tiers) t.histogram = r.histogram;
   return r;
 }
 

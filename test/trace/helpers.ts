@@ -1,16 +1,14 @@
 /** Shared helpers of the trace tests: temp files, draining a source, capturing the CLI. */
-import { after } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { newSimEvent, type EventSource, type SimEvent } from '../../src/trace/types.js';
+import { tempDir } from '../tmp-helper.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'llmcache-trace-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = tempDir('llmcache-trace-');
 
 export function tmpPath(name: string): string {
   return join(dir, name);
