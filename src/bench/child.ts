@@ -26,3 +26,22 @@ export function stopChild(child: ChildProcess, ask: () => void, graceMs = 3000):
     ask();
   });
 }
+
+/**
+ * The parent's Node options for a forked child, without those that name the parent's own entry
+ * (`-e`/`--eval`/`-p`/`--print` with their code, `--input-type`): a child started from
+ * `node --input-type=module -e …` must run its own entry module, not the parent's code.
+ */
+export function childExecArgv(parent: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const a = parent[i]!;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
+      i++; // and its code
+      continue;
+    }
+    if (a.startsWith('--eval=') || a.startsWith('--print=') || a.startsWith('--input-type')) continue;
+    out.push(a);
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { activeTiers } from '../sim/policy.js';
 import { InputError } from '../errors.js';
 import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
 import { createTier } from '../tiers/registry.js';
-import { benchChildEntry, stopChild } from './child.js';
+import { benchChildEntry, childExecArgv, stopChild } from './child.js';
 import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
 import { BenchStack, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
 
@@ -137,7 +137,7 @@ export class ProcessHost implements WorkerHost {
   constructor(readonly workers: number) {
     const entry = benchChildEntry('worker-child');
     for (let i = 0; i < workers; i++) {
-      const c = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv, serialization: 'advanced' });
+      const c = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: childExecArgv(), serialization: 'advanced' });
       this.waiters.push([]);
       c.on('message', (r: Reply) => {
         if (r.t === 'res') {

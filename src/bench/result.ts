@@ -112,13 +112,14 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
   if (meta.mode.loop === 'open' && late > 0.01 * requests) bottleneck.push(`${late} requests were issued more than 1 ms late`);
   if (bottleneck.length > 0) warnings.push(`The client limited this run (${bottleneck.join('; ')}): figures include client time.`);
   const failedOpen = trials.reduce((a, t) => a + t.failedOpen, 0);
-  for (const t of tiers) {
-    if (t.errors + (t.writeErrors ?? 0) === 0) continue;
-    const first = trials.flatMap((d) => d.tiers.flat()).find((s) => s.firstError)?.firstError;
+  tiers.forEach((t, k) => {
+    if (t.errors + (t.writeErrors ?? 0) === 0) return;
+    // This tier's first error (snapshots are per process part, then per tier).
+    const first = trials.flatMap((d) => d.tiers.map((part) => part[k]!)).find((s) => s.firstError)?.firstError;
     warnings.push(
       `${t.name}: ${t.errors} lookup and ${t.writeErrors ?? 0} write errors; lookups failed open as misses (${failedOpen} requests affected)${first ? `; first error: ${redact(first)}` : ''}.`,
     );
-  }
+  });
   const hits = tiers.reduce((a, t) => a + t.hits, 0);
   const snaps = trials.flatMap((t) => t.tiers);
   const semantic = benchSemanticResult(

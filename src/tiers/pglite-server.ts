@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { benchChildEntry, stopChild } from '../bench/child.js';
+import { benchChildEntry, childExecArgv, stopChild } from '../bench/child.js';
 
 /** A running embedded server. */
 export interface EmbeddedPg {
@@ -49,7 +49,7 @@ function childEntry(): string {
 
 /** Start PGlite + pgvector in a child process; resolves once it listens (timeout in ms). */
 export async function spawnPGliteServer(timeoutMs = 30_000): Promise<EmbeddedPg> {
-  const child: ChildProcess = fork(childEntry(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: process.execArgv });
+  const child: ChildProcess = fork(childEntry(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: childExecArgv() });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
