@@ -3,7 +3,7 @@
  * every LLM request is a call. Projection to a month = window cost × 30 / window days.
  */
 import type { Scenario } from './config.js';
-import type { CostBreakdown } from './report/types.js';
+import type { CostBreakdown } from './model/results.js';
 
 export const DAYS_PER_MONTH = 30;
 

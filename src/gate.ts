@@ -10,7 +10,7 @@
  */
 import { InputError } from './errors.js';
 import { asReportableResult } from './report/validate.js';
-import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './report/types.js';
+import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './model/results.js';
 import { compareTrials } from './stats/compare.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
 import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';

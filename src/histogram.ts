@@ -4,7 +4,7 @@
  * recompute any percentile.
  */
 import * as hdr from 'hdr-histogram-js';
-import type { Percentiles } from './report/types.js';
+import type { Percentiles } from './model/results.js';
 
 export type Histogram = hdr.Histogram;
 

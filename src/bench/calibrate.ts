@@ -4,7 +4,7 @@
  */
 import type { LatencyModelConfig } from '../config.js';
 import { decodeHistogram } from '../histogram.js';
-import type { BenchResult } from '../report/types.js';
+import type { BenchResult } from '../model/results.js';
 
 /** Evenly spaced quantiles p = 0, 1/(n-1), …, 1 of each tier's lookup latency (ms). */
 export function latencyModelsFromBench(result: Pick<BenchResult, 'tiers'>, points = 101): Record<string, LatencyModelConfig> {

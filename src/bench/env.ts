@@ -1,7 +1,7 @@
 /** The environment a bench ran in (DESIGN.md §6): node, CPU, OS, backend versions, git revision. */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import type { BenchEnv } from '../report/types.js';
+import type { BenchEnv } from '../model/results.js';
 import type { TierAdapter } from '../tiers/adapter.js';
 
 /** Git revision of the working directory (with `-dirty` when modified), or undefined. */

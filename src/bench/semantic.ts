@@ -17,7 +17,7 @@
  * that would add to the latencies being measured).
  */
 import type { Scenario, TierConfig } from '../config.js';
-import type { BenchSemanticStats } from '../report/types.js';
+import type { BenchSemanticStats } from '../model/results.js';
 import { classifyHit, SemanticCounters } from '../semantic/correctness.js';
 import { SyntheticEmbedder } from '../semantic/embeddings.js';
 import type { FoundEntry, SemanticQuery, TierAdapter } from '../tiers/adapter.js';

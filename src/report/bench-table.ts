@@ -2,7 +2,7 @@
  * The human-readable output of `llmcache bench`: plain text tables of the measured latency (end
  * to end, per tier, per op), counts, trials and the environment. A pure function of the result.
  */
-import type { BenchResult } from './types.js';
+import type { BenchResult } from '../model/results.js';
 import { fmtInt, fmtPct, fmtUs, oneLine, ratio, textTable, wrap } from './format.js';
 
 /** Render a bench result as text tables with short section titles. */

@@ -1,5 +1,5 @@
 /** The body of the HTML report for a bench result: latency curves per tier, hit rates, ops, trials. */
-import type { BenchResult } from './types.js';
+import type { BenchResult } from '../model/results.js';
 import { escapeHtml as esc, fmtInt, fmtLatency, fmtPct, fmtUs, ratio } from './format.js';
 import { barChart, latencyPlot, percentileCurve, reportedMarkers } from './svg.js';
 import { htmlTable, kpis, section } from './html-kit.js';

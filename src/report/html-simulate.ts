@@ -2,7 +2,7 @@
  * The body of the HTML report for a simulate result: KPIs, the latency percentile plot, per-tier
  * hit bars, the cost comparison, staleness by key class, memory reads and the semantic tier.
  */
-import type { SimulateResult } from './types.js';
+import type { SimulateResult } from '../model/results.js';
 import {
   escapeHtml as esc,
   fmtDuration,

@@ -3,7 +3,7 @@
  * resource) for a simulate or a bench result. Every text that comes from a scenario or a trace is
  * escaped. Pure: (result) => string.
  */
-import type { AnyResult, BenchResult, SimulateResult } from './types.js';
+import type { AnyResult, BenchResult, SimulateResult } from '../model/results.js';
 import { page } from './html-kit.js';
 import { simulateBody } from './html-simulate.js';
 import { benchBody } from './html-bench.js';

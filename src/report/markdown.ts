@@ -2,7 +2,7 @@
  * Markdown reports fit for a pull-request comment: a headline with the key numbers, then compact
  * GitHub tables; details fold away. Every text from a scenario or a trace is escaped. Pure.
  */
-import type { AnyResult, BenchResult, SimulateResult } from './types.js';
+import type { AnyResult, BenchResult, SimulateResult } from '../model/results.js';
 import {
   escapeMarkdown as md,
   fmtDuration,

@@ -2,7 +2,7 @@
  * One entry point for every report: `renderResult(result, format)` picks the renderer for the
  * format and the result's kind from registry maps (no if/else chains). Pure.
  */
-import type { AnyResult, BenchResult, SimulateResult } from './types.js';
+import type { AnyResult, BenchResult, SimulateResult } from '../model/results.js';
 import { renderSimulateTable } from './simulate-table.js';
 import { renderMarkdown } from './markdown.js';
 import { renderHtml } from './html.js';

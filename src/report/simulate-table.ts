@@ -2,7 +2,7 @@
  * The human-readable output of `llmcache simulate`: plain text tables (no colour) that fit a
  * 100-column terminal. A pure function of the result.
  */
-import type { SimulateResult } from './types.js';
+import type { SimulateResult } from '../model/results.js';
 import {
   fmtDuration,
   fmtInt,

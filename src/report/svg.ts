@@ -3,7 +3,7 @@
  * a latency percentile plot on log scales and horizontal bar charts. Pure functions.
  */
 import { decodeHistogram } from '../histogram.js';
-import type { Percentiles } from './types.js';
+import type { Percentiles } from '../model/results.js';
 import { escapeHtml as esc } from './format.js';
 
 /** One point of a percentile curve: `nines` = -log10(1 - percentile/100); `us` = latency (µs). */

@@ -1,5 +1,5 @@
 /** Human-readable tables for `llmcache trace stats` (pure: stats in, text out). */
-import type { Percentiles } from './types.js';
+import type { Percentiles } from '../model/results.js';
 import type { TraceStats } from '../trace/stats.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
 import { fmtDuration, fmtInt, fmtPct, oneLine, textTable } from './format.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { BENCH_SCHEMA, SIMULATE_SCHEMA, type AnyResult } from './types.js';
+import { BENCH_SCHEMA, SIMULATE_SCHEMA, type AnyResult } from '../model/results.js';
 
 type Kind = 'string' | 'number' | 'object' | 'array';
 

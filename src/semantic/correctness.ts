@@ -2,7 +2,7 @@
  * Ground-truth classification of what a cache served (DESIGN.md §3 "Semantic correctness"), and
  * the per-tier counters behind `SimulateResult.semantic`.
  */
-import type { SemanticStats } from '../report/types.js';
+import type { SemanticStats } from '../model/results.js';
 
 export type HitClass = 'correct' | 'false' | 'stale' | 'leak';
 export const HIT_CORRECT = 0;

@@ -6,7 +6,7 @@
  */
 import type { Scenario, TierConfig } from '../config.js';
 import type { TokenLedger } from '../cost.js';
-import type { SimulateResult } from '../report/types.js';
+import type { SimulateResult } from '../model/results.js';
 import type { KeyedStore } from '../tiers/store.js';
 import { TierInstance } from '../sim/tier-model.js';
 import type { EventSource, SimEvent } from '../trace/types.js';

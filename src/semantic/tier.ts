@@ -10,7 +10,7 @@
  * request that last looked this tier up.
  */
 import type { Scenario, TierConfig } from '../config.js';
-import type { SemanticStats } from '../report/types.js';
+import type { SemanticStats } from '../model/results.js';
 import { TierInstance } from '../sim/tier-model.js';
 import type { SimEvent } from '../trace/types.js';
 import { classifyHit, SemanticCounters } from './correctness.js';

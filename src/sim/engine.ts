@@ -7,7 +7,7 @@
 import { scenarioFingerprint, type LatencyModelConfig, type Scenario, type TierConfig } from '../config.js';
 import { computeCost, newLedger } from '../cost.js';
 import { encodeHistogram, FastRecorder, newHistogram, percentilesOf } from '../histogram.js';
-import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../report/types.js';
+import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../model/results.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
 import { activeTiers, bypasses, depthIndex, invalidationTargets, RNG_STREAM, routerFor, ttlMs, windowKey, windowTtlMs } from './policy.js';

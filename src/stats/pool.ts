@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf } from '../histogram.js';
-import type { AnyResult, BenchResult, Percentiles } from '../report/types.js';
+import type { AnyResult, BenchResult, Percentiles } from '../model/results.js';
 
 /** Merge base64 HDR histograms; `undefined` when any is missing or unreadable (the caller keeps the old figures). */
 function mergeHistograms(encoded: (string | undefined)[]): { histogram: string; latencyUs: Percentiles } | undefined {

@@ -4,7 +4,7 @@
  * stored with each trial; any other percentile is read from the trial's HDR histogram.
  */
 import { InputError } from '../errors.js';
-import type { BenchResult, BenchTrial, Percentiles } from '../report/types.js';
+import type { BenchResult, BenchTrial, Percentiles } from '../model/results.js';
 import { histogramQuantiles } from './hdr-quantile.js';
 
 const STORED = ['p50', 'p95', 'p99'] as const;

@@ -4,7 +4,7 @@
  * splits into components (`componentOf`) is the sum of its components.
  */
 import type { Scenario } from '../config.js';
-import type { SimulateResult } from '../report/types.js';
+import type { SimulateResult } from '../model/results.js';
 
 export interface ClassStats {
   /** Ops summed into this class (the op itself and its components). */

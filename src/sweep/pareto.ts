@@ -2,7 +2,7 @@
  * Sweep analysis, pure: the objectives of a run, the Pareto front (monthly spend, false-hit rate,
  * stale rate — all minimised; leaks too) and the cheapest run within the user's error budgets.
  */
-import type { SimulateResult } from '../report/types.js';
+import type { SimulateResult } from '../model/results.js';
 import type { ClassStats } from './classes.js';
 import type { ParamPoint } from './grid.js';
 

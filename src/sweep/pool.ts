@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../config.js';
-import type { SimulateResult } from '../report/types.js';
+import type { SimulateResult } from '../model/results.js';
 import { replyError, runOne, type ReplyMessage } from './run.js';
 
 export interface PoolOptions {

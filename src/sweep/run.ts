@@ -1,7 +1,7 @@
 /** One sweep job, shared by the worker threads and the in-process path. */
 import type { Scenario } from '../config.js';
 import { CheckFailed, InputError } from '../errors.js';
-import type { SimulateResult } from '../report/types.js';
+import type { SimulateResult } from '../model/results.js';
 import { simulate } from '../sim/engine.js';
 
 export interface JobMessage {

@@ -14,7 +14,7 @@
  * - repeated-call rate: fraction of LLM requests whose key was requested before.
  */
 import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../histogram.js';
-import type { Percentiles } from '../report/types.js';
+import type { Percentiles } from '../model/results.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource, type MemoryDepth } from './types.js';
 
 export const TRACE_STATS_SCHEMA = 'llmcache/trace-stats@1';

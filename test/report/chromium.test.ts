@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../../src/report/html.js';
-import type { AnyResult } from '../../src/report/types.js';
+import type { AnyResult } from '../../src/model/results.js';
 import { tempDir } from '../tmp-helper.js';
 import { benchFixture, simulateFixture } from './fixtures.js';
 

@@ -3,7 +3,7 @@
  * with numbers that are consistent with each other (hits = sum of tier hits, and so on).
  */
 import { encodeHistogram, newHistogram, percentilesOf } from '../../src/histogram.js';
-import { BENCH_SCHEMA, SIMULATE_SCHEMA, type BenchResult, type BenchTierStats, type Percentiles, type SimulateResult } from '../../src/report/types.js';
+import { BENCH_SCHEMA, SIMULATE_SCHEMA, type BenchResult, type BenchTierStats, type Percentiles, type SimulateResult } from '../../src/model/results.js';
 
 /** Deterministic lognormal-ish samples (µs) encoded as an HDR histogram, plus their percentiles. */
 export function histogramOf(count: number, medianUs: number, spread: number, seed = 1): { histogram: string; p: Percentiles } {

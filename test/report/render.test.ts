@@ -5,7 +5,7 @@ import { simulate } from '../../src/sim/engine.js';
 import { fmtInt, fmtPct } from '../../src/report/format.js';
 import { REPORT_FORMATS, renderResult } from '../../src/report/render.js';
 import { asReportableResult } from '../../src/report/validate.js';
-import type { SimulateResult } from '../../src/report/types.js';
+import type { SimulateResult } from '../../src/model/results.js';
 import { benchFixture, simulateFixture } from './fixtures.js';
 
 test('renderResult dispatches every format for both result kinds', () => {

@@ -1,6 +1,6 @@
 /** Synthetic bench results for gate tests: seeded lognormal latencies, optional slowdown of one tier. */
-import { BENCH_SCHEMA, SIMULATE_SCHEMA } from '../../src/report/types.js';
-import type { BenchResult, BenchTrial, Percentiles, SimulateResult } from '../../src/report/types.js';
+import { BENCH_SCHEMA, SIMULATE_SCHEMA } from '../../src/model/results.js';
+import type { BenchResult, BenchTrial, Percentiles, SimulateResult } from '../../src/model/results.js';
 import { Rng, normalQuantile } from '../../src/sim/random.js';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.js';
 

@@ -1,5 +1,6 @@
 /**
- * Result types written by `simulate` and `bench` and read by `gate` and `report`.
+ * The result contract: types written by `simulate` and `bench` and read by `gate` and `report`.
+ * Lives below every engine and renderer (model layer) so histogram, cost and trace stats need no report import.
  * Every result carries `schema` (name@version) and `kind`; a reader refuses what it does not know.
  */
 
