@@ -1,23 +1,21 @@
 /**
- * Renders the HTML report in headless Chromium (Debian's `chromium` package; CHROMIUM_BIN overrides
- * the binary) and asserts that the plots are laid out with real geometry and that hostile names
- * came through as text. The page has no script of its own, so the test appends a probe script
+ * Renders the HTML report in a real headless Chromium (see test/browser-helper.ts for where the
+ * browser comes from) and asserts that the plots are laid out with real geometry and that hostile
+ * names came through as text. The page has no script of its own, so the test appends a probe script
  * (and drops the page's CSP, which would block it) that measures the SVG elements and writes its
- * findings into the DOM; `--dump-dom` returns them.
+ * findings into the DOM.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../../src/report/html.js';
 import type { AnyResult } from '../../src/model/results.js';
+import { closeBrowser, textAfterLoad } from '../browser-helper.js';
 import { tempDir } from '../tmp-helper.js';
 import { benchFixture, simulateFixture } from './fixtures.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'];
-const { dir, file: writeFile } = tempDir('llmcache-chromium-');
+const { file: writeFile } = tempDir('llmcache-chromium-');
+after(closeBrowser);
 
 const PROBE = `<script>
 const out = { scripts: document.scripts.length, title: document.title, h1: document.querySelector('h1').textContent, plots: {} };
@@ -48,18 +46,7 @@ async function probe(result: AnyResult, name: string): Promise<Probe> {
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
     .replace('</body>', `${PROBE}\n</body>`);
   const file = writeFile(`${name}.html`, html);
-  const args = [...FLAGS, `--user-data-dir=${join(dir, `profile-${name}`)}`, '--window-size=1200,1600', '--dump-dom', pathToFileURL(file).href];
-  const dom = await new Promise<string>((resolve, reject) => {
-    execFile(CHROMIUM, args, { timeout: 45_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_BIN`));
-      } else if (err) reject(new Error(`${CHROMIUM} failed: ${err.message}\n${stderr.slice(-2000)}`));
-      else resolve(stdout);
-    });
-  });
-  const m = /<pre id="probe">([\s\S]*?)<\/pre>/.exec(dom);
-  assert.ok(m, `probe output in the dumped DOM (got ${dom.length} chars)`);
-  return JSON.parse(m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&')) as Probe;
+  return JSON.parse(await textAfterLoad(pathToFileURL(file).href, '#probe')) as Probe;
 }
 
 const HOSTILE = 'evil <script>document.title="pwned"</script> & co';
