@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Speed of `llmcache simulate` against an earlier build, side by side in one invocation.
+//
+// Builds the baseline commit (default 0490113, the last build before the architecture redesign)
+// in a temporary folder (git archive + npm ci + tsc; cached by commit under the OS temp dir),
+// then runs both builds as whole processes, interleaved (A B B A ...), on:
+//   - the seed scenario (500 leads x 30 days),
+//   - the 50,000-lead stacks (x 2 days): exact-match L1/L2/L3 and the default semantic L3,
+//   - scenarios/semantic.yaml (the contact-scoped semantic stack).
+// It quotes ratios of medians (current / baseline; < 1 = faster) of CPU time (user + sys, what the
+// process itself spent; robust on a shared machine) and of wall time, and checks that both builds
+// print the same JSON. Guard: no case more than 5 % slower in CPU time (exit 1 otherwise).
+//
+// Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const runs = Number(arg('runs', 5));
+const baselineRef = arg('baseline', '0490113');
+const bigLeads = arg('leads', '50000');
+const bigDays = arg('days', '2');
+const tolerance = 0.05;
+
+if (!existsSync(join(root, 'dist/cli.js'))) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(2);
+}
+
+/** Build `ref` once into a folder of its own; returns the folder. */
+function buildBaseline(ref) {
+  const sha = execFileSync('git', ['-C', root, 'rev-parse', '--verify', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
+  const dir = join(tmpdir(), `llmcache-baseline-${sha.slice(0, 12)}`);
+  if (existsSync(join(dir, 'dist/cli.js'))) return { dir, sha };
+  console.error(`building baseline ${sha.slice(0, 12)} in ${dir} (once; later runs reuse it) ...`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const tar = execFileSync('git', ['-C', root, 'archive', '--format=tar', sha], { maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'inherit' });
+  return { dir, sha };
+}
+
+const baseline = buildBaseline(baselineRef);
+const work = join(tmpdir(), `llmcache-bench-sim-${process.pid}`);
+mkdirSync(work, { recursive: true });
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+// The exact-match variant of the seed stack: the same file with L3 matching keys only.
+const exactScenario = join(work, 'seed-exact.yaml');
+writeFileSync(exactScenario, readFileSync(join(root, 'scenarios/seed-article.yaml'), 'utf8').replace(/match: semantic/g, 'match: exact'));
+
+const cases = [
+  { name: 'seed scenario, 500 leads x 30 days', args: [] },
+  { name: `${Number(bigLeads).toLocaleString('en-US')} leads x ${bigDays} days, exact L1/L2/L3`, args: ['--scenario', exactScenario, '--leads', bigLeads, '--days', bigDays] },
+  { name: `${Number(bigLeads).toLocaleString('en-US')} leads x ${bigDays} days, semantic L3`, args: ['--leads', bigLeads, '--days', bigDays] },
+  { name: 'scenarios/semantic.yaml', args: ['--scenario', join(root, 'scenarios/semantic.yaml')] },
+];
+
+/** One whole-process run: CPU seconds, wall seconds and stdout. */
+function run(dir, args) {
+  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, join(dir, 'bin/llmcache.js'), 'simulate', ...args, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (p.status !== 0) {
+    console.error(`${dir}: simulate ${args.join(' ')} failed:\n${p.stderr}`);
+    process.exit(70);
+  }
+  const [wall, user, sys] = p.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { cpu: user + sys, wall, out: p.stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f2 = (x) => x.toFixed(2);
+const current = execFileSync('git', ['-C', root, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+console.log(`simulate, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, whole processes, ${runs} runs each, interleaved:`);
+console.log('ratio = median(current) / median(baseline); < 1.00 = faster');
+let failed = false;
+for (const c of cases) {
+  const t = { base: { cpu: [], wall: [] }, cur: { cpu: [], wall: [] } };
+  let same = true;
+  for (let i = 0; i < runs; i++) {
+    // A B, then B A: neither build always runs first (caches, thermal, neighbours' load).
+    const order = i % 2 === 0 ? ['base', 'cur'] : ['cur', 'base'];
+    const outs = {};
+    for (const who of order) {
+      const r = run(who === 'base' ? baseline.dir : root, c.args);
+      t[who].cpu.push(r.cpu);
+      t[who].wall.push(r.wall);
+      outs[who] = r.out;
+    }
+    same &&= outs.base === outs.cur;
+  }
+  const cpuRatio = median(t.cur.cpu) / median(t.base.cpu);
+  const wallRatio = median(t.cur.wall) / median(t.base.wall);
+  const ok = cpuRatio <= 1 + tolerance;
+  if (!ok) failed = true;
+  console.log(
+    `  ${c.name.padEnd(44)} CPU ${f2(median(t.base.cpu))} s -> ${f2(median(t.cur.cpu))} s: ${f2(cpuRatio)}x   wall ${f2(wallRatio)}x   same JSON: ${same ? 'yes' : 'NO'}   [<= ${f2(1 + tolerance)}x: ${ok ? 'PASS' : 'FAIL'}]`,
+  );
+}
+process.exit(failed ? 1 : 0);
