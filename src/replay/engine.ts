@@ -1,27 +1,35 @@
 /**
- * `replay`: run caches (KeyedStore, policies lru/fifo/sieve) over a key-request trace in one
- * streaming pass. Each batch is decoded once and then fed to every cache; a cache's requests per
- * second is its own share of the work: requests / (decode time + that cache's time).
+ * `replay`: run caches (KeyedStore with any eviction policy, and Belady's OPT) over a key-request
+ * trace in one streaming pass. Each batch is decoded once and then fed to every cache; a cache's
+ * requests per second is its own share of the work: requests / (decode time + that cache's time).
  *
- * Semantics per request (textbook, as in libCacheSim): a held key is a hit (LRU moves it to the
- * front, SIEVE marks it visited, FIFO changes nothing; its size is not updated); otherwise it is a
- * miss and the key is inserted, evicting per policy until it fits; an object heavier than the whole
- * capacity is a miss that is not inserted. With a TTL column an entry expires at time + ttl and a
- * read at or after that is a miss.
+ * Semantics per request (as in libCacheSim): a held key is a hit (the policy records it; its size
+ * is not updated); otherwise it is a miss and the key is inserted, evicting per policy until it
+ * fits; an object the policy does not admit (heavier than the capacity, or than the queue new
+ * entries enter) is a miss that is not inserted. With a TTL column an entry expires at time + ttl
+ * and a read at or after that is a miss. OPT records the trace and runs after the pass (opt.ts);
+ * it ignores TTLs.
  */
 import { InputError } from '../errors.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../tiers/store.js';
+import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
 import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
+
+/** A policy `replay` and `mrc` run: any store eviction policy, or Belady's OPT. */
+export type ReplayPolicy = EvictionPolicy | 'opt';
+
+/** Every policy `--cache` accepts (the store's list plus OPT). */
+export const REPLAY_POLICIES: readonly ReplayPolicy[] = [...EVICTION_POLICIES, 'opt'];
 
 /** One cache to replay: a policy and a capacity (entries, or bytes with bySize). */
 export interface CacheSpec {
-  policy: EvictionPolicy;
+  policy: ReplayPolicy;
   capacity: number;
 }
 
 /** Per-cache outcome (the JSON `results[]` entry). */
 export interface ReplayPolicyResult {
-  policy: EvictionPolicy;
+  policy: ReplayPolicy;
   /** Entries, or bytes with --by-size. */
   capacity: number;
   requests: number;
@@ -73,7 +81,7 @@ export function parseCapacity(text: string): number {
   return value;
 }
 
-/** Parse `--cache lru:1000,fifo:1000,sieve:64MiB`. */
+/** Parse `--cache lru:1000,s3fifo:1000,opt:1000,sieve:64MiB`. */
 export function parseCacheSpecs(spec: string): CacheSpec[] {
   const out = spec
     .split(',')
@@ -84,17 +92,17 @@ export function parseCacheSpecs(spec: string): CacheSpec[] {
         throw new InputError(`--cache: expected policy:capacity (e.g. lru:1000), got ${JSON.stringify(part)}`);
       }
       const p = policy.toLowerCase();
-      if (!(EVICTION_POLICIES as readonly string[]).includes(p)) {
-        throw new InputError(`--cache: unknown policy ${JSON.stringify(policy)}; use ${EVICTION_POLICIES.join(', ')}`);
+      if (!(REPLAY_POLICIES as readonly string[]).includes(p)) {
+        throw new InputError(`--cache: unknown policy ${JSON.stringify(policy)}; use ${REPLAY_POLICIES.join(', ')}`);
       }
-      return { policy: p as EvictionPolicy, capacity: parseCapacity(cap) };
+      return { policy: p as ReplayPolicy, capacity: parseCapacity(cap) };
     });
   if (out.length === 0) throw new InputError('--cache: give at least one policy:capacity');
   return out;
 }
 
 /** A new store for a cache spec (slots start small in bytes mode and grow). */
-export function storeFor(spec: CacheSpec, bySize: boolean): KeyedStore {
+export function storeFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean): KeyedStore {
   const hint = Math.min(spec.capacity, bySize ? 1 << 16 : 1 << 22);
   return new KeyedStore(spec.capacity, spec.policy, hint);
 }
@@ -128,16 +136,18 @@ function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean): number {
   return misses;
 }
 
-/** Replay every cache over the reader's requests in one pass. */
+/** Replay every cache over the reader's requests in one pass (OPT after it, on the recorded trace). */
 export async function replay(reader: RequestReader, caches: CacheSpec[], opts: ReplayOptions = {}): Promise<ReplayRun> {
   const now = opts.now ?? (() => performance.now());
   const bySize = opts.bySize === true;
-  const stores = caches.map((c) => storeFor(c, bySize));
+  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize)));
+  const recorded = caches.some((c) => c.policy === 'opt') ? new RecordedTrace(bySize) : null;
   const misses = new Float64Array(caches.length);
   const busyMs = new Float64Array(caches.length);
   const batch = newRequestBatch(opts.batchSize);
   let requests = 0;
   let decodeMs = 0;
+  let recordMs = 0;
   const t0 = now();
   for (;;) {
     const d0 = now();
@@ -145,12 +155,30 @@ export async function replay(reader: RequestReader, caches: CacheSpec[], opts: R
     decodeMs += now() - d0;
     if (!more) break;
     requests += batch.n;
+    if (recorded) {
+      const r0 = now();
+      recorded.push(batch);
+      recordMs += now() - r0;
+    }
     for (let c = 0; c < stores.length; c++) {
+      const store = stores[c];
+      if (!store) continue;
       const c0 = now();
-      misses[c] += runBatch(stores[c]!, batch, bySize);
+      misses[c] += runBatch(store, batch, bySize);
       busyMs[c] += now() - c0;
     }
     opts.onProgress?.({ requests, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes });
+  }
+  if (recorded) {
+    const n0 = now();
+    const next = nextUseTimes(recorded.keys, recorded.n);
+    recordMs += now() - n0;
+    caches.forEach((c, i) => {
+      if (c.policy !== 'opt') return;
+      const c0 = now();
+      misses[i] = new OptCache(c.capacity, recorded, next).run();
+      busyMs[i] = recordMs + now() - c0;
+    });
   }
   const elapsedMs = now() - t0;
   const results = caches.map((c, i): ReplayPolicyResult => {

@@ -164,7 +164,10 @@ export class SemanticIndex {
   insert(key: number, vec: Float32Array, off: number, m: SemanticEntryMeta): number {
     this.purgeExpired(m.createdAt);
     const slot = this.store.insert(key);
-    if (slot === NONE) return NONE;
+    if (slot === NONE) {
+      if (this.store.lastEvictions > 0) this.dropEvicted(NONE); // a policy may evict and still not admit
+      return NONE;
+    }
     const s = this.store;
     s.expiresAt[slot] = m.expiresAt;
     s.createdAt[slot] = m.createdAt;
@@ -183,7 +186,7 @@ export class SemanticIndex {
     const reused = this.live[slot] === 1 ? this.liveKey[slot]! : NONE;
     if (reused !== NONE) this.unlinkSlot(slot); // overwrite, or an evicted entry's slot reused
     const evicted = this.store.lastEvictedKey;
-    if (evicted !== NONE && evicted !== reused) this.dropEvicted();
+    if (this.store.lastEvictions > 1 || (evicted !== NONE && evicted !== reused)) this.dropEvicted(slot);
     this.contact[slot] = contact;
     this.tenant[slot] = tenant;
     this.intent[slot] = intent;
@@ -403,11 +406,14 @@ export class SemanticIndex {
     this.pSize[p]!--;
   }
 
-  /** An eviction freed a slot other than the one reused: find and unlink it (rare; weights are 1). */
-  private dropEvicted(): void {
-    const evicted = this.store.lastEvictedKey;
+  /**
+   * An eviction freed slots other than the one reused (`keep`): find and unlink every live entry
+   * the store no longer holds (rare: one eviction per insert reuses its slot, except for policies
+   * that evict several, such as W-TinyLFU).
+   */
+  private dropEvicted(keep: number): void {
     for (let s = 0; s < this.live.length; s++) {
-      if (this.live[s] === 1 && this.liveKey[s] === evicted) this.unlinkSlot(s);
+      if (s !== keep && this.live[s] === 1 && this.store.peek(this.liveKey[s]!) !== s) this.unlinkSlot(s);
     }
   }
 

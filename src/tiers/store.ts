@@ -11,10 +11,28 @@
  * needs (expiry, creation time, entity version, invalidation generation, two int payloads).
  */
 
-/** Eviction policy of a store. */
-export type EvictionPolicy = 'lru' | 'fifo' | 'sieve';
+/** Eviction policy of a store (parameters: `EVICTION_PARAMETERS`, docs/architecture.md). */
+export type EvictionPolicy = 'lru' | 'fifo' | 'sieve' | 'clock' | '2q' | 'arc' | 's3fifo' | 'tinylfu';
 
-export const EVICTION_POLICIES: readonly EvictionPolicy[] = ['lru', 'fifo', 'sieve'];
+/** Every policy a store (a tier's `eviction`, `replay --cache`, `sweep`) accepts, in one list. */
+export const EVICTION_POLICIES: readonly EvictionPolicy[] = ['lru', 'fifo', 'sieve', 'clock', '2q', 'arc', 's3fifo', 'tinylfu'];
+
+/**
+ * Each policy's fixed parameters, as libCacheSim's defaults (C = capacity, sizes truncated to
+ * integers as there); printed by `replay --help` and listed in the README.
+ */
+export const EVICTION_PARAMETERS: Readonly<Record<EvictionPolicy, string>> = {
+  lru: 'one queue; a hit moves the entry to the front; evicts the least recently used',
+  fifo: 'one queue in insertion order; a hit changes nothing',
+  sieve: 'FIFO queue plus a visited bit; the hand sweeps old to new, clearing bits, and evicts the first unvisited entry (Zhang et al., NSDI 24)',
+  clock: 'FIFO with reinsertion, one reference bit (libCacheSim Clock, n-bit-counter=1): an evicted entry whose bit is set goes back to the front with the bit cleared',
+  '2q': 'Ain FIFO floor(0.25 C) + Am LRU C - Ain + Aout ghost FIFO floor(0.5 C) (libCacheSim TwoQ, Ain-size-ratio=0.25, Aout-size-ratio=0.5); a miss found in Aout goes to Am; an entry heavier than Ain is not cached',
+  arc: 'T1/T2 LRU lists with ghosts B1/B2, target p (a float) adapted by max(|B2|/|B1|, 1) and max(|B1|/|B2|, 1) (Megiddo and Modha, FAST 03; libCacheSim ARC)',
+  s3fifo: 'small FIFO floor(0.1 C) + main FIFO C - small + ghost FIFO floor(0.9 C) (libCacheSim S3FIFO: small-size-ratio=0.10, ghost-size-ratio=0.90, move-to-main-threshold=2); 2-bit frequency capped at 3; main reinserts with freq-1; an entry not lighter than the small queue is not cached',
+  tinylfu: 'W-TinyLFU: window LRU floor(0.01 C) + main SLRU (probation 20 %, protected 80 %) with a minimal-increment counting Bloom filter (sized for the main entries at 0.1 % error, halved every 32 × main-size main hits); a window victim enters main only if its estimate beats the main victim\'s (libCacheSim WTinyLFU, main-cache=SLRU, window-size=0.01)',
+};
+
+import { FrequencySketch } from './sketch.js';
 
 const NONE = -1;
 const INITIAL_SLOTS = 1024;
@@ -34,6 +52,27 @@ function hashKey(key: number): number {
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
 
+const enum P {
+  Lru,
+  Fifo,
+  Sieve,
+  Clock,
+  TwoQ,
+  Arc,
+  S3fifo,
+  TinyLfu,
+}
+const CODES: Record<EvictionPolicy, P> = { lru: P.Lru, fifo: P.Fifo, sieve: P.Sieve, clock: P.Clock, '2q': P.TwoQ, arc: P.Arc, s3fifo: P.S3fifo, tinylfu: P.TinyLfu };
+
+// Queue numbers. One-queue policies use Q0; 2Q: Q0 = Ain, Q1 = Am; ARC: Q0 = T1, Q1 = T2;
+// S3-FIFO: Q0 = small, Q1 = main; W-TinyLFU: Q0 = window, Q1 = probation, Q2 = protected.
+const Q0 = 0;
+const Q1 = 1;
+const Q2 = 2;
+
+/** Highest S3-FIFO frequency kept (a 2-bit counter: the policy only compares against 1, 2 and 3). */
+const S3FIFO_MAX_FREQ = 3;
+
 export class KeyedStore {
   /** Budget in weight units (entries, or bytes when weights are sizes); Infinity = unbounded. */
   readonly capacity: number;
@@ -43,8 +82,10 @@ export class KeyedStore {
   size = 0;
   /** Sum of the weights of the entries held. */
   usedWeight = 0;
-  /** Key of the entry evicted by the last `insert`, or -1. */
+  /** Key of the entry evicted by the last `insert`, or -1 (the last one when it evicted several). */
   lastEvictedKey = NONE;
+  /** Entries evicted by the last `insert` (a policy may evict more than one, e.g. W-TinyLFU). */
+  lastEvictions = 0;
   /** Number of entries evicted for room since creation. */
   evictions = 0;
 
@@ -56,29 +97,56 @@ export class KeyedStore {
   createdAt: Float64Array;
   /** Entity version the value was computed from (staleness oracle). */
   version: Float64Array;
-  /** Invalidation generation of the entry's entity at write time. */
+  /** Invalidation generation of the entity at write time. */
   gen: Uint32Array;
   /** Two free int payloads for callers (e.g. intent id and scope). */
   auxA: Int32Array;
   auxB: Int32Array;
   weight: Float64Array;
 
+  private readonly code: P;
   private prev: Int32Array;
   private next: Int32Array;
-  private visited: Uint8Array;
+  /** SIEVE visited bit, CLOCK reference bit, S3-FIFO frequency. */
+  private freq: Uint8Array;
+  /** Queue (Q0..Q2) of each held slot. */
+  private queueOf: Uint8Array;
   private freeList: Int32Array;
   private freeTop = 0;
-  private head = NONE; // newest / most recently used
-  private tail = NONE; // oldest / least recently used
+  /** Per queue: newest / most recently used, oldest / least recently used, summed weight. */
+  private readonly qHead = new Int32Array([NONE, NONE, NONE]);
+  private readonly qTail = new Int32Array([NONE, NONE, NONE]);
+  private readonly qWeight = new Float64Array(3);
   private hand = NONE; // SIEVE hand
   private table: Int32Array; // slot + 1, 0 = empty
   private mask: number;
   private slots: number;
 
+  // Multi-queue policies: queue budgets (weight units), ghosts and adaptive state.
+  /** 2Q Ain, S3-FIFO small, W-TinyLFU window. */
+  private readonly firstCap: number;
+  /** W-TinyLFU main and its SLRU segments. */
+  private readonly mainCap: number;
+  private readonly probationCap: number;
+  private readonly protectedCap: number;
+  /** 2Q Aout, S3-FIFO ghost, ARC B1 (ghost keys, weights = object weights). */
+  private ghostA: KeyedStore | null = null;
+  /** ARC B2. */
+  private ghostB: KeyedStore | null = null;
+  private readonly ghostCap: number;
+  /** ARC target size of T1 (weight units, a float as in libCacheSim). */
+  private arcP = 0;
+  /** S3-FIFO: whether any eviction happened yet (before it, a full small queue spills into main). */
+  private hasEvicted = false;
+  private sketch: FrequencySketch | null = null;
+  private sketchHits = 0;
+
   constructor(capacity: number, policy: EvictionPolicy = 'lru', maxEntriesHint?: number) {
     if (!(capacity > 0)) throw new RangeError(`capacity must be > 0, got ${capacity}`);
     this.capacity = capacity;
     this.policy = policy;
+    this.code = CODES[policy];
+    if (this.code === undefined) throw new RangeError(`unknown eviction policy ${JSON.stringify(policy)}`);
     const bounded = Number.isFinite(capacity);
     const hint = maxEntriesHint ?? (bounded ? capacity : INITIAL_SLOTS);
     this.slots = Math.max(16, Math.min(hint, bounded ? capacity : hint) | 0);
@@ -92,12 +160,36 @@ export class KeyedStore {
     this.weight = new Float64Array(this.slots);
     this.prev = new Int32Array(this.slots);
     this.next = new Int32Array(this.slots);
-    this.visited = new Uint8Array(this.slots);
+    this.freq = new Uint8Array(this.slots);
+    this.queueOf = new Uint8Array(this.slots);
     this.freeList = new Int32Array(this.slots);
     for (let i = 0; i < this.slots; i++) this.freeList[i] = this.slots - 1 - i;
     this.freeTop = this.slots;
     this.table = new Int32Array(nextPow2(this.slots * 2));
     this.mask = this.table.length - 1;
+
+    const trunc = (x: number) => (Number.isFinite(x) ? Math.floor(x) : x);
+    let first = capacity;
+    let ghost = 0;
+    let main = 0;
+    if (this.code === P.TwoQ) {
+      first = trunc(capacity * 0.25);
+      ghost = trunc(capacity * 0.5);
+    } else if (this.code === P.S3fifo) {
+      first = trunc(capacity * 0.1);
+      ghost = trunc(capacity * 0.9);
+    } else if (this.code === P.TinyLfu) {
+      first = trunc(capacity * 0.01);
+      main = capacity - first;
+      if (Number.isFinite(main)) this.sketch = new FrequencySketch(main, 0.001);
+    } else if (this.code === P.Arc) {
+      ghost = Number.POSITIVE_INFINITY; // ARC bounds its ghosts itself
+    }
+    this.firstCap = first;
+    this.ghostCap = ghost;
+    this.mainCap = main;
+    this.probationCap = trunc((1 / 5) * main);
+    this.protectedCap = trunc((4 / 5) * main);
   }
 
   /** Slot of `key` or -1, without touching recency. */
@@ -113,7 +205,7 @@ export class KeyedStore {
     }
   }
 
-  /** Slot of `key` or -1; a hit updates recency (LRU) or the visited bit (SIEVE). */
+  /** Slot of `key` or -1; a hit is recorded per policy (recency, reference bit, frequency). */
   get(key: number): number {
     const slot = this.peek(key);
     if (slot !== NONE) this.touch(slot);
@@ -122,22 +214,42 @@ export class KeyedStore {
 
   /** Record an access to a held slot. */
   touch(slot: number): void {
-    if (this.policy === 'lru') {
-      if (this.head !== slot) {
-        this.unlink(slot);
-        this.linkHead(slot);
-      }
-    } else if (this.policy === 'sieve') {
-      this.visited[slot] = 1;
+    switch (this.code) {
+      case P.Lru:
+        if (this.qHead[Q0] !== slot) {
+          this.unlink(slot);
+          this.linkHead(slot, Q0);
+        }
+        return;
+      case P.Fifo:
+        return;
+      case P.Sieve:
+      case P.Clock:
+        this.freq[slot] = 1;
+        return;
+      case P.TwoQ:
+        if (this.queueOf[slot] === Q1) this.moveHead(slot, Q1); // a hit in Ain changes nothing
+        return;
+      case P.Arc:
+        this.moveHead(slot, Q1); // T1 -> T2, or to T2's front
+        return;
+      case P.S3fifo:
+        if (this.freq[slot]! < S3FIFO_MAX_FREQ) this.freq[slot]!++;
+        return;
+      case P.TinyLfu:
+        this.touchTinyLfu(slot);
+        return;
     }
   }
 
   /**
    * Insert `key` (or overwrite it in place) and return its slot; evicts per policy until the
-   * weight fits. Returns -1 when a single entry is heavier than the whole capacity.
+   * weight fits. Returns -1 when the policy does not admit it (heavier than the whole capacity,
+   * or than the queue a new entry enters for 2Q, S3-FIFO and W-TinyLFU).
    */
   insert(key: number, weight = 1): number {
     this.lastEvictedKey = NONE;
+    this.lastEvictions = 0;
     // One probe finds the key or the empty cell it would go to.
     const table = this.table;
     const mask = this.mask;
@@ -145,7 +257,9 @@ export class KeyedStore {
     for (let s = table[i]!; s !== 0; s = table[i]!) {
       if (this.keyOf[s - 1] === key) {
         const existing = s - 1;
-        this.usedWeight += weight - this.weight[existing]!;
+        const delta = weight - this.weight[existing]!;
+        this.usedWeight += delta;
+        this.qWeight[this.queueOf[existing]!]! += delta;
         this.weight[existing] = weight;
         this.touch(existing);
         this.evictUntilFits(existing);
@@ -153,26 +267,17 @@ export class KeyedStore {
       }
       i = (i + 1) & mask;
     }
-    if (weight > this.capacity) return NONE;
-    let cellValid = true;
-    while (this.size > 0 && this.usedWeight + weight > this.capacity) {
-      this.evictOne();
-      cellValid = false; // deletion shifts probe chains
+    const code = this.code;
+    if (code <= P.Clock) {
+      if (weight > this.capacity) return NONE;
+      let cellValid = true;
+      while (this.size > 0 && this.usedWeight + weight > this.capacity) {
+        this.evictSimple();
+        cellValid = false; // deletion shifts probe chains
+      }
+      return this.place(key, weight, Q0, cellValid ? i : NONE);
     }
-    if (this.freeTop === 0) {
-      this.grow();
-      cellValid = false;
-    }
-    const slot = this.freeList[--this.freeTop]!;
-    this.keyOf[slot] = key;
-    this.weight[slot] = weight;
-    this.visited[slot] = 0;
-    this.usedWeight += weight;
-    this.size++;
-    this.linkHead(slot);
-    if (cellValid) this.table[i] = slot + 1;
-    else this.indexInsert(key, slot);
-    return slot;
+    return this.insertMulti(key, weight);
   }
 
   /** Remove `key`; returns whether it was held. */
@@ -194,79 +299,346 @@ export class KeyedStore {
   }
 
   /**
-   * Remove up to `max` entries from the old end of the order whose expiry is before `now`
+   * Remove up to `max` entries from the old ends of the queues whose expiry is before `now`
    * (active expiry, as Redis does): keeps an unbounded store from holding dead entries forever.
    */
   reapExpired(now: number, max: number): number {
     let n = 0;
-    while (n < max && this.tail !== NONE && this.expiresAt[this.tail]! <= now) {
-      this.removeSlot(this.tail);
-      n++;
+    for (let q = Q0; q <= Q2; q++) {
+      while (n < max && this.qTail[q] !== NONE && this.expiresAt[this.qTail[q]!]! <= now) {
+        this.removeSlot(this.qTail[q]!);
+        n++;
+      }
     }
     return n;
   }
 
-  /** Drop every entry. */
+  /** Drop every entry (and the policy's history: ghosts, adaptation, frequencies). */
   clear(): void {
     this.table.fill(0);
     this.size = 0;
     this.usedWeight = 0;
-    this.head = this.tail = this.hand = NONE;
+    this.qHead.fill(NONE);
+    this.qTail.fill(NONE);
+    this.qWeight.fill(0);
+    this.hand = NONE;
     for (let i = 0; i < this.slots; i++) this.freeList[i] = this.slots - 1 - i;
     this.freeTop = this.slots;
+    this.ghostA?.clear();
+    this.ghostB?.clear();
+    this.arcP = 0;
+    this.hasEvicted = false;
+    if (this.sketch) this.sketch = new FrequencySketch(this.mainCap, 0.001);
+    this.sketchHits = 0;
   }
 
-  /** Keys from most to least recently used (LRU) or newest to oldest (FIFO/SIEVE). For tests. */
+  /** Keys newest (most recently used) first, queue by queue (Q0 first). For tests. */
   keys(): number[] {
     const out: number[] = [];
-    for (let s = this.head; s !== NONE; s = this.next[s]!) out.push(this.keyOf[s]!);
+    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.next[s]!) out.push(this.keyOf[s]!);
     return out;
   }
 
+  // ---- LRU, FIFO, SIEVE, CLOCK (one queue) ----
+
   private evictUntilFits(keep: number): void {
     while (this.usedWeight > this.capacity && this.size > 1) {
-      const victim = this.victim();
+      const victim = this.code <= P.Clock ? this.victimSimple() : this.qTail[Q0] !== NONE ? this.qTail[Q0]! : this.oldestAnyQueue();
       if (victim === keep) break;
       this.evictSlot(victim);
     }
   }
 
-  private evictOne(): void {
-    this.evictSlot(this.victim());
+  private oldestAnyQueue(): number {
+    for (let q = Q0; q <= Q2; q++) if (this.qTail[q] !== NONE) return this.qTail[q]!;
+    return NONE;
   }
 
-  private evictSlot(slot: number): void {
-    this.lastEvictedKey = this.keyOf[slot]!;
-    this.evictions++;
-    this.removeSlot(slot);
+  private evictSimple(): void {
+    this.evictSlot(this.victimSimple());
   }
 
-  private victim(): number {
-    if (this.policy !== 'sieve') return this.tail;
-    let h = this.hand === NONE ? this.tail : this.hand;
-    while (this.visited[h] === 1) {
-      this.visited[h] = 0;
-      h = this.prev[h] === NONE ? this.tail : this.prev[h]!;
+  private victimSimple(): number {
+    const code = this.code;
+    if (code === P.Lru || code === P.Fifo) return this.qTail[Q0]!;
+    if (code === P.Clock) {
+      // reinsertion: a set bit buys one more trip through the queue
+      let t = this.qTail[Q0]!;
+      while (this.freq[t] === 1) {
+        this.freq[t] = 0;
+        this.moveHead(t, Q0);
+        t = this.qTail[Q0]!;
+      }
+      return t;
+    }
+    let h = this.hand === NONE ? this.qTail[Q0]! : this.hand;
+    while (this.freq[h] === 1) {
+      this.freq[h] = 0;
+      h = this.prev[h] === NONE ? this.qTail[Q0]! : this.prev[h]!;
     }
     this.hand = this.prev[h]!;
     return h;
   }
 
-  private linkHead(slot: number): void {
+  private evictSlot(slot: number): void {
+    this.lastEvictedKey = this.keyOf[slot]!;
+    this.lastEvictions++;
+    this.evictions++;
+    this.removeSlot(slot);
+  }
+
+  /** Take a free slot for `key` at the head of queue `q`; `cell` is its index cell if still valid. */
+  private place(key: number, weight: number, q: number, cell: number): number {
+    if (this.freeTop === 0) {
+      this.grow();
+      cell = NONE;
+    }
+    const slot = this.freeList[--this.freeTop]!;
+    this.keyOf[slot] = key;
+    this.weight[slot] = weight;
+    this.freq[slot] = 0;
+    this.usedWeight += weight;
+    this.size++;
+    this.linkHead(slot, q);
+    if (cell !== NONE) this.table[cell] = slot + 1;
+    else this.indexInsert(key, slot);
+    return slot;
+  }
+
+  // ---- 2Q, ARC, S3-FIFO, W-TinyLFU ----
+
+  private insertMulti(key: number, weight: number): number {
+    const code = this.code;
+    const cap = this.capacity;
+    let ghostHit = 0; // 1: found in ghostA (Aout, S3-FIFO ghost, B1); 2: in B2
+    if (code === P.TwoQ || code === P.S3fifo) {
+      if (this.ghostA?.remove(key)) ghostHit = 1;
+    } else if (code === P.Arc) {
+      ghostHit = this.arcGhostHit(key);
+    }
+    // admission: the whole budget, and the first queue of a segmented policy
+    if (weight > cap) return NONE;
+    if (code === P.TwoQ || code === P.S3fifo || code === P.TinyLfu) {
+      if (weight > this.firstCap) return NONE;
+      if (code === P.TinyLfu && weight > this.mainCap) return NONE;
+    }
+    while (this.size > 0 && this.usedWeight + weight > cap) {
+      if (code === P.TwoQ) this.evictTwoQ();
+      else if (code === P.Arc) this.evictArc(weight, ghostHit);
+      else if (code === P.S3fifo) this.evictS3fifo();
+      else this.evictTinyLfu();
+    }
+    if (code === P.TwoQ) {
+      if (ghostHit === 0) return this.place(key, weight, Q0, NONE);
+      // a re-reference after leaving Ain: straight into Am, which makes its own room
+      while (this.qTail[Q1] !== NONE && this.qWeight[Q1]! + weight > cap - this.firstCap) this.evictSlot(this.qTail[Q1]!);
+      return this.place(key, weight, Q1, NONE);
+    }
+    if (code === P.Arc) return this.place(key, weight, ghostHit !== 0 ? Q1 : Q0, NONE);
+    if (code === P.S3fifo) {
+      if (ghostHit !== 0) return this.place(key, weight, Q1, NONE);
+      if (weight >= this.firstCap) return NONE; // as libCacheSim: evicted for room, then not cached
+      const spill = !this.hasEvicted && this.qWeight[Q0]! >= this.firstCap;
+      return this.place(key, weight, spill ? Q1 : Q0, NONE);
+    }
+    const slot = this.place(key, weight, Q0, NONE);
+    this.sketch?.add(key);
+    return slot;
+  }
+
+  /** Evict for 2Q: Ain's oldest (remembered in Aout) while Ain is over its share, else Am's LRU. */
+  private evictTwoQ(): void {
+    const ain = this.qTail[Q0]!;
+    if (ain !== NONE && (this.qWeight[Q0]! > this.firstCap || this.qTail[Q1] === NONE)) {
+      this.ghostInsert(this.keyOf[ain]!, this.weight[ain]!);
+      this.evictSlot(ain);
+      return;
+    }
+    this.evictSlot(this.qTail[Q1]!);
+  }
+
+  /** FIFO ghost "get": remember `key` unless held, dropping the oldest ghosts until it fits. */
+  private ghostInsert(key: number, weight: number): void {
+    if (!(this.ghostCap > 0) || weight > this.ghostCap) return;
+    this.ghostA ??= new KeyedStore(this.ghostCap, 'fifo', Math.min(this.slots, 1 << 16));
+    if (this.ghostA.peek(key) === NONE) this.ghostA.insert(key, weight);
+  }
+
+  /** ARC: a miss found in B1 or B2 adapts p and leaves the ghost; returns 1 (B1), 2 (B2) or 0. */
+  private arcGhostHit(key: number): number {
+    const b1 = this.ghostA;
+    const b2 = this.ghostB;
+    if (b1 === null || b2 === null) return 0;
+    const s1 = b1.peek(key);
+    if (s1 !== NONE) {
+      const delta = Math.max(b2.usedWeight / b1.usedWeight, 1);
+      this.arcP = Math.min(this.arcP + delta, this.capacity);
+      b1.removeSlot(s1);
+      return 1;
+    }
+    const s2 = b2.peek(key);
+    if (s2 !== NONE) {
+      const delta = Math.max(b1.usedWeight / b2.usedWeight, 1);
+      this.arcP = Math.max(this.arcP - delta, 0);
+      b2.removeSlot(s2);
+      return 2;
+    }
+    return 0;
+  }
+
+  /** ARC eviction for a miss (the paper's cases II–IV, as libCacheSim handles weights). */
+  private evictArc(weight: number, ghostHit: number): void {
+    this.ghostA ??= new KeyedStore(Number.POSITIVE_INFINITY, 'lru', 1024);
+    this.ghostB ??= new KeyedStore(Number.POSITIVE_INFINITY, 'lru', 1024);
+    const b1 = this.ghostA;
+    const b2 = this.ghostB;
+    if (ghostHit === 0) {
+      const t1 = this.qWeight[Q0]!;
+      if (t1 + b1.usedWeight + weight > this.capacity) {
+        if (b1.usedWeight > 0) b1.removeSlot(b1.oldest());
+        else {
+          this.evictSlot(this.qTail[Q0]!); // T1 alone fills the cache: no ghost
+          return;
+        }
+      } else if (t1 + b1.usedWeight + this.qWeight[Q1]! + b2.usedWeight >= 2 * this.capacity && b2.usedWeight > 0) {
+        b2.removeSlot(b2.oldest());
+      }
+    }
+    // REPLACE: demote T1's LRU to B1 when T1 exceeds p, else T2's LRU to B2
+    const t1 = this.qWeight[Q0]!;
+    const fromT1 = (t1 > 0 && (t1 > this.arcP || (t1 === this.arcP && ghostHit === 2))) || this.qWeight[Q1] === 0;
+    const victim = this.qTail[fromT1 ? Q0 : Q1]!;
+    (fromT1 ? b1 : b2).insert(this.keyOf[victim]!, this.weight[victim]!);
+    this.evictSlot(victim);
+  }
+
+  /** S3-FIFO: evict from main when it is over its share or small is empty, else from small. */
+  private evictS3fifo(): void {
+    this.hasEvicted = true;
+    const mainCap = this.capacity - this.firstCap;
+    if (this.qWeight[Q1]! > mainCap || this.qTail[Q0] === NONE) {
+      for (let t = this.qTail[Q1]!; t !== NONE; t = this.qTail[Q1]!) {
+        const f = this.freq[t]!;
+        if (f === 0) {
+          this.evictSlot(t);
+          return;
+        }
+        this.freq[t] = f - 1; // reinserted at the front, one access spent
+        this.moveHead(t, Q1);
+      }
+      return;
+    }
+    for (let t = this.qTail[Q0]!; t !== NONE; t = this.qTail[Q0]!) {
+      if (this.freq[t]! >= 2) {
+        this.freq[t] = 0; // promoted to main, counting afresh
+        this.moveHead(t, Q1);
+        continue;
+      }
+      this.ghostInsert(this.keyOf[t]!, this.weight[t]!);
+      this.evictSlot(t);
+      return;
+    }
+  }
+
+  private touchTinyLfu(slot: number): void {
+    const q = this.queueOf[slot]!;
+    if (q === Q0) {
+      this.moveHead(slot, Q0);
+      return;
+    }
+    if (q === Q2) this.moveHead(slot, Q2);
+    else {
+      this.moveHead(slot, Q2); // probation -> protected; protected overflow cools to probation
+      while (this.qWeight[Q2]! > this.protectedCap) this.moveHead(this.qTail[Q2]!, Q1);
+    }
+    const sketch = this.sketch;
+    if (sketch) {
+      sketch.add(this.keyOf[slot]!);
+      if (++this.sketchHits >= 32 * this.mainCap) {
+        this.sketchHits = 0;
+        sketch.age();
+      }
+    }
+  }
+
+  /** Oldest entry of the main SLRU (probation first), or -1. */
+  private mainVictim(): number {
+    return this.qTail[Q1] !== NONE ? this.qTail[Q1]! : this.qTail[Q2]!;
+  }
+
+  /** Move a window entry into main: probation if it has room, else protected, else probation after evicting. */
+  private admitToMain(slot: number): void {
+    const w = this.weight[slot]!;
+    if (this.qWeight[Q1]! + w <= this.probationCap) this.moveHead(slot, Q1);
+    else if (this.qWeight[Q2]! + w <= this.protectedCap) this.moveHead(slot, Q2);
+    else {
+      while (this.qWeight[Q1]! + this.qWeight[Q2]! + w > this.mainCap && this.mainVictim() !== NONE) this.evictSlot(this.mainVictim());
+      this.moveHead(slot, Q1);
+    }
+  }
+
+  /**
+   * W-TinyLFU: window victims move to main while it has room; then each is admitted only if the
+   * sketch rates it above main's victim (which is evicted), until one is rejected and evicted.
+   */
+  private evictTinyLfu(): void {
+    const sketch = this.sketch!;
+    for (;;) {
+      const v = this.qTail[Q0]!;
+      if (v === NONE) {
+        this.evictSlot(this.mainVictim());
+        return;
+      }
+      const key = this.keyOf[v]!;
+      let evicted = false;
+      if (this.qWeight[Q1]! + this.qWeight[Q2]! + this.weight[v]! <= this.mainCap) this.admitToMain(v);
+      else {
+        const mv = this.mainVictim();
+        if (sketch.estimate(key) > sketch.estimate(this.keyOf[mv]!)) {
+          this.evictSlot(mv);
+          this.admitToMain(v);
+        } else {
+          this.evictSlot(v);
+          evicted = true;
+        }
+      }
+      sketch.add(key);
+      if (evicted) return;
+    }
+  }
+
+  /** Oldest slot of queue 0 (ghost stores use this to drop their oldest key). */
+  oldest(): number {
+    return this.qTail[Q0]!;
+  }
+
+  // ---- lists and index ----
+
+  private moveHead(slot: number, q: number): void {
+    this.unlink(slot);
+    this.linkHead(slot, q);
+  }
+
+  private linkHead(slot: number, q: number): void {
+    const head = this.qHead[q]!;
     this.prev[slot] = NONE;
-    this.next[slot] = this.head;
-    if (this.head !== NONE) this.prev[this.head] = slot;
-    this.head = slot;
-    if (this.tail === NONE) this.tail = slot;
+    this.next[slot] = head;
+    if (head !== NONE) this.prev[head] = slot;
+    this.qHead[q] = slot;
+    if (this.qTail[q] === NONE) this.qTail[q] = slot;
+    this.queueOf[slot] = q;
+    this.qWeight[q]! += this.weight[slot]!;
   }
 
   private unlink(slot: number): void {
+    const q = this.queueOf[slot]!;
     const p = this.prev[slot]!;
     const n = this.next[slot]!;
     if (p !== NONE) this.next[p] = n;
-    else this.head = n;
+    else this.qHead[q] = n;
     if (n !== NONE) this.prev[n] = p;
-    else this.tail = p;
+    else this.qTail[q] = p;
+    this.qWeight[q]! -= this.weight[slot]!;
   }
 
   private indexInsert(key: number, slot: number): void {
@@ -311,6 +683,11 @@ export class KeyedStore {
       b.set(a);
       return b;
     };
+    const growU8 = (a: Uint8Array) => {
+      const b = new Uint8Array(slots);
+      b.set(a);
+      return b;
+    };
     this.keyOf = growF64(this.keyOf);
     this.expiresAt = growF64(this.expiresAt);
     this.createdAt = growF64(this.createdAt);
@@ -323,15 +700,14 @@ export class KeyedStore {
     this.auxB = growI32(this.auxB);
     this.prev = growI32(this.prev);
     this.next = growI32(this.next);
-    const visited = new Uint8Array(slots);
-    visited.set(this.visited);
-    this.visited = visited;
+    this.freq = growU8(this.freq);
+    this.queueOf = growU8(this.queueOf);
     this.freeList = new Int32Array(slots);
     for (let i = 0; i < slots - old; i++) this.freeList[i] = slots - 1 - i;
     this.freeTop = slots - old;
     this.slots = slots;
     this.table = new Int32Array(nextPow2(slots * 2));
     this.mask = this.table.length - 1;
-    for (let s = this.head; s !== NONE; s = this.next[s]!) this.indexInsert(this.keyOf[s]!, s);
+    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.next[s]!) this.indexInsert(this.keyOf[s]!, s);
   }
 }

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { access, replay, storeFor } from '../../src/replay/engine.js';
 import { openReader } from '../../src/replay/open.js';
 import { ArrayReader, idForRank } from '../../src/replay/synth.js';
-import type { EvictionPolicy } from '../../src/tiers/store.js';
+import { EVICTION_POLICIES, type EvictionPolicy } from '../../src/tiers/store.js';
 import { REFERENCES } from './reference.js';
 
-const POLICIES: EvictionPolicy[] = ['lru', 'fifo', 'sieve'];
+const POLICIES = EVICTION_POLICIES;
 const FIXTURES = new URL('../fixtures/replay/', import.meta.url).pathname;
 
 /** A random trace: keys from a small universe (some above 2^32), optional sizes, a capacity. */
@@ -30,6 +30,24 @@ const traceArb = fc
     };
   });
 
+/** Caches of 20–220 entries (the segmented policies' small queues hold at least 2), Zipf-like keys. */
+const bigTraceArb = fc
+  .record({
+    universe: fc.integer({ min: 30, max: 600 }),
+    picks: fc.array(fc.nat(), { minLength: 200, maxLength: 1500 }),
+    room: fc.integer({ min: 20, max: 220 }),
+    bySize: fc.boolean(),
+  })
+  .map(({ universe, picks, room, bySize }) => {
+    const ranks = picks.map((p) => Math.floor(((p % 1000) / 1000) ** 2 * universe));
+    return {
+      keys: ranks.map((r) => idForRank(r)),
+      sizes: ranks.map((r) => 1 + ((r * 7) % 9)),
+      capacity: bySize ? room * 4 : room,
+      bySize,
+    };
+  });
+
 for (const policy of POLICIES) {
   test(`${policy}: same hit/miss sequence as the naive reference on random traces`, () => {
     fc.assert(
@@ -42,6 +60,20 @@ for (const policy of POLICIES) {
         });
       }),
       { numRuns: 300, seed: 20241126 },
+    );
+  });
+
+  test(`${policy}: same hit/miss sequence as the naive reference on random traces with larger caches`, () => {
+    fc.assert(
+      fc.property(bigTraceArb, ({ keys, sizes, capacity, bySize }) => {
+        const ref = REFERENCES[policy](capacity);
+        const store = storeFor({ policy, capacity }, bySize);
+        keys.forEach((k, i) => {
+          const w = bySize ? sizes[i]! : 1;
+          assert.equal(access(store, k, w, i, 0), ref.access(k, w), `request ${i} (key ${k})`);
+        });
+      }),
+      { numRuns: 25, seed: 20261201 },
     );
   });
 
