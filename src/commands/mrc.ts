@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
-import { parseCapacity } from '../replay/engine.js';
+import { REPLAY_POLICIES, parseCapacity, type ReplayPolicy } from '../replay/engine.js';
 import { computeMrc } from '../replay/mrc.js';
 import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';
 import { intOption } from './options.js';
@@ -13,6 +13,16 @@ interface MrcCliOptions extends TraceCliOptions, ResultCliOptions {
   maxCapacity?: number;
   points: number;
   log?: boolean;
+  policies?: ReplayPolicy[];
+}
+
+/** Parse `--policies opt,s3fifo`. */
+function parsePolicies(v: string): ReplayPolicy[] {
+  const list = v.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
+  for (const p of list) {
+    if (!(REPLAY_POLICIES as readonly string[]).includes(p)) throw new InputError(`--policies: unknown policy ${JSON.stringify(p)}; use ${REPLAY_POLICIES.join(', ')}`);
+  }
+  return [...new Set(list)] as ReplayPolicy[];
 }
 
 export function register(program: Command): void {
@@ -28,13 +38,20 @@ export function register(program: Command): void {
     .option('--exact', 'compute the exact curve as well as --sample (and report the sampling error)')
     .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', parseCapacity)
     .option('--points <k>', 'number of capacities on the curve', intOption('--points', 1), 20)
-    .option('--log', 'log-spaced capacities (1 … max) instead of evenly spaced');
+    .option('--log', 'log-spaced capacities (1 … max) instead of evenly spaced')
+    .option(
+      '--policies <list>',
+      `more curves, simulated at each capacity: ${REPLAY_POLICIES.filter((p) => p !== 'lru').join(', ')} (opt = Belady, the lower bound); ` +
+        'they replay the trace kept in memory (8 bytes a request), or its SHARDS sample at capacities × rate',
+      parsePolicies,
+    );
   addResultOptions(addTraceOptions(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache mrc keys.txt --points 10\n' +
         '  llmcache mrc trace.oracleGeneral.bin --format oracle --sample 0.01 --max-capacity 1M\n' +
-        '  llmcache mrc trace.bin --format oracle --sample 0.01 --exact --json   # reports the sampling error',
+        '  llmcache mrc trace.bin --format oracle --sample 0.01 --exact --json   # reports the sampling error\n' +
+        '  llmcache mrc keys.txt --policies opt,s3fifo,arc   # each policy\'s curve, OPT beneath them',
     )
     .action(async (file: string, o: MrcCliOptions) => {
       const { reader, format } = openTrace(file, o);
@@ -45,6 +62,7 @@ export function register(program: Command): void {
         maxCapacity: o.maxCapacity,
         points: o.points,
         log: o.log,
+        policies: o.policies,
         onProgress: progress ? (_r, bytesRead) => progress(bytesRead) : undefined,
       });
       const result: MrcResult = { schema: MRC_SCHEMA, trace: file, format, ...run };

@@ -1,7 +1,8 @@
-/** `llmcache replay TRACE`: textbook LRU/FIFO/SIEVE caches over a recorded key-request trace. */
+/** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
 import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
-import { parseCacheSpecs, replay } from '../replay/engine.js';
+import { REPLAY_POLICIES, parseCacheSpecs, replay } from '../replay/engine.js';
+import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';
 
 interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
@@ -12,14 +13,21 @@ interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
 export function register(program: Command): void {
   const cmd = program
     .command('replay')
-    .description('Run caches (lru, fifo, sieve) over a key-request trace and report misses, miss ratio and requests per second')
+    .description(`Run caches (${REPLAY_POLICIES.join(', ')}) over a key-request trace and report misses, miss ratio and requests per second`)
     .argument('<trace>', 'trace file (plain or gzip)')
-    .option('--cache <list>', 'policy:capacity list, e.g. lru:1000,fifo:1000,sieve:100k', 'lru:1000,fifo:1000,sieve:1000')
+    .option('--cache <list>', 'policy:capacity list, e.g. lru:1000,s3fifo:1000,opt:1000,sieve:100k', 'lru:1000,fifo:1000,sieve:1000')
     .option('--by-size', 'capacity in bytes, each object weighs its size');
   addResultOptions(addTraceOptions(cmd))
     .addHelpText(
       'after',
-      '\nExamples:\n  llmcache replay trace.oracleGeneral.bin --format oracle --cache lru:100000\n' +
+      '\nPolicies (parameters are libCacheSim\'s defaults; C = capacity):\n' +
+        Object.entries(EVICTION_PARAMETERS)
+          .map(([p, d]) => `  ${p.padEnd(8)} ${d}`)
+          .join('\n') +
+        '\n  opt      Belady\'s MIN: evicts the entry requested again furthest in the future; the lower bound for\n' +
+        '           demand caching with unit weights (Belady\'s rule on sizes with --by-size); keeps the trace in\n' +
+        '           memory (8 bytes a request, 16 with --by-size) and ignores TTLs\n' +
+        '\nExamples:\n  llmcache replay trace.oracleGeneral.bin --format oracle --cache lru:100000\n' +
         '  llmcache replay keys.txt.gz --cache lru:1000,fifo:1000,sieve:1000 --json\n' +
         '  llmcache replay reqs.csv --format csv --columns time,key,size,ttl --cache lru:64MiB --by-size',
     )

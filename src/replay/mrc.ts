@@ -13,6 +13,9 @@
  * first distance bucket, removing most of the bias a few hot sampled keys cause.
  */
 import { KeyedStore } from '../tiers/store.js';
+import { policyCurves, type PolicyCurve } from './curves.js';
+import type { ReplayPolicy } from './engine.js';
+import { RecordedTrace } from './opt.js';
 import { newRequestBatch, type RequestReader } from './types.js';
 
 /** One point of a miss-ratio curve. */
@@ -160,9 +163,12 @@ export class ShardsSampler {
     this.threshold = Math.max(1, Math.round(rate * SHARDS_MODULUS));
     this.rate = this.threshold / SHARDS_MODULUS;
   }
-  access(key: number): void {
+  /** Offer a request; returns whether it was sampled. */
+  access(key: number): boolean {
     this.requests++;
-    if (samplingHash(key) < this.threshold) this.sampled.access(key);
+    if (samplingHash(key) >= this.threshold) return false;
+    this.sampled.access(key);
+    return true;
   }
   /** Estimated distinct keys of the whole trace. */
   get estimatedKeys(): number {
@@ -202,6 +208,8 @@ export interface MrcOptions {
   points: number;
   /** Log-spaced capacities instead of evenly spaced ones. */
   log?: boolean;
+  /** Policies whose curves are simulated too (OPT, S3-FIFO, …); LRU always has one. */
+  policies?: readonly ReplayPolicy[];
   onProgress?: (requests: number, bytesRead: number, totalBytes: number) => void;
 }
 
@@ -221,26 +229,36 @@ export interface MrcRun {
     maxAbsErrorVsExact?: number;
     meanAbsErrorVsExact?: number;
   };
+  /**
+   * One curve per policy at the same capacities, LRU first (the exact curve, else the sampled
+   * one), then the simulated `policies` (OPT, the lower bound, among them when asked for).
+   */
+  curves: PolicyCurve[];
 }
 
 /** One streaming pass computing the exact and/or sampled LRU miss-ratio curve. */
 export async function computeMrc(reader: RequestReader, o: MrcOptions): Promise<MrcRun> {
   const exact = o.exact ? new StackDistances() : null;
   const shards = o.sampleRate !== undefined ? new ShardsSampler(o.sampleRate) : null;
+  const simulated = (o.policies ?? []).filter((p) => p !== 'lru');
+  // other policies replay a recording: every request for an exact run, else the sampled ones
+  const recorded = simulated.length > 0 ? new RecordedTrace(false) : null;
+  const recordAll = recorded !== null && exact !== null;
   const batch = newRequestBatch();
   let requests = 0;
   while (await reader.next(batch)) {
     const keys = batch.key;
+    if (recordAll) recorded.push(batch);
     for (let i = 0; i < batch.n; i++) {
       if (exact) exact.access(keys[i]!);
-      if (shards) shards.access(keys[i]!);
+      if (shards && shards.access(keys[i]!) && recorded && !recordAll) recorded.pushKey(keys[i]!);
     }
     requests += batch.n;
     o.onProgress?.(requests, reader.bytesRead, reader.totalBytes);
   }
   const distinctKeys = exact ? exact.distinctKeys : (shards?.estimatedKeys ?? 0);
   const grid = capacityGrid(Math.max(1, o.maxCapacity ?? distinctKeys), o.points, o.log);
-  const run: MrcRun = { requests, skipped: reader.skipped, distinctKeys };
+  const run: MrcRun = { requests, skipped: reader.skipped, distinctKeys, curves: [] };
   if (exact) run.exact = grid.map((capacity) => ({ capacity, missRatio: exact.missRatioAt(capacity) }));
   if (shards) {
     const points = grid.map((capacity) => ({ capacity, missRatio: shards.missRatioAt(capacity) }));
@@ -256,5 +274,8 @@ export async function computeMrc(reader: RequestReader, o: MrcOptions): Promise<
       run.sampled.meanAbsErrorVsExact = errs.reduce((a, b) => a + b, 0) / errs.length;
     }
   }
+  const lru = run.exact ?? run.sampled?.points ?? [];
+  run.curves = [{ policy: 'lru', points: lru, sampled: !run.exact }];
+  if (recorded) run.curves.push(...policyCurves(simulated, grid, recorded, recordAll ? 1 : (shards?.rate ?? 1)));
   return run;
 }

@@ -23,6 +23,12 @@ export class RecordedTrace {
     this.weights = bySize ? new Float64Array(1 << 16) : null;
   }
 
+  /** Append one key (unit weight). */
+  pushKey(key: number): void {
+    if (this.n === this.keys.length) this.keys = grow(this.keys, this.n * 2);
+    this.keys[this.n++] = key;
+  }
+
   push(b: RequestBatch): void {
     const need = this.n + b.n;
     if (need > this.keys.length) {

@@ -45,10 +45,13 @@ export function renderMrcTable(r: MrcResult): string {
   const head = ['capacity (entries)'];
   if (exact) head.push('miss ratio (exact)');
   if (sampled) head.push(`miss ratio (SHARDS ${fmtPct(sampled.rate, 2)})`);
+  const others = r.curves.slice(1);
+  for (const c of others) head.push(`${c.policy}${c.sampled ? ' (sampled)' : ''}`);
   const rows = base.map((p, i) => {
     const row = [fmtInt(p.capacity)];
     if (exact) row.push(fmtPct(exact[i]!.missRatio, 2));
     if (sampled) row.push(fmtPct(sampled.points[i]!.missRatio, 2));
+    for (const c of others) row.push(fmtPct(c.points[i]!.missRatio, 2));
     return row;
   });
   const lines = [

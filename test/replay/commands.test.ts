@@ -47,7 +47,9 @@ test('replay: truncated oracle file and bad flags exit 2', async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /record 1 \(byte offset 24\): truncated record: 6 of 24 bytes/);
   assert.equal((await runCli(['replay', f, '--format', 'oracle', '--cache', 'lru'])).code, 2);
-  assert.equal((await runCli(['replay', f, '--format', 'oracle', '--cache', 'arc:10'])).code, 2);
+  const unknown = await runCli(['replay', f, '--format', 'oracle', '--cache', 'lfu:10']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown policy "lfu"; use lru, fifo, sieve, clock, 2q, arc, s3fifo, tinylfu, opt/);
   assert.equal((await runCli(['replay', f, '--format', 'parquet'])).code, 2);
 });
 
@@ -64,4 +66,25 @@ test('mrc --json: exact and sampled curves, with the sampling error', async () =
   const t = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '3']);
   assert.match(t.out, /miss ratio \(exact\)/);
   assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--sample', '0'])).code, 2);
+});
+
+test('replay --cache opt: Belady\'s textbook miss counts on 1 2 3 4 1 2 5 1 2 3 4 5', async () => {
+  // OPT, 3 frames: 1 2 3 miss; 4 evicts 3 (used furthest); 1 2 hit; 5 evicts 4 (1 2 come first);
+  // 1 2 hit; 3 evicts 1; 4 evicts 2 (or 3); 5 hits = 7 misses. 4 frames: 1-4 miss, 5 evicts 4,
+  // 4 evicts 1 (1 never again) = 6 misses.
+  const r = await runCli(['replay', FIXTURES + 'belady.txt', '--cache', 'opt:3,opt:4,lru:3', '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out).results.map((x: { misses: number }) => x.misses), [7, 6, 10]);
+});
+
+test('mrc --policies opt: an OPT curve under the LRU curve, in the table and the JSON', async () => {
+  const r = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '5', '--policies', 'opt,s3fifo', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(j.curves.map((c: { policy: string }) => c.policy), ['lru', 'opt', 's3fifo']);
+  assert.deepEqual(j.curves[1].points.slice(2).map((p: { missRatio: number }) => p.missRatio * 12), [7, 6, 5]);
+  const t = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '5', '--policies', 'opt']);
+  assert.match(t.out, /│\s+opt │/);
+  assert.match(t.out, /│ 3 +│ +83\.33% │ +58\.33% │/);
+  assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--policies', 'best'])).code, 2);
 });

@@ -55,3 +55,30 @@ test('capacity grid: evenly spaced or log-spaced, integer, no duplicates', () =>
   assert.deepEqual(capacityGrid(1000, 3, true), [10, 100, 1000]);
   assert.deepEqual(capacityGrid(2, 5), [1, 2]);
 });
+
+test('mrc --policies: each curve point equals a replay at that capacity, OPT beneath every curve', async () => {
+  const ranks = new ZipfRanks(3000, 0.9, 5);
+  const keys = Array.from({ length: 30_000 }, () => idForRank(ranks.next()));
+  const run = await computeMrc(new ArrayReader(keys), { exact: true, points: 4, policies: ['opt', 's3fifo', 'arc'] });
+  assert.deepEqual(run.curves.map((c) => c.policy), ['lru', 'opt', 's3fifo', 'arc']);
+  assert.deepEqual(run.curves[0]!.points, run.exact);
+  const caps = run.exact!.map((p) => p.capacity);
+  for (const curve of run.curves.slice(1)) {
+    const direct = await replay(new ArrayReader(keys), caps.map((capacity) => ({ policy: curve.policy, capacity })));
+    assert.deepEqual(curve.points.map((p) => p.missRatio), direct.results.map((r) => r.missRatio), curve.policy);
+    assert.equal(curve.sampled, false);
+  }
+  const opt = run.curves[1]!.points;
+  for (const curve of run.curves) curve.points.forEach((p, i) => assert.ok(opt[i]!.missRatio <= p.missRatio, `${curve.policy} at ${p.capacity}`));
+  // below the largest capacity the policies differ, and OPT is strictly better than LRU
+  assert.ok(opt[0]!.missRatio < run.exact![0]!.missRatio - 0.05);
+});
+
+test('mrc --policies with --sample simulates the sampled requests at capacities × rate', async () => {
+  const reader = new ZipfReader({ requests: 200_000, keys: 20_000, alpha: 0.9, seed: 3 });
+  const run = await computeMrc(reader, { exact: false, sampleRate: 0.1, points: 4, policies: ['opt'] });
+  const opt = run.curves.find((c) => c.policy === 'opt')!;
+  assert.equal(opt.sampled, true);
+  assert.equal(run.curves[0]!.sampled, true);
+  opt.points.forEach((p, i) => assert.ok(p.missRatio <= run.sampled!.points[i]!.missRatio + 0.02, `capacity ${p.capacity}`));
+});
