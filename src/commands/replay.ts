@@ -10,6 +10,20 @@ interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
   bySize?: boolean;
 }
 
+/** Break `text` into lines of at most `width` characters, joined by `sep`. */
+function wrap(text: string, width: number, sep: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join(sep);
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('replay')
@@ -22,7 +36,7 @@ export function register(program: Command): void {
       'after',
       '\nPolicies (parameters are libCacheSim\'s defaults; C = capacity):\n' +
         Object.entries(EVICTION_PARAMETERS)
-          .map(([p, d]) => `  ${p.padEnd(8)} ${d}`)
+          .map(([p, d]) => `  ${p.padEnd(8)} ${wrap(d, 90, '\n           ')}`)
           .join('\n') +
         '\n  opt      Belady\'s MIN: evicts the entry requested again furthest in the future; the lower bound for\n' +
         '           demand caching with unit weights (Belady\'s rule on sizes with --by-size); keeps the trace in\n' +

@@ -11,7 +11,7 @@
  * needs (expiry, creation time, entity version, invalidation generation, two int payloads).
  */
 
-/** Eviction policy of a store (parameters: `EVICTION_PARAMETERS`, docs/architecture.md). */
+/** Eviction policy of a store (parameters: `EVICTION_PARAMETERS`, docs/policies.md). */
 export type EvictionPolicy = 'lru' | 'fifo' | 'sieve' | 'clock' | '2q' | 'arc' | 's3fifo' | 'tinylfu';
 
 /** Every policy a store (a tier's `eviction`, `replay --cache`, `sweep`) accepts, in one list. */
