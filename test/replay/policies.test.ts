@@ -48,33 +48,31 @@ const bigTraceArb = fc
     };
   });
 
+/** A generated trace and the cache to run it through. */
+interface Trace {
+  keys: number[];
+  sizes: number[];
+  capacity: number;
+  bySize: boolean;
+}
+
 for (const policy of POLICIES) {
+  /** The store and the naive reference agree on every request of a trace. */
+  const sameAsReference = ({ keys, sizes, capacity, bySize }: Trace) => {
+    const ref = REFERENCES[policy](capacity);
+    const store = storeFor({ policy, capacity }, bySize);
+    keys.forEach((k, i) => {
+      const w = bySize ? sizes[i]! : 1;
+      assert.equal(access(store, k, w, i, 0), ref.access(k, w), `request ${i} (key ${k})`);
+    });
+  };
+
   test(`${policy}: same hit/miss sequence as the naive reference on random traces`, () => {
-    fc.assert(
-      fc.property(traceArb, ({ keys, sizes, capacity, bySize }) => {
-        const ref = REFERENCES[policy](capacity);
-        const store = storeFor({ policy, capacity }, bySize);
-        keys.forEach((k, i) => {
-          const w = bySize ? sizes[i]! : 1;
-          assert.equal(access(store, k, w, i, 0), ref.access(k, w), `request ${i} (key ${k})`);
-        });
-      }),
-      { numRuns: 300, seed: 20241126 },
-    );
+    fc.assert(fc.property(traceArb, sameAsReference), { numRuns: 300, seed: 20241126 });
   });
 
   test(`${policy}: same hit/miss sequence as the naive reference on random traces with larger caches`, () => {
-    fc.assert(
-      fc.property(bigTraceArb, ({ keys, sizes, capacity, bySize }) => {
-        const ref = REFERENCES[policy](capacity);
-        const store = storeFor({ policy, capacity }, bySize);
-        keys.forEach((k, i) => {
-          const w = bySize ? sizes[i]! : 1;
-          assert.equal(access(store, k, w, i, 0), ref.access(k, w), `request ${i} (key ${k})`);
-        });
-      }),
-      { numRuns: 25, seed: 20261201 },
-    );
+    fc.assert(fc.property(bigTraceArb, sameAsReference), { numRuns: 25, seed: 20261201 });
   });
 
   test(`${policy}: replay() miss counts equal the reference across batch boundaries`, async () => {
