@@ -9,9 +9,10 @@ import type { BenchEnv, BenchResult } from '../model/results.js';
 import { activeTiers } from '../sim/policy.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
-import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
+import type { AdapterOptions } from '../tiers/adapter.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
-import { assertLoopback, createTier } from '../tiers/registry.js';
+import { assertLoopback } from '../tiers/registry.js';
+import { removeTrialData } from './cleanup.js';
 import { collectEnv } from './env.js';
 import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
 import { buildBenchResult } from './result.js';
@@ -37,10 +38,24 @@ export interface BenchRunOptions extends LoadOptions {
   dimensions: number;
   /** Slow a tier's lookups by a fraction of their duration, e.g. { L2: 0.1 }. */
   injectDelay?: Record<string, number>;
+  /** CA certificate(s) (PEM) for `rediss://` servers. */
+  redisTlsCa?: string;
+  /**
+   * How long (ms) clean-up retries a backend that does not answer (a cluster failing over);
+   * default 30 s with a Redis Cluster, 2 s otherwise.
+   */
+  cleanupWithinMs?: number;
+  /** Stop issuing requests when aborted (Ctrl-C): the trial in progress ends, clean-up runs, the result says `interrupted`. */
+  signal?: AbortSignal;
   /** Base of the run's key prefix / table names; random by default. */
   runId?: string;
   now?: () => Date;
 }
+
+/** Clean-up waits this long (ms) for a Redis Cluster to be healthy again (a failover takes node-timeout and an election). */
+const CLUSTER_CLEANUP_MS = 30_000;
+/** …and this long for anything else to answer again. */
+const SINGLE_CLEANUP_MS = 2_000;
 
 /** A short id for what a run owns: lower-case letters and digits. */
 export function newRunId(): string {
@@ -72,7 +87,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     // Redis first: an unreachable Redis is reported at once, not after PGlite has started.
     if (needsRedis) {
       const { probeRedis } = await import('../tiers/redis.js'); // ioredis only when a tier needs it
-      await probeRedis({ url: o.redisUrl, cluster: o.redisCluster, timeoutMs: o.timeoutMs });
+      await probeRedis({ url: o.redisUrl, cluster: o.redisCluster, timeoutMs: o.timeoutMs, tlsCa: o.redisTlsCa });
     }
     if (needsPg && !o.pgUrl) {
       o.onProgress?.('starting embedded PGlite + pgvector');
@@ -82,6 +97,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       runId,
       redisUrl: o.redisUrl,
       redisCluster: o.redisCluster,
+      redisTlsCa: o.redisTlsCa,
       pgUrl: o.pgUrl ?? embedded?.url ?? '',
       pgEmbedded: embedded !== null,
       timeoutMs: o.timeoutMs,
@@ -94,6 +110,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     let opNames: string[] = Object.keys(scenario.ops);
     // Collected once, with the backend versions of the first trial's connected adapters.
     let env: BenchEnv | undefined;
+    const envOf = new Set<string>();
     const faults: Record<string, TierFaults> = {};
     for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
     const trials = await runTrials({
@@ -116,19 +133,21 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       llmTimeScale: o.llmTimeScale,
       faults,
       stall: o.stall,
+      signal: o.signal,
       onProgress: o.onProgress,
       onTrialEnd: async (trialId) => {
-        const shared = tiers.filter((t) => t.kind !== 'memory');
-        const control: TierAdapter[] = [];
-        try {
-          for (const t of shared) control.push(await createTier(t, { ...adapter, runId: trialId }));
-          if (env === undefined || (env.redis === undefined && env.postgres === undefined && control.length > 0)) env = await collectEnv(control);
-          if (!o.keep) for (const a of control) await a.cleanup();
-        } catch (e) {
-          warnings.push(`clean-up of ${trialId} failed: ${(e as Error).message}`);
-        } finally {
-          await Promise.all(control.map((a) => a.close()));
-        }
+        const left = await removeTrialData(tiers, { ...adapter, runId: trialId }, {
+          keep: o.keep,
+          withinMs: o.cleanupWithinMs ?? (o.redisCluster?.length ? CLUSTER_CLEANUP_MS : SINGLE_CLEANUP_MS),
+          onConnected: async (a) => {
+            // Backend versions, once, from the first trial's connected adapters.
+            if (envOf.has(a.kind)) return;
+            envOf.add(a.kind);
+            env ??= await collectEnv([]);
+            Object.assign(env, await a.info().catch(() => ({})));
+          },
+        });
+        warnings.push(...left);
       },
     });
     if (o.keep) warnings.push(`--keep: Redis keys under llmcache:bench:${runId}t*: and tables llmcache_bench_${runId}t*_* were left in place.`);
@@ -147,6 +166,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
         llmTimeScale: o.llmTimeScale,
         injectedDelay: o.injectDelay && Object.keys(o.injectDelay).length > 0 ? o.injectDelay : undefined,
         warnings,
+        interruptedBy: o.signal?.aborted ? String(o.signal.reason ?? 'abort') : undefined,
+        trialsPlanned: o.trials,
       },
       trials,
     );

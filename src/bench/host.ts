@@ -8,7 +8,7 @@ import type { Scenario } from '../config.js';
 import { encodeHistogram } from '../histogram.js';
 import { activeTiers } from '../sim/policy.js';
 import { InputError } from '../errors.js';
-import type { AdapterOptions, TierAdapter } from '../tiers/adapter.js';
+import { mergeNodeCommands, type AdapterOptions, type NodeCommands, type TierAdapter } from '../tiers/adapter.js';
 import { createTier } from '../tiers/registry.js';
 import { benchChildEntry, childExecArgv, stopChild } from './child.js';
 import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
@@ -26,6 +26,8 @@ export interface TierSnapshot {
   histogram: string;
   /** Semantic tiers: classified hits and embedding calls. */
   semantic?: SemanticSnapshot;
+  /** Clustered backends: commands per node and slot, summed over this process's adapters. */
+  nodes?: NodeCommands;
 }
 
 /** Everything a process needs to build its stack for one trial (plain data: crosses IPC). */
@@ -78,8 +80,8 @@ export function stackFor(s: StackSetup, workers: number, adapters: TierAdapter[]
   return new BenchStack(s.scenario, s.opNames, { workers, adapters, valueBytes: s.valueBytes, llmTimeScale: s.llmTimeScale, entities: s.entities, faults: s.faults });
 }
 
-export function snapshot(stack: BenchStack): TierSnapshot[] {
-  return stack.tiers.map((t) => ({
+export function snapshot(stack: BenchStack, adapters: TierAdapter[][]): TierSnapshot[] {
+  return stack.tiers.map((t, k) => ({
     lookups: Array.from(t.counters.lookups),
     hits: Array.from(t.counters.hits),
     stale: Array.from(t.counters.stale),
@@ -89,7 +91,14 @@ export function snapshot(stack: BenchStack): TierSnapshot[] {
     firstError: t.counters.firstError,
     histogram: encodeHistogram(t.counters.histogram),
     ...(t.counters.semantic ? { semantic: semanticSnapshot(t.counters.semantic) } : {}),
+    ...nodeCommandsOf(adapters[k] ?? []),
   }));
+}
+
+/** The per-node command counts of a tier's adapters, summed; nothing for unclustered backends. */
+function nodeCommandsOf(list: TierAdapter[]): { nodes?: NodeCommands } {
+  const parts = list.flatMap((a) => a.commandsByNode?.() ?? []);
+  return parts.length === 0 ? {} : { nodes: mergeNodeCommands(parts) };
 }
 
 /** All logical workers in this process. */
@@ -115,7 +124,7 @@ export class InlineHost implements WorkerHost {
     this.stack!.stall(name, ms);
   }
   async collect(): Promise<TierSnapshot[][]> {
-    return [snapshot(this.stack!)];
+    return [snapshot(this.stack!, this.adapters)];
   }
   async teardown(): Promise<void> {
     await Promise.all(this.adapters.flat().map((a) => a.close()));

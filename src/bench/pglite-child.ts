@@ -11,6 +11,8 @@ try {
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
+  // Ctrl-C reaches the whole process group: the bench finishes its clean-up, then stops this server.
+  process.on('SIGINT', () => {});
   process.send?.({ port: pg.port });
 } catch (e) {
   process.send?.({ error: (e as Error).message });

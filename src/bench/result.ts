@@ -5,9 +5,10 @@
 import { scenarioFingerprint, type Scenario } from '../config.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf, type Histogram } from '../histogram.js';
 import { activeTiers } from '../sim/policy.js';
-import { BENCH_SCHEMA, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial } from '../model/results.js';
+import { BENCH_SCHEMA, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial } from '../model/results.js';
 import { redact } from '../errors.js';
 import type { TierSnapshot } from './host.js';
+import { mergeNodeCommands, type NodeCommands } from '../tiers/adapter.js';
 import type { TrialData } from './runner.js';
 import { benchSemanticResult } from './semantic.js';
 
@@ -20,6 +21,9 @@ export interface ResultMeta {
   llmTimeScale: number;
   injectedDelay?: Record<string, number>;
   warnings?: string[];
+  /** The signal that stopped the run, if one did. */
+  interruptedBy?: string;
+  trialsPlanned?: number;
 }
 
 /** Event-loop delay p99 above this (µs) means the client could not keep up. */
@@ -34,8 +38,10 @@ function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] 
     const lookups = meta.opNames.map(() => 0);
     const hits = meta.opNames.map(() => 0);
     let stale = 0;
+    const nodeParts: NodeCommands[] = [];
     for (const proc of snaps) {
       const t = proc[k]!;
+      if (t.nodes) nodeParts.push(t.nodes);
       h.add(decodeHistogram(t.histogram));
       errors += t.errors;
       writes += t.writes;
@@ -63,8 +69,18 @@ function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] 
       writes,
       writeErrors,
       byOp,
+      ...clusterStats(nodeParts),
     };
   });
+}
+
+/** Per-node command counts and the hottest slot of a clustered tier (nothing otherwise). */
+function clusterStats(parts: NodeCommands[]): Pick<BenchTierStats, 'nodes' | 'hotSlot'> {
+  if (parts.length === 0) return {};
+  const m = mergeNodeCommands(parts);
+  let hot: { slot: number; commands: number } | undefined;
+  for (const [slot, commands] of m.slots) if (!hot || commands > hot.commands) hot = { slot, commands };
+  return { nodes: m.nodes, ...(hot ? { hotSlot: hot } : {}) };
 }
 
 function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
@@ -76,6 +92,8 @@ function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
     latencyUs: percentilesOf(d.e2e),
     histogram: encodeHistogram(d.e2e),
     tiers: tierStats(meta, d.tiers),
+    timeline: d.timeline,
+    ...(d.interrupted ? { interrupted: true } : {}),
   };
 }
 
@@ -83,6 +101,24 @@ function mergeAll(hs: Histogram[]): Histogram {
   const m = newHistogram();
   for (const h of hs) m.add(h);
   return m;
+}
+
+/** Where in a trial requests failed open: the first to the last bucket with a failure. */
+export function failureWindow(tl: BenchTimeline): { fromS: string; toS: string; failed: number; requests: number; maxMs: string; otherMaxMs: string } | null {
+  const first = tl.failedOpen.findIndex((n) => n > 0);
+  if (first < 0) return null;
+  const last = tl.failedOpen.length - 1 - [...tl.failedOpen].reverse().findIndex((n) => n > 0);
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const inside = (i: number) => i >= first && i <= last;
+  const max = (keep: (i: number) => boolean) => Math.max(0, ...tl.maxUs.filter((_, i) => keep(i)));
+  return {
+    fromS: ((first * tl.bucketMs) / 1000).toFixed(2),
+    toS: (((last + 1) * tl.bucketMs) / 1000).toFixed(2),
+    failed: sum(tl.failedOpen.slice(first, last + 1)),
+    requests: sum(tl.requests.slice(first, last + 1)),
+    maxMs: (max(inside) / 1000).toFixed(0),
+    otherMaxMs: (max((i) => !inside(i)) / 1000).toFixed(0),
+  };
 }
 
 export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchResult {
@@ -120,6 +156,14 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
       `${t.name}: ${t.errors} lookup and ${t.writeErrors ?? 0} write errors; lookups failed open as misses (${failedOpen} requests affected)${first ? `; first error: ${redact(first)}` : ''}.`,
     );
   });
+  trials.forEach((t, i) => {
+    const w = failureWindow(t.timeline);
+    if (w) warnings.push(`Trial ${i + 1}: requests failed open from ${w.fromS} s to ${w.toS} s into the measurement (${w.failed} of ${w.requests} requests there); slowest request in that window ${w.maxMs} ms, elsewhere ${w.otherMaxMs} ms.`);
+  });
+  if (meta.interruptedBy) {
+    const done = trials.filter((t) => !t.interrupted).length;
+    warnings.push(`Interrupted by ${meta.interruptedBy} after ${done} of ${meta.trialsPlanned ?? trials.length} trials: the figures cover the measurements up to the signal.`);
+  }
   const hits = tiers.reduce((a, t) => a + t.hits, 0);
   const snaps = trials.flatMap((t) => t.tiers);
   const semantic = benchSemanticResult(
@@ -153,6 +197,9 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     clientCpu,
     hits,
     ...(semantic ? { semantic } : {}),
+    ...(meta.interruptedBy
+      ? { interrupted: { signal: meta.interruptedBy, trialsCompleted: trials.filter((t) => !t.interrupted).length, trialsPlanned: meta.trialsPlanned ?? trials.length } }
+      : {}),
     warnings,
   };
 }

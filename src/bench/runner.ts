@@ -14,6 +14,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Scenario } from '../config.js';
+import type { BenchTimeline } from '../model/results.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
 import { activeTiers, invalidationTargets, routerFor } from '../sim/policy.js';
 import { velocityAdaptive } from '../semantic/freshness.js';
@@ -42,6 +43,8 @@ export interface LoadOptions {
   llmTimeScale: number;
   /** Stall one tier once per trial: `atMs` after the measurement starts, for `forMs`. */
   stall?: { tier: string; atMs: number; forMs: number };
+  /** When aborted, stop issuing requests: the trial in progress ends with what it measured, no further trial starts. */
+  signal?: AbortSignal;
   onProgress?: (msg: string) => void;
 }
 
@@ -75,11 +78,24 @@ export interface TrialData {
   clientCpu: number;
   /** Open loop: requests issued more than 1 ms after their intended start. */
   lateDispatches: number;
+  /** Requests over time, by (intended) start, so an outage or a failover shows where it happened. */
+  timeline: BenchTimeline;
+  /** The trial was cut short by the run's abort signal (Ctrl-C). */
+  interrupted: boolean;
+}
+
+
+/** Timeline resolution (ms). */
+const TIMELINE_BUCKET_MS = 250;
+
+function bump(a: number[], i: number, by: number): void {
+  while (a.length <= i) a.push(0);
+  a[i]! += by;
 }
 
 export async function runTrials(o: RunOptions): Promise<TrialData[]> {
   const out: TrialData[] = [];
-  for (let i = 0; i < o.trials; i++) {
+  for (let i = 0; i < o.trials && !o.signal?.aborted; i++) {
     const runId = `${o.adapter.runId}t${i + 1}`;
     o.onProgress?.(`trial ${i + 1}/${o.trials} (${runId})`);
     const source = await o.openSource();
@@ -134,6 +150,8 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   let cpu0 = process.cpuUsage();
   let stallTimer: NodeJS.Timeout | undefined;
   let done = false;
+  let aborted = false;
+  const timeline: BenchTimeline = { bucketMs: TIMELINE_BUCKET_MS, requests: [], failedOpen: [], maxUs: [] };
 
   const startMeasuring = () => {
     t0 = performance.now();
@@ -175,6 +193,10 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob } | null> => {
     for (;;) {
       if (done) return null;
+      if (o.signal?.aborted) {
+        done = aborted = true;
+        return null;
+      }
       if (t0 >= 0 && (issued >= maxRequests || performance.now() - t0 >= maxMs)) {
         done = true;
         return null;
@@ -218,6 +240,11 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     if (r.llmCall) llmCalls++;
     if (r.bypass) bypassed++;
     if (r.errors > 0) failedOpen++;
+    const b = Math.max(0, Math.floor((startMs - t0) / TIMELINE_BUCKET_MS));
+    bump(timeline.requests, b, 1);
+    bump(timeline.failedOpen, b, r.errors > 0 ? 1 : 0);
+    bump(timeline.maxUs, b, 0);
+    if (us > timeline.maxUs[b]!) timeline.maxUs[b] = us;
   };
 
   if (o.loop === 'closed') {
@@ -281,6 +308,8 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     },
     clientCpu: durationMs > 0 ? (cpu.user + cpu.system) / 1000 / durationMs : 0,
     lateDispatches: late,
+    timeline,
+    interrupted: aborted,
   };
 }
 

@@ -202,6 +202,9 @@ export class BenchStack {
     const keyId = context ? windowKey(j.contact) : j.key;
     const key = context ? `window:${j.contact}` : `${this.opNames[op]}:${j.key}`;
     let errors = 0;
+    // Tiers whose lookup failed in this request: not written back to, so a lost backend costs
+    // a request one timeout, not one per call.
+    let failed = 0;
     let hitTier = -1;
     let found: FoundEntry | null = null;
     for (let k = 0; k < this.tiers.length; k++) {
@@ -223,6 +226,7 @@ export class BenchStack {
         }));
       } catch (err) {
         errors++;
+        failed |= 1 << k;
         noteError(tr.counters, err, j.measure);
         continue; // fail open: a miss
       }
@@ -279,7 +283,7 @@ export class BenchStack {
     for (let k = 0; k < upTo; k++) {
       const tr = this.tiers[k]!;
       const ttl = tr.ttl[op]!;
-      if (ttl < 0 || (context && tr.sor) || (hitTier >= 0 && !tr.cfg.backfill)) continue;
+      if (ttl < 0 || (context && tr.sor) || (hitTier >= 0 && !tr.cfg.backfill) || (failed >>> k) & 1) continue;
       const aux = context ? Math.min(tr.depth, foundDepth) : j.intent;
       const inst = tr.perWorker ? w : 0;
       const gens = tr.gens[inst]!;

@@ -46,7 +46,7 @@ process.on('message', (m: Msg) => {
       stack!.stall(m.name, m.ms);
       return;
     case 'collect':
-      send({ t: 'stats', tiers: snapshot(stack!) });
+      send({ t: 'stats', tiers: snapshot(stack!, adapters) });
       return;
     case 'teardown':
       void Promise.all(adapters.flat().map((a) => a.close())).then(() => {
@@ -58,3 +58,5 @@ process.on('message', (m: Msg) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the coordinator handles it and stops this worker.
+process.on('SIGINT', () => {});

@@ -1,5 +1,7 @@
 /** `llmcache bench`: the scenario against real tiers (in-process, Redis, Postgres + pgvector), measured. */
+import { readFileSync } from 'node:fs';
 import { output } from '../output.js';
+import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { timestampedResultPath, writeFileAtomic } from '../io.js';
@@ -22,6 +24,7 @@ interface BenchCliOptions extends SimulateCliOptions {
   trials: number;
   redisUrl: string;
   redisCluster?: string;
+  redisTlsCa?: string;
   pgUrl?: string;
   l2?: string;
   allowRemote?: boolean;
@@ -78,7 +81,8 @@ export function register(program: Command): void {
     .option('--trials <n>', 'repeat the measurement; each trial is kept (the gate wants >= 5)', intOption('--trials', 1), 1)
     .option('-w, --workers <n>', 'real worker processes, each with its own L1, sharing L2 / L3 (default: the scenario\'s workers as logical workers in one process)', intOption('--workers', 1))
     .option('--redis-url <url>', 'Redis for L2 (env REDIS_URL)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-    .option('--redis-cluster <nodes>', 'Redis Cluster nodes host:port,host:port (instead of --redis-url)')
+    .option('--redis-cluster <seeds>', 'Redis Cluster seed nodes, comma-separated: host:port or redis://[user:password@]host:port (rediss:// for TLS); instead of --redis-url')
+    .option('--redis-tls-ca <file>', 'CA certificate (PEM) of rediss:// servers, when not signed by a CA the system trusts')
     .option('--pg-url <url>', 'Postgres with pgvector for L3 (env DATABASE_URL); default: embedded PGlite', process.env.DATABASE_URL)
     .option('--l2 <kind>', 'run Redis tiers on another backend: memory (no Redis needed)')
     .option('--allow-remote', 'allow backends that are not on the loopback interface')
@@ -124,36 +128,81 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
       const vectors = o.trace ? await traceVectors(embedder, scenario, o.trace, o, progress) : undefined;
       const durationMs = o.duration ?? (o.requests === undefined ? 5000 : undefined);
       const out = o.out ?? timestampedResultPath('bench');
-      const result = await runBench({
-        scenario,
-        trace: o.trace,
-        vectors,
-        loop: o.rate !== undefined ? 'open' : 'closed',
-        concurrency: o.concurrency,
-        rate: o.rate,
-        requests: o.requests,
-        durationMs,
-        warmupRequests: o.warmup,
-        trials: o.trials,
-        processes: o.workers,
-        redisUrl: o.redisUrl,
-        redisCluster: o.redisCluster ? o.redisCluster.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-        pgUrl: o.pgUrl || undefined,
-        allowRemote: !!o.allowRemote,
-        keep: !!o.keep,
-        timeoutMs: o.timeout,
-        hnsw: !!o.hnsw,
-        dimensions: o.dimensions,
-        valueBytes: o.valueBytes,
-        llmTimeScale: o.llmTimeScale,
-        injectDelay: o.injectDelay,
-        stall: o.injectStall,
-        onProgress: progress,
-      });
-      writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
-      progress(`result written to ${out}`);
-      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
+      const redisTlsCa = o.redisTlsCa === undefined ? undefined : readTextFile('--redis-tls-ca', o.redisTlsCa);
+      const stop = onInterrupt(progress);
+      try {
+        const result = await runBench({
+          scenario,
+          trace: o.trace,
+          vectors,
+          loop: o.rate !== undefined ? 'open' : 'closed',
+          concurrency: o.concurrency,
+          rate: o.rate,
+          requests: o.requests,
+          durationMs,
+          warmupRequests: o.warmup,
+          trials: o.trials,
+          processes: o.workers,
+          redisUrl: o.redisUrl,
+          redisCluster: o.redisCluster ? splitSeeds(o.redisCluster) : undefined,
+          redisTlsCa,
+          pgUrl: o.pgUrl || undefined,
+          allowRemote: !!o.allowRemote,
+          keep: !!o.keep,
+          timeoutMs: o.timeout,
+          hnsw: !!o.hnsw,
+          dimensions: o.dimensions,
+          valueBytes: o.valueBytes,
+          llmTimeScale: o.llmTimeScale,
+          injectDelay: o.injectDelay,
+          stall: o.injectStall,
+          signal: stop.signal,
+          onProgress: progress,
+        });
+        writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
+        progress(`${result.interrupted ? 'partial result (interrupted)' : 'result'} written to ${out}`);
+        output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
+        if (result.interrupted) process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        stop.release();
+      }
     });
+}
+
+/** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C / SIGTERM during a run: the first stops issuing requests and lets the run remove what
+ * it wrote and write its partial result; a second exits at once. `release` restores the defaults.
+ */
+function onInterrupt(progress: (m: string) => void): { signal: AbortSignal; release: () => void } {
+  const ctl = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (ctl.signal.aborted) {
+      output.stderr(`bench: ${sig} again: exiting now; keys or tables of this run may be left behind\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+    progress(`${sig}: stopping, removing what the run wrote (press Ctrl-C again to exit at once)`);
+    ctl.abort(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: ctl.signal,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function readTextFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${flag}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise<void> {

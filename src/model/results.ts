@@ -186,6 +186,10 @@ export interface BenchTierStats {
   writeErrors?: number;
   /** Lookups and hits per op (the agreement check compares these with `simulate`). */
   byOp?: Record<string, { lookups: number; hits: number }>;
+  /** Redis Cluster: commands sent per master (`host:port` owning the key's slot when sent). */
+  nodes?: Record<string, number>;
+  /** Redis Cluster: the slot that got the most commands. */
+  hotSlot?: { slot: number; commands: number };
 }
 
 /** One measured trial of a bench run. */
@@ -198,6 +202,21 @@ export interface BenchTrial {
   latencyUs: Percentiles;
   histogram: string;
   tiers: BenchTierStats[];
+  /** Requests over time by (intended) start: an outage or a failover shows where it happened. */
+  timeline?: BenchTimeline;
+  /** The trial was cut short (Ctrl-C): its figures cover the time up to the signal. */
+  interrupted?: boolean;
+}
+
+/** Requests per time bucket of a trial, by (intended) start since the measurement began. */
+export interface BenchTimeline {
+  /** Bucket width (ms). */
+  bucketMs: number;
+  requests: number[];
+  /** Requests that failed open (at least one backend error). */
+  failedOpen: number[];
+  /** Slowest request of each bucket (µs). */
+  maxUs: number[];
 }
 
 export interface BenchResult {
@@ -234,6 +253,8 @@ export interface BenchResult {
   hits?: number;
   /** Semantic tiers: hits classified against the ground truth (all trials). */
   semantic?: BenchSemanticStats;
+  /** The run was stopped by a signal: `trials` holds the completed trials and the one cut short. */
+  interrupted?: { signal: string; trialsCompleted: number; trialsPlanned: number };
   warnings: string[];
 }
 

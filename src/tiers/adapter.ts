@@ -72,6 +72,25 @@ export interface WriteRequest {
   embedding?: Float32Array | number[];
 }
 
+/** Commands a clustered backend was sent, per node and per slot. */
+export interface NodeCommands {
+  /** Per master node (`host:port`, the owner of the key's slot when the command was sent). */
+  nodes: Record<string, number>;
+  /** Sparse: [slot, commands] for every slot that got a command. */
+  slots: [number, number][];
+}
+
+/** Sum per-node and per-slot command counts. */
+export function mergeNodeCommands(parts: readonly NodeCommands[]): NodeCommands {
+  const nodes: Record<string, number> = {};
+  const slots = new Map<number, number>();
+  for (const p of parts) {
+    for (const [n, c] of Object.entries(p.nodes)) nodes[n] = (nodes[n] ?? 0) + c;
+    for (const [s, c] of p.slots) slots.set(s, (slots.get(s) ?? 0) + c);
+  }
+  return { nodes, slots: [...slots].sort((a, b) => a[0] - b[0]) };
+}
+
 /** A real tier. Every method may reject (backend error or timeout); the runner fails open. */
 export interface TierAdapter {
   readonly name: string;
@@ -84,6 +103,8 @@ export interface TierAdapter {
   search?(q: SemanticQuery): Promise<SemanticHit | null>;
   /** Backend versions for the result's env (e.g. { redis: '7.0.15' }). */
   info(): Promise<Record<string, string>>;
+  /** Clustered backends: the commands this adapter sent, per node and slot. */
+  commandsByNode?(): NodeCommands | undefined;
   /** Remove everything this run wrote (never anything else); returns the entries removed. */
   cleanup(): Promise<number>;
   close(): Promise<void>;
@@ -94,8 +115,10 @@ export interface AdapterOptions {
   /** Identifies what this run owns: the Redis key prefix and the Postgres table suffix. */
   runId: string;
   redisUrl: string;
-  /** Redis Cluster nodes (host:port); when given, `redisUrl` is ignored. */
+  /** Redis Cluster seeds (`host:port` or `redis://` / `rediss://` URLs); when given, `redisUrl` is ignored. */
   redisCluster?: string[];
+  /** CA certificate(s) (PEM) for `rediss://` servers; default: the system's. */
+  redisTlsCa?: string;
   pgUrl: string;
   /**
    * The Postgres is the embedded PGlite: one backend session shared by every connection of the

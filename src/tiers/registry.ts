@@ -16,33 +16,62 @@ export type { TierAdapter, AdapterOptions } from './adapter.js';
  */
 export type TierFactory = (cfg: TierConfig, o: AdapterOptions) => Promise<TierAdapter>;
 
-const TIER_FACTORIES: ReadonlyMap<TierKind, TierFactory> = new Map<TierKind, TierFactory>([
-  ['memory', async (cfg) => new MemoryTier(cfg)],
+/** A kind of tier: how to build it, and the command that removes what a run left in it ('' = nothing can be left). */
+interface TierKindEntry {
+  create: TierFactory;
+  leftoverCommand: (cfg: TierConfig, o: AdapterOptions) => Promise<string>;
+}
+
+const TIER_KINDS: ReadonlyMap<TierKind, TierKindEntry> = new Map<TierKind, TierKindEntry>([
+  ['memory', { create: async (cfg) => new MemoryTier(cfg), leftoverCommand: async () => '' }],
   [
     'redis',
-    async (cfg, o) => {
-      const { redisTier } = await import('./redis.js');
-      const t = redisTier(cfg, o);
-      await t.connect(o.timeoutMs);
-      return t;
+    {
+      create: async (cfg, o) => {
+        const { redisTier } = await import('./redis.js');
+        const t = redisTier(cfg, o);
+        await t.connect(o.timeoutMs);
+        return t;
+      },
+      leftoverCommand: async (cfg, o) => {
+        const { parseRedisTarget, redisCleanupCommand, redisPrefix } = await import('./redis-url.js');
+        return redisCleanupCommand(parseRedisTarget(o.redisUrl, o.redisCluster), redisPrefix(o.runId, cfg.name));
+      },
     },
   ],
   [
     'pgvector',
-    async (cfg, o) => {
-      const { pgvectorTier } = await import('./pgvector.js');
-      const t = pgvectorTier(cfg, o);
-      await t.connect();
-      return t;
+    {
+      create: async (cfg, o) => {
+        const { pgvectorTier } = await import('./pgvector.js');
+        const t = pgvectorTier(cfg, o);
+        await t.connect();
+        return t;
+      },
+      // The embedded PGlite's tables go with its process.
+      leftoverCommand: async (cfg, o) => {
+        if (o.pgEmbedded) return '';
+        const { pgTableName } = await import('./pgvector.js');
+        return `psql '${redact(o.pgUrl)}' -c 'DROP TABLE IF EXISTS ${pgTableName(o.runId, cfg.name)}'`;
+      },
     },
   ],
 ]);
 
+function kindOf(cfg: TierConfig): TierKindEntry {
+  const k = TIER_KINDS.get(cfg.kind);
+  if (!k) throw new InputError(`tier ${cfg.name}: no bench adapter for kind ${JSON.stringify(cfg.kind)} (known: ${[...TIER_KINDS.keys()].join(', ')})`);
+  return k;
+}
+
 /** Build and connect the adapter of `cfg`. */
 export async function createTier(cfg: TierConfig, o: AdapterOptions): Promise<TierAdapter> {
-  const f = TIER_FACTORIES.get(cfg.kind);
-  if (!f) throw new InputError(`tier ${cfg.name}: no bench adapter for kind ${JSON.stringify(cfg.kind)} (known: ${[...TIER_FACTORIES.keys()].join(', ')})`);
-  return f(cfg, o);
+  return kindOf(cfg).create(cfg, o);
+}
+
+/** The shell command that removes what run `o.runId` left in tier `cfg` ('' when nothing can be left); never with a password. */
+export function leftoverCommand(cfg: TierConfig, o: AdapterOptions): Promise<string> {
+  return kindOf(cfg).leftoverCommand(cfg, o);
 }
 
 /**
