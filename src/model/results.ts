@@ -163,6 +163,8 @@ export interface BenchEnv {
   cpus: number;
   os: string;
   redis?: string;
+  /** Set for a Redis Cluster, e.g. "cluster of 3 masters". */
+  redisMode?: string;
   postgres?: string;
   pgvector?: string;
   git?: string;

@@ -3,9 +3,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { runBench } from '../../src/bench/bench.ts';
+import { removeTrialData } from '../../src/bench/cleanup.ts';
+import type { AdapterOptions } from '../../src/tiers/adapter.ts';
+import { RedisTier } from '../../src/tiers/redis.ts';
+import { redisPrefix } from '../../src/tiers/redis-url.ts';
 import { startCluster } from '../redis-helper.ts';
 import { benchOptions, smallScenario } from './helpers.ts';
+
+const run = promisify(execFile);
 
 test('cluster failover: a master killed on observed traffic; the run completes, errors and fail-open misses are counted, the window shows, no request waits past timeout plus one retry, no key is left', async (t) => {
   const cluster = await startCluster({ nodeTimeoutMs: 2000 });
@@ -69,3 +77,73 @@ test('cluster failover: a master killed on observed traffic; the run completes, 
     await cluster.stop();
   }
 });
+
+test('cluster clean-up through a failover: retried until the replica is promoted; when it gives up, the command it prints removes what is left', async () => {
+  const cluster = await startCluster({ nodeTimeoutMs: 2000 });
+  const l2 = smallScenario().tiers.find((t) => t.name === 'L2')!;
+  const options = (runId: string): AdapterOptions => ({ runId, redisUrl: '', redisCluster: cluster.seeds, pgUrl: '', timeoutMs: 500, hnsw: false, dimensions: 8 });
+  /** Write keys of run `runId` on every master and wait until the replicas hold them too. */
+  const fill = async (runId: string) => {
+    const tier = new RedisTier({ name: 'L2', url: '', cluster: cluster.seeds, prefix: redisPrefix(runId, 'L2'), timeoutMs: 2000 });
+    await tier.connect(2000);
+    const entry = { expiresAt: 9e12, createdAt: 1, version: 1, entity: -1, gen: 0, aux: -1, contact: 1, tenant: 0 };
+    await Promise.all(Array.from({ length: 300 }, (_, i) => tier.set({ keyId: i, key: `score:${i}`, op: 'score', entry, ttlMs: 600_000, payload: 'x' })));
+    await tier.close();
+    const masters = await cluster.masters();
+    await waitUntil(async () => {
+      const counts = await cluster.countKeys(`${redisPrefix(runId, 'L2')}*`);
+      if (masters.reduce((a, p) => a + (counts[p] ?? 0), 0) !== 300) return false;
+      // Every live replica holds what its master holds.
+      for (const n of cluster.nodes.filter((x) => counts[x.port] !== undefined && !masters.includes(x.port))) {
+        const c = n.client();
+        await c.connect();
+        const role = await c.role();
+        c.disconnect();
+        if (counts[n.port] !== counts[role[2] as number]) return false;
+      }
+      return true;
+    });
+  };
+  const killMasterWithReplica = async () => {
+    for (const port of await cluster.masters()) {
+      const c = cluster.nodes.find((n) => n.port === port)!;
+      const admin = c.client();
+      await admin.connect();
+      const role = await admin.role();
+      admin.disconnect();
+      if ((role[2] as unknown[]).length > 0) return c.kill();
+    }
+    throw new Error('no master with a replica');
+  };
+  try {
+    await fill('cu1');
+    await killMasterWithReplica();
+    const warnings = await removeTrialData([l2], options('cu1'), { keep: false, withinMs: 30_000 });
+    assert.deepEqual(warnings, []);
+    await cluster.healthy();
+    assert.ok(Object.values(await cluster.countKeys('llmcache:bench:cu1:*')).every((n) => n === 0), 'every key gone from every live node, the promoted replica included');
+
+    // Give up at once while a second master is failing: the warning carries the command that finishes the job.
+    await fill('cu2');
+    await killMasterWithReplica();
+    const [warning] = await removeTrialData([l2], options('cu2'), { keep: false, withinMs: 0 });
+    const cmd = /remove what is left with: (.*)$/.exec(warning ?? '')?.[1];
+    assert.ok(cmd, warning);
+    await cluster.healthy();
+    assert.ok(sum(await cluster.countKeys('llmcache:bench:cu2:*')) > 0, 'keys were left');
+    await run('sh', ['-c', cmd], { timeout: 120_000 });
+    assert.deepEqual(Object.values(await cluster.countKeys('llmcache:bench:cu2:*')).filter((n) => n > 0), []);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+const sum = (o: Record<number, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+async function waitUntil(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
