@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import { runBench } from '../../src/bench/bench.ts';
 import { RedisTier } from '../../src/tiers/redis.ts';
-import type { BenchResult } from '../../src/report/types.ts';
+import type { BenchResult } from '../../src/model/results.ts';
 import { runCli } from '../cli-helper.ts';
 import { startCluster, startRedis, TEST_CA, type LocalCluster, type LocalRedis } from '../redis-helper.ts';
 import { tempDir } from '../tmp-helper.ts';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import type { BenchResult } from '../../src/report/types.ts';
+import type { BenchResult } from '../../src/model/results.ts';
 import { startRedis, type LocalRedis } from '../redis-helper.ts';
 import { tempDir } from '../tmp-helper.ts';
 import { smallScenario } from './helpers.ts';
