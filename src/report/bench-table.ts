@@ -10,7 +10,7 @@ export function renderBenchTable(r: BenchResult): string {
   const m = r.mode;
   const loop = m.loop === 'closed' ? `closed loop, concurrency ${m.concurrency}` : `open loop, ${fmtInt(m.rate)} req/s (timed from intended start)`;
   const env = r.env;
-  const backends = [env.redis && `Redis ${env.redis}`, env.postgres && `Postgres ${env.postgres}`, env.pgvector && `pgvector ${env.pgvector}`]
+  const backends = [env.redis && `Redis ${env.redis}${env.redisMode ? ` (${oneLine(env.redisMode)})` : ''}`, env.postgres && `Postgres ${env.postgres}`, env.pgvector && `pgvector ${env.pgvector}`]
     .filter(Boolean)
     .join(', ');
   const head = [
@@ -58,8 +58,17 @@ export function renderBenchTable(r: BenchResult): string {
         )}`
       : '';
 
+  const cluster = r.tiers
+    .filter((t) => t.nodes)
+    .map((t) => {
+      const total = Object.values(t.nodes!).reduce((a, b) => a + b, 0);
+      const rows = Object.entries(t.nodes!).map(([node, n]) => [`  ${t.name} ${oneLine(node)}`, fmtInt(n), fmtPct(ratio(n, total))]);
+      const hot = t.hotSlot ? `\n  hottest slot ${t.hotSlot.slot}: ${fmtInt(t.hotSlot.commands)} commands (${fmtPct(ratio(t.hotSlot.commands, total))})` : '';
+      return `${textTable(['commands by node', 'commands', 'share'], rows)}${hot}`;
+    })
+    .join('\n');
   const client = `Client: event-loop delay p50 ${fmtUs(r.eventLoopDelayUs.p50)}, p99 ${fmtUs(r.eventLoopDelayUs.p99)}, max ${fmtUs(r.eventLoopDelayUs.max)}; CPU ${((r.clientCpu ?? 0) * 100).toFixed(0)}% of a core${r.clientBottleneck ? ' - the client was the bottleneck' : ''}`;
   const injected = r.injectedDelay ? `Injected delay: ${Object.entries(r.injectedDelay).map(([k, v]) => `${k} +${(v * 100).toFixed(0)}%`).join(', ')}` : '';
   const warnings = r.warnings.length > 0 ? `Warnings\n${r.warnings.map((w) => wrap(`- ${w}`, 100, '  ')).join('\n')}` : '';
-  return `${[head, `Latency\n${latency}`, `Tiers\n${tiers}`, trials, client, injected, warnings].filter((p) => p !== '').join('\n\n')}\n`;
+  return `${[head, `Latency\n${latency}`, `Tiers\n${tiers}`, cluster && `Redis Cluster\n${cluster}`, trials, client, injected, warnings].filter((p) => p !== '').join('\n\n')}\n`;
 }
