@@ -107,6 +107,10 @@ export interface GateVerdict {
 export function asResult(doc: unknown, label: string): AnyResult {
   const r = asReportableResult(doc, label);
   if (r.kind !== 'bench') return r;
+  if (r.interrupted) {
+    const i = r.interrupted;
+    throw new InputError(`${label}: the run was interrupted (${i.signal} after ${i.trialsCompleted} of ${i.trialsPlanned} trials); the gate compares complete runs: run the bench again`);
+  }
   const problems: string[] = [];
   r.trials.forEach((t, i) => {
     const pct = (p: Percentiles | undefined, at: string) => {

@@ -95,6 +95,8 @@ test('bench vs simulate, different scenarios, unknown schema: unusable input', (
   const broken = benchResult({ seed: 1 }) as unknown as { trials: { latencyUs: Record<string, unknown> }[] };
   delete broken.trials[2]!.latencyUs.p95;
   assert.throws(() => asResult(broken, 'b.json'), /b.json: bench trials lack trials\[2\].latencyUs.p95/);
+  const cut = { ...benchResult({ seed: 1 }), interrupted: { signal: 'SIGINT', trialsCompleted: 2, trialsPlanned: 5 } };
+  assert.throws(() => asResult(cut, 'c.json'), (e: Error) => e instanceof InputError && /^c.json: the run was interrupted \(SIGINT after 2 of 5 trials\)/.test(e.message));
   const b = benchResult({ seed: 1 });
   assert.throws(() => gate(b, { ...benchResult({ seed: 2 }), mode: { ...b.mode, concurrency: 16 } }), /different bench modes/);
 });

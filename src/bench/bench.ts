@@ -38,8 +38,9 @@ export interface BenchRunOptions extends LoadOptions {
   dimensions: number;
   /** Slow a tier's lookups by a fraction of their duration, e.g. { L2: 0.1 }. */
   injectDelay?: Record<string, number>;
-  /** CA certificate(s) (PEM) for `rediss://` servers. */
+  /** CA certificate(s) (PEM) for `rediss://` servers, and the file they came from. */
   redisTlsCa?: string;
+  redisTlsCaFile?: string;
   /**
    * How long (ms) clean-up retries a backend that does not answer (a cluster failing over);
    * default 30 s with a Redis Cluster, 2 s otherwise.
@@ -98,6 +99,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       redisUrl: o.redisUrl,
       redisCluster: o.redisCluster,
       redisTlsCa: o.redisTlsCa,
+      redisTlsCaFile: o.redisTlsCaFile,
       pgUrl: o.pgUrl ?? embedded?.url ?? '',
       pgEmbedded: embedded !== null,
       timeoutMs: o.timeoutMs,

@@ -146,6 +146,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
           redisUrl: o.redisUrl,
           redisCluster: o.redisCluster ? splitSeeds(o.redisCluster) : undefined,
           redisTlsCa,
+          redisTlsCaFile: o.redisTlsCa,
           pgUrl: o.pgUrl || undefined,
           allowRemote: !!o.allowRemote,
           keep: !!o.keep,

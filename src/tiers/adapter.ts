@@ -119,6 +119,8 @@ export interface AdapterOptions {
   redisCluster?: string[];
   /** CA certificate(s) (PEM) for `rediss://` servers; default: the system's. */
   redisTlsCa?: string;
+  /** The file `redisTlsCa` came from (for the commands printed to users). */
+  redisTlsCaFile?: string;
   pgUrl: string;
   /**
    * The Postgres is the embedded PGlite: one backend session shared by every connection of the

@@ -35,7 +35,8 @@ const TIER_KINDS: ReadonlyMap<TierKind, TierKindEntry> = new Map<TierKind, TierK
       },
       leftoverCommand: async (cfg, o) => {
         const { parseRedisTarget, redisCleanupCommand, redisPrefix } = await import('./redis-url.js');
-        return redisCleanupCommand(parseRedisTarget(o.redisUrl, o.redisCluster), redisPrefix(o.runId, cfg.name));
+        const target = parseRedisTarget(o.redisUrl, o.redisCluster);
+        return redisCleanupCommand(target, redisPrefix(o.runId, cfg.name), target.nodes, o.redisTlsCaFile);
       },
     },
   ],

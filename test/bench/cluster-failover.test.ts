@@ -44,12 +44,12 @@ test('cluster failover: a master killed on observed traffic; the run completes, 
     s.tiers = s.tiers.filter((t) => t.kind !== 'pgvector');
     const timeoutMs = 400;
     const runId = `fo${process.pid}`;
-    const r = await runBench(benchOptions(s, { redisCluster: cluster.seeds, runId, loop: 'open', rate: 150, durationMs: 9000, timeoutMs }));
+    const r = await runBench(benchOptions(s, { redisCluster: cluster.seeds, runId, loop: 'open', rate: 150, durationMs: 10_000, timeoutMs }));
     assert.ok(killed, 'the master was killed during the run');
 
     const l2 = r.tiers.find((x) => x.name === 'L2')!;
     t.diagnostic(`${r.requests} requests, max ${(r.latencyUs.max / 1000).toFixed(0)} ms; ${r.warnings.join(' | ')}`);
-    assert.ok(r.requests > 500, `the run kept serving requests: ${r.requests}`);
+    assert.ok(r.requests > 600, `the run kept serving requests: ${r.requests}`);
     assert.ok(l2.errors > 0, 'lookups during the failover are counted as errors');
     assert.equal(r.errors, l2.errors + (l2.writeErrors ?? 0));
     assert.ok(r.warnings.some((w) => /L2: \d+ lookup and \d+ write errors; lookups failed open as misses \(\d+ requests affected\)/.test(w)), r.warnings.join('\n'));

@@ -130,14 +130,14 @@ test('cluster: MOVED and ASK redirections are followed while a slot migrates bet
   }
 });
 
-test('cluster: bench --redis-cluster takes redis:// seed URLs with a password over TLS, never prints the password, leaves no key', async () => {
+test('cluster: bench --redis-cluster (2 worker processes) takes redis:// seed URLs with a password over TLS, never prints the password, leaves no key', async () => {
   const secure = await startCluster({ password: 'cluster-s3cret', tls: true });
   const tmp = tempDir('llmcache-cluster-');
   try {
     const scenario = tmp.file('l1l2.json', l1l2({ leads: 10 }));
     const ca = tmp.file('ca.pem', TEST_CA);
     const out = join(tmp.dir, 'r.json');
-    const r = await runCli(['bench', '--scenario', scenario, '--redis-cluster', secure.seeds.join(','), '--redis-tls-ca', ca, '-n', '300', '--warmup', '0', '--llm-time-scale', '0', '--json', '-o', out]);
+    const r = await runCli(['bench', '--scenario', scenario, '--redis-cluster', secure.seeds.join(','), '--redis-tls-ca', ca, '--workers', '2', '-n', '300', '--warmup', '0', '--llm-time-scale', '0', '--json', '-o', out]);
     assert.equal(r.code, 0, r.err);
     assert.ok(!`${r.out}${r.err}`.includes('cluster-s3cret'), 'the password is never printed');
     const res = JSON.parse(r.out) as BenchResult;
