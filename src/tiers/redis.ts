@@ -105,23 +105,22 @@ export class RedisTier implements TierAdapter {
   }
 
   /**
-   * One key command. A single node is bounded by ioredis's command timeout (it never retries).
-   * A cluster call is counted against the master that owns the key's slot in the client's table,
-   * and gets the same bound as a deadline around ioredis's redirections and retries, plus one
-   * retry of its own: a command auto-pipelined with writes gets a MOVED / ASK / TRYAGAIN /
-   * CLUSTERDOWN back instead of being redirected (ioredis re-sends only read-only pipelines),
-   * so it refreshes the slot table and tries once more, within the same deadline.
+   * One key command on a cluster (a single node needs none of this: ioredis's command timeout
+   * bounds it and it never retries). The call is counted against the master that owns the key's
+   * slot in the client's table, and gets one deadline, the timeout, around ioredis's redirections
+   * and retries plus one retry of its own: a command auto-pipelined with writes gets a MOVED /
+   * ASK / TRYAGAIN / CLUSTERDOWN back instead of being redirected (ioredis re-sends only
+   * read-only pipelines), so it refreshes the slot table and tries once more, within the deadline.
    */
-  private call<T>(key: string, what: string, send: () => Promise<T>): Promise<T> {
-    if (this.cluster === null) return send();
+  private clusterCall<T>(key: string, what: string, send: () => Promise<T>): Promise<T> {
+    const c = this.cluster!;
     const slot = calculateSlot(key);
     this.slotCommands![slot]!++;
-    const node = this.cluster.slots[slot]?.[0] ?? 'unknown';
+    const node = c.slots[slot]?.[0] ?? 'unknown';
     this.nodeCommands.set(node, (this.nodeCommands.get(node) ?? 0) + 1);
     const until = performance.now() + this.timeoutMs;
     return withTimeout(send(), this.timeoutMs, what).catch(async (e: Error) => {
       if (!REDIRECTED.test(e.message)) throw e;
-      const c = this.cluster!;
       await withTimeout(new Promise<void>((resolve) => c.refreshSlotsCache(() => resolve())), Math.max(1, until - performance.now()), what);
       return withTimeout(send(), Math.max(1, until - performance.now()), what);
     });
@@ -129,19 +128,22 @@ export class RedisTier implements TierAdapter {
 
   async get(_keyId: number, key: string): Promise<FoundEntry | null> {
     const k = this.prefix + key;
-    const v = await this.call(k, 'GET', () => this.client.get(k));
+    const v = this.cluster === null ? await this.client.get(k) : await this.clusterCall(k, 'GET', () => this.client.get(k));
     return v === null ? null : decodeEntry(v);
   }
 
   async set(w: WriteRequest): Promise<void> {
     const px = Math.max(1, Math.min(Math.round(w.ttlMs), 2 ** 31));
     const k = this.prefix + w.key;
-    await this.call(k, 'SET', () => this.client.set(k, encodeEntry(w.entry, w.payload), 'PX', px));
+    const v = encodeEntry(w.entry, w.payload);
+    if (this.cluster === null) await this.client.set(k, v, 'PX', px);
+    else await this.clusterCall(k, 'SET', () => this.client.set(k, v, 'PX', px));
   }
 
   async delete(_keyId: number, key: string): Promise<void> {
     const k = this.prefix + key;
-    await this.call(k, 'UNLINK', () => this.client.unlink(k));
+    if (this.cluster === null) await this.client.unlink(k);
+    else await this.clusterCall(k, 'UNLINK', () => this.client.unlink(k));
   }
 
   /** Cluster only: commands sent per master and per slot (undefined for a single node). */

@@ -114,9 +114,12 @@ test('cluster: MOVED and ASK redirections are followed while a slot migrates bet
     const askingAfter = Number(/cmdstat_asking:calls=(\d+)/.exec(await dst.info('commandstats'))?.[1] ?? 0);
     assert.ok(askingAfter > askingBefore, 'the read went to the importing master with ASKING');
 
-    // Migration done: the source answers MOVED, and the client's slot table follows.
+    // Migration done: the source answers MOVED. A write and a read sent together share one
+    // auto-pipelined batch, which ioredis does not redirect (it holds a write): the tier retries.
     for (const p of masters) await (await nodeClient(p)).cluster('SETSLOT', slot, 'NODE', dstId);
-    assert.deepEqual(await tier.get(1, 'score:1'), { ...entry, bytes: 3 }, 'read through MOVED');
+    const [, read] = await Promise.all([tier.set({ keyId: 1, key: 'score:1', op: 'score', entry, ttlMs: 60_000, payload: 'abcd' }), tier.get(1, 'score:1')]);
+    assert.ok(read === null || read.bytes >= 3, 'read through MOVED');
+    assert.deepEqual(await tier.get(1, 'score:1'), { ...entry, bytes: 4 }, 'the write went through MOVED');
     // The client's slot table followed MOVED: the next command is counted against the new owner.
     const dstNode = `127.0.0.1:${dstPort}`;
     const counted = tier.commandsByNode()!.nodes[dstNode] ?? 0;
