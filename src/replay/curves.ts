@@ -17,9 +17,9 @@ export interface PolicyCurve {
   sampled: boolean;
 }
 
-/** Misses of `policy` at `capacity` entries over a recorded trace (unit weights, no TTL). */
+/** Misses of `policy` at `capacity` entries over a recorded trace of key ids (unit weights, no TTL). */
 export function recordedMisses(policy: Exclude<ReplayPolicy, 'opt'>, capacity: number, trace: RecordedTrace): number {
-  const store = new KeyedStore(capacity, policy, Math.min(capacity, 1 << 22));
+  const store = new KeyedStore(capacity, policy, Math.min(capacity, 1 << 22), true);
   const keys = trace.keys;
   let misses = 0;
   for (let i = 0; i < trace.n; i++) {

@@ -8,10 +8,11 @@
  * fits; an object the policy does not admit (heavier than the capacity, or than the queue new
  * entries enter) is a miss that is not inserted. With a TTL column an entry expires at time + ttl
  * and a read at or after that is a miss. OPT records the trace and runs after the pass (opt.ts);
- * it ignores TTLs.
+ * it ignores TTLs. Caches are keyed by dense ids (ids.ts): a direct index instead of a hash probe.
  */
 import { InputError } from '../errors.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../tiers/store.js';
+import { withIds } from './ids.js';
 import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
 import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
 
@@ -102,9 +103,9 @@ export function parseCacheSpecs(spec: string): CacheSpec[] {
 }
 
 /** A new store for a cache spec (slots start small in bytes mode and grow). */
-export function storeFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean): KeyedStore {
+export function storeFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean, denseKeys = false): KeyedStore {
   const hint = Math.min(spec.capacity, bySize ? 1 << 16 : 1 << 22);
-  return new KeyedStore(spec.capacity, spec.policy, hint);
+  return new KeyedStore(spec.capacity, spec.policy, hint, denseKeys);
 }
 
 /**
@@ -122,25 +123,38 @@ export function access(store: KeyedStore, key: number, weight: number, time: num
   return false;
 }
 
-/** Run one store over a batch; returns the number of misses. */
-function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean): number {
+/** Run one store (keyed by dense id) over a batch; returns the number of misses. */
+function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean, ttl: boolean): number {
   const n = b.n;
-  const keys = b.key;
+  const ids = b.id;
   const sizes = b.size;
-  const times = b.time;
-  const ttls = b.ttl;
   let misses = 0;
+  if (ttl) {
+    const times = b.time;
+    const ttls = b.ttl;
+    for (let i = 0; i < n; i++) {
+      if (!access(store, ids[i]!, bySize ? sizes[i]! : 1, times[i]!, ttls[i]!)) misses++;
+    }
+    return misses;
+  }
+  // no TTL column: nothing expires, so a held key is a hit
   for (let i = 0; i < n; i++) {
-    if (!access(store, keys[i]!, bySize ? sizes[i]! : 1, times[i]!, ttls[i]!)) misses++;
+    const id = ids[i]!;
+    if (store.get(id) < 0) {
+      misses++;
+      store.insert(id, bySize ? sizes[i]! : 1);
+    }
   }
   return misses;
 }
 
 /** Replay every cache over the reader's requests in one pass (OPT after it, on the recorded trace). */
-export async function replay(reader: RequestReader, caches: CacheSpec[], opts: ReplayOptions = {}): Promise<ReplayRun> {
+export async function replay(source: RequestReader, caches: CacheSpec[], opts: ReplayOptions = {}): Promise<ReplayRun> {
   const now = opts.now ?? (() => performance.now());
   const bySize = opts.bySize === true;
-  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize)));
+  const reader = source.withIds ? source : withIds(source);
+  const ttl = reader.hasTtl;
+  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize, true)));
   const recorded = caches.some((c) => c.policy === 'opt') ? new RecordedTrace(bySize) : null;
   const misses = new Float64Array(caches.length);
   const busyMs = new Float64Array(caches.length);
@@ -164,7 +178,7 @@ export async function replay(reader: RequestReader, caches: CacheSpec[], opts: R
       const store = stores[c];
       if (!store) continue;
       const c0 = now();
-      misses[c] += runBatch(store, batch, bySize);
+      misses[c] += runBatch(store, batch, bySize, ttl);
       busyMs[c] += now() - c0;
     }
     opts.onProgress?.({ requests, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes });

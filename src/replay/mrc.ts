@@ -12,9 +12,9 @@
  * difference between the expected (rate × requests) and actual number of sampled requests in the
  * first distance bucket, removing most of the bias a few hot sampled keys cause.
  */
-import { KeyedStore } from '../tiers/store.js';
 import { policyCurves, type PolicyCurve } from './curves.js';
 import type { ReplayPolicy } from './engine.js';
+import { IdMap, withIds } from './ids.js';
 import { RecordedTrace } from './opt.js';
 import { newRequestBatch, type RequestReader } from './types.js';
 
@@ -36,10 +36,10 @@ export class StackDistances {
   cold = 0;
   /** hist[d] = requests with stack distance d (1-based). */
   hist: Float64Array = new Float64Array(1024);
-  private readonly ids = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1024);
-  private last: Float64Array = new Float64Array(1024); // dense id -> time of its mark
+  private readonly ids = new IdMap(); // raw keys given to access()
+  private last: Float64Array = new Float64Array(1024).fill(-1); // key id -> time of its mark, -1 = unseen
   private tree = new Int32Array(INITIAL_TIMES + 1); // Fenwick, 1-based
-  private keyAt = new Int32Array(INITIAL_TIMES); // time -> dense id, -1 = no mark
+  private keyAt = new Int32Array(INITIAL_TIMES); // time -> key id, -1 = no mark
   private now = 0; // next time
   private marks = 0; // = distinct keys
 
@@ -50,18 +50,24 @@ export class StackDistances {
 
   /** Record a request for `key` (integer below 2^53); returns its stack distance, 0 if cold. */
   access(key: number): number {
-    let slot = this.ids.peek(key);
-    let id: number;
+    return this.accessId(this.ids.id(key));
+  }
+
+  /** Record a request for a dense key id (ids.ts); returns its stack distance, 0 if cold. */
+  accessId(id: number): number {
+    if (id >= this.last.length) {
+      let size = this.last.length;
+      while (size <= id) size *= 2;
+      const l = new Float64Array(size).fill(-1);
+      l.set(this.last);
+      this.last = l;
+    }
+    const t0 = this.last[id]!;
     let distance = 0;
-    if (slot < 0) {
-      slot = this.ids.insert(key);
-      id = this.marks++;
-      this.ids.auxA[slot] = id;
-      if (id >= this.last.length) this.last = grow(this.last, this.last.length * 2);
+    if (t0 < 0) {
+      this.marks++;
       this.cold++;
     } else {
-      id = this.ids.auxA[slot]!;
-      const t0 = this.last[id]!;
       // marks after t0 = all marks (each key has one) minus those at or before t0
       distance = this.marks - this.prefix(t0) + 1;
       this.add(t0, -1);
@@ -163,11 +169,11 @@ export class ShardsSampler {
     this.threshold = Math.max(1, Math.round(rate * SHARDS_MODULUS));
     this.rate = this.threshold / SHARDS_MODULUS;
   }
-  /** Offer a request; returns whether it was sampled. */
-  access(key: number): boolean {
+  /** Offer a request for `key` (its dense id `id`); returns whether it was sampled. */
+  access(key: number, id: number): boolean {
     this.requests++;
     if (samplingHash(key) >= this.threshold) return false;
-    this.sampled.access(key);
+    this.sampled.accessId(id);
     return true;
   }
   /** Estimated distinct keys of the whole trace. */
@@ -237,7 +243,8 @@ export interface MrcRun {
 }
 
 /** One streaming pass computing the exact and/or sampled LRU miss-ratio curve. */
-export async function computeMrc(reader: RequestReader, o: MrcOptions): Promise<MrcRun> {
+export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<MrcRun> {
+  const reader = source.withIds ? source : withIds(source);
   const exact = o.exact ? new StackDistances() : null;
   const shards = o.sampleRate !== undefined ? new ShardsSampler(o.sampleRate) : null;
   const simulated = (o.policies ?? []).filter((p) => p !== 'lru');
@@ -248,10 +255,13 @@ export async function computeMrc(reader: RequestReader, o: MrcOptions): Promise<
   let requests = 0;
   while (await reader.next(batch)) {
     const keys = batch.key;
+    const ids = batch.id;
     if (recordAll) recorded.push(batch);
-    for (let i = 0; i < batch.n; i++) {
-      if (exact) exact.access(keys[i]!);
-      if (shards && shards.access(keys[i]!) && recorded && !recordAll) recorded.pushKey(keys[i]!);
+    if (exact) for (let i = 0; i < batch.n; i++) exact.accessId(ids[i]!);
+    if (shards) {
+      for (let i = 0; i < batch.n; i++) {
+        if (shards.access(keys[i]!, ids[i]!) && recorded && !recordAll) recorded.pushKey(ids[i]!);
+      }
     }
     requests += batch.n;
     o.onProgress?.(requests, reader.bytesRead, reader.totalBytes);

@@ -13,7 +13,7 @@
 import { KeyedStore } from '../tiers/store.js';
 import type { RequestBatch } from './types.js';
 
-/** The keys (and weights) of a whole trace, in growable typed arrays. */
+/** The dense key ids (and weights) of a whole trace, in growable typed arrays. */
 export class RecordedTrace {
   n = 0;
   keys: Float64Array = new Float64Array(1 << 16);
@@ -23,7 +23,7 @@ export class RecordedTrace {
     this.weights = bySize ? new Float64Array(1 << 16) : null;
   }
 
-  /** Append one key (unit weight). */
+  /** Append one key id (unit weight). */
   pushKey(key: number): void {
     if (this.n === this.keys.length) this.keys = grow(this.keys, this.n * 2);
     this.keys[this.n++] = key;
@@ -37,7 +37,7 @@ export class RecordedTrace {
       this.keys = grow(this.keys, size);
       if (this.weights) this.weights = grow(this.weights, size);
     }
-    this.keys.set(b.key.subarray(0, b.n), this.n);
+    this.keys.set(b.id.subarray(0, b.n), this.n);
     this.weights?.set(b.size.subarray(0, b.n), this.n);
     this.n = need;
   }
@@ -49,18 +49,22 @@ function grow(a: Float64Array, size: number): Float64Array {
   return b;
 }
 
-/** For each request i, the index of the next request for the same key, or n when there is none. */
-export function nextUseTimes(keys: Float64Array, n: number): Int32Array {
+/** For each request i, the index of the next request for the same key id, or n when there is none. */
+export function nextUseTimes(ids: Float64Array, n: number): Int32Array {
   const next = new Int32Array(n);
-  const last = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1 << 16);
+  let last = new Int32Array(1 << 16).fill(-1); // id -> the next request seen so far (backwards)
   for (let i = n - 1; i >= 0; i--) {
-    const k = keys[i]!;
-    let s = last.peek(k);
-    if (s < 0) {
-      next[i] = n;
-      s = last.insert(k);
-    } else next[i] = last.auxA[s]!;
-    last.auxA[s] = i;
+    const id = ids[i]!;
+    if (id >= last.length) {
+      let size = last.length;
+      while (size <= id) size *= 2;
+      const l = new Int32Array(size).fill(-1);
+      l.set(last);
+      last = l;
+    }
+    const j = last[id]!;
+    next[i] = j < 0 ? n : j;
+    last[id] = i;
   }
   return next;
 }
@@ -68,7 +72,7 @@ export function nextUseTimes(keys: Float64Array, n: number): Int32Array {
 /** An OPT cache over a recorded trace: `access(i)` replays request i (in order) and says hit or miss. */
 export class OptCache {
   misses = 0;
-  private readonly index = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1024);
+  private readonly index = new KeyedStore(Number.POSITIVE_INFINITY, 'fifo', 1024, true);
   private used = 0;
   /** Max-heap of slots by next use; pos[slot] = its place in the heap. */
   private heap = new Int32Array(1024);

@@ -23,6 +23,8 @@ export interface RequestBatch {
   time: Float64Array;
   /** Time to live in the unit of `time`; 0 = never expires. */
   ttl: Float64Array;
+  /** Dense id of the key (order of first appearance), filled by an id-assigning reader (ids.ts). */
+  id: Int32Array;
 }
 
 export function newRequestBatch(capacity = BATCH_REQUESTS): RequestBatch {
@@ -32,6 +34,7 @@ export function newRequestBatch(capacity = BATCH_REQUESTS): RequestBatch {
     size: new Float64Array(capacity),
     time: new Float64Array(capacity),
     ttl: new Float64Array(capacity),
+    id: new Int32Array(capacity),
   };
 }
 
@@ -50,6 +53,8 @@ export interface RequestReader {
   readonly totalBytes: number;
   /** Release the file. Idempotent; called by the reader itself at the end or on error. */
   close(): Promise<void>;
+  /** The reader fills `batch.id` (ids.ts, pipeline.ts). */
+  readonly withIds?: boolean;
 }
 
 /** Options every reader understands. */

@@ -121,6 +121,9 @@ export class KeyedStore {
   private table: Int32Array; // slot + 1, 0 = empty
   private mask: number;
   private slots: number;
+  /** Keys are dense ids (0, 1, 2 … below 2^31): `direct[key]` = slot + 1 instead of the hash table. */
+  private readonly dense: boolean;
+  private direct: Int32Array;
 
   // Multi-queue policies: queue budgets (weight units), ghosts and adaptive state.
   /** 2Q Ain, S3-FIFO small, W-TinyLFU window. */
@@ -141,7 +144,11 @@ export class KeyedStore {
   private sketch: FrequencySketch | null = null;
   private sketchHits = 0;
 
-  constructor(capacity: number, policy: EvictionPolicy = 'lru', maxEntriesHint?: number) {
+  /**
+   * `denseKeys`: every key is a small non-negative integer (a dense id, as replay assigns them), so
+   * the index is a direct array instead of a hash table (faster; 4 bytes per id ever seen).
+   */
+  constructor(capacity: number, policy: EvictionPolicy = 'lru', maxEntriesHint?: number, denseKeys = false) {
     if (!(capacity > 0)) throw new RangeError(`capacity must be > 0, got ${capacity}`);
     this.capacity = capacity;
     this.policy = policy;
@@ -165,8 +172,10 @@ export class KeyedStore {
     this.freeList = new Int32Array(this.slots);
     for (let i = 0; i < this.slots; i++) this.freeList[i] = this.slots - 1 - i;
     this.freeTop = this.slots;
-    this.table = new Int32Array(nextPow2(this.slots * 2));
+    this.dense = denseKeys;
+    this.table = new Int32Array(denseKeys ? 0 : nextPow2(this.slots * 2));
     this.mask = this.table.length - 1;
+    this.direct = new Int32Array(denseKeys ? 1024 : 0);
 
     const trunc = (x: number) => (Number.isFinite(x) ? Math.floor(x) : x);
     let first = capacity;
@@ -194,6 +203,7 @@ export class KeyedStore {
 
   /** Slot of `key` or -1, without touching recency. */
   peek(key: number): number {
+    if (this.dense) return key < this.direct.length ? this.direct[key]! - 1 : NONE;
     const table = this.table;
     const mask = this.mask;
     let i = hashKey(key) & mask;
@@ -251,21 +261,18 @@ export class KeyedStore {
     this.lastEvictedKey = NONE;
     this.lastEvictions = 0;
     // One probe finds the key or the empty cell it would go to.
-    const table = this.table;
-    const mask = this.mask;
-    let i = hashKey(key) & mask;
-    for (let s = table[i]!; s !== 0; s = table[i]!) {
-      if (this.keyOf[s - 1] === key) {
-        const existing = s - 1;
-        const delta = weight - this.weight[existing]!;
-        this.usedWeight += delta;
-        this.qWeight[this.queueOf[existing]!]! += delta;
-        this.weight[existing] = weight;
-        this.touch(existing);
-        this.evictUntilFits(existing);
-        return existing;
+    let i = NONE;
+    if (this.dense) {
+      const existing = this.peek(key);
+      if (existing !== NONE) return this.overwrite(existing, weight);
+    } else {
+      const table = this.table;
+      const mask = this.mask;
+      i = hashKey(key) & mask;
+      for (let s = table[i]!; s !== 0; s = table[i]!) {
+        if (this.keyOf[s - 1] === key) return this.overwrite(s - 1, weight);
+        i = (i + 1) & mask;
       }
-      i = (i + 1) & mask;
     }
     const code = this.code;
     if (code <= P.Clock) {
@@ -278,6 +285,17 @@ export class KeyedStore {
       return this.place(key, weight, Q0, cellValid ? i : NONE);
     }
     return this.insertMulti(key, weight);
+  }
+
+  /** A write to a held key: new weight, counted as an access, evicting others if it grew. */
+  private overwrite(existing: number, weight: number): number {
+    const delta = weight - this.weight[existing]!;
+    this.usedWeight += delta;
+    this.qWeight[this.queueOf[existing]!]! += delta;
+    this.weight[existing] = weight;
+    this.touch(existing);
+    this.evictUntilFits(existing);
+    return existing;
   }
 
   /** Remove `key`; returns whether it was held. */
@@ -316,6 +334,7 @@ export class KeyedStore {
   /** Drop every entry (and the policy's history: ghosts, adaptation, frequencies). */
   clear(): void {
     this.table.fill(0);
+    this.direct.fill(0);
     this.size = 0;
     this.usedWeight = 0;
     this.qHead.fill(NONE);
@@ -642,6 +661,17 @@ export class KeyedStore {
   }
 
   private indexInsert(key: number, slot: number): void {
+    if (this.dense) {
+      if (key >= this.direct.length) {
+        let n = this.direct.length;
+        while (n <= key) n *= 2;
+        const d = new Int32Array(n);
+        d.set(this.direct);
+        this.direct = d;
+      }
+      this.direct[key] = slot + 1;
+      return;
+    }
     const table = this.table;
     const mask = this.mask;
     let i = hashKey(key) & mask;
@@ -650,6 +680,10 @@ export class KeyedStore {
   }
 
   private indexDelete(key: number): void {
+    if (this.dense) {
+      this.direct[key] = 0;
+      return;
+    }
     const table = this.table;
     const mask = this.mask;
     let i = hashKey(key) & mask;
@@ -706,6 +740,7 @@ export class KeyedStore {
     for (let i = 0; i < slots - old; i++) this.freeList[i] = slots - 1 - i;
     this.freeTop = slots - old;
     this.slots = slots;
+    if (this.dense) return; // the direct index holds slots, which did not move
     this.table = new Int32Array(nextPow2(slots * 2));
     this.mask = this.table.length - 1;
     for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.next[s]!) this.indexInsert(this.keyOf[s]!, s);
