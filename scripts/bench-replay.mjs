@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// Speed and memory of `llmcache replay` on an oracleGeneral trace, measured end to end:
-//  1. generates (once, seeded) Zipf-popularity oracleGeneral traces of 1M and 10M requests over
-//     1M objects (alpha 0.9, log-normal sizes, true next-access times) unless they exist;
-//  2. times `node bin/llmcache.js replay FILE --format oracle --cache lru:100000 --json` as a
-//     whole process (process start included), N runs, and reports the median requests per second
-//     (target: >= 2,000,000 req/s on the 10M trace);
-//  3. reports the peak RSS of the 1M and the 10M run: the reader's memory must not grow with the
-//     trace length (10× the requests, about the same RSS).
-// Usage: npm run build && node scripts/bench-replay.mjs [--runs 3] [--dir DIR] [--requests 10000000] [--json]
-import { spawnSync } from 'node:child_process';
+// Speed and memory of `llmcache replay` and `mrc` against an earlier build, side by side in one
+// invocation, whole processes (process start included):
+//  1. builds the baseline commit (default 0490113, the build before the eviction policies) in a
+//     temporary folder (scripts/baseline-build.mjs), and generates (once, seeded) Zipf(0.9)
+//     oracleGeneral traces of 1 M and 10 M requests over 1 M objects;
+//  2. runs each case on both builds, interleaved (A B, then B A), and quotes the ratio of medians
+//     baseline / current of wall time (> 1 = current faster) and of CPU time (user + sys): a CPU
+//     ratio below the wall ratio means the current build spreads the work over both cores;
+//  3. checks both builds report the same misses, and that peak RSS does not grow with the trace
+//     (1 M vs 10 M requests).
+// Cases: LRU 100,000 (target: 2x); mrc --exact (target: 2x); several policies and sizes at once
+// (the baseline knows lru/fifo/sieve only, so that case uses those).
+// Usage: npm run build && npm run bench:replay [-- --runs 3 --baseline <commit> --dir DIR --requests 10000000 --json]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBaseline } from './baseline-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -23,11 +28,10 @@ const opt = (name, dflt) => {
 const runs = Number(opt('runs', 3));
 const big = Number(opt('requests', 10_000_000));
 const dir = opt('dir', join(tmpdir(), 'llmcache-bench-replay'));
+const baselineRef = opt('baseline', '0490113');
 const asJson = argv.includes('--json');
-const TARGET = 2_000_000;
 const KEYS = 1_000_000;
 const ALPHA = 0.9;
-const CACHE = 'lru:100000';
 
 if (!existsSync(join(root, 'dist/cli.js'))) {
   console.error('dist/ is missing: run `npm run build` first');
@@ -35,8 +39,11 @@ if (!existsSync(join(root, 'dist/cli.js'))) {
 }
 const { writeOracleTrace } = await import(join(root, 'dist/replay/synth.js'));
 const log = (s) => process.stderr.write(`${s}\n`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f2 = (x) => x.toFixed(2);
 
 async function traceFile(requests) {
   mkdirSync(dir, { recursive: true });
@@ -48,50 +55,68 @@ async function traceFile(requests) {
   return file;
 }
 
-function runOnce(file) {
-  const args = [join(root, 'bin/llmcache.js'), 'replay', file, '--format', 'oracle', '--cache', CACHE, '--json'];
-  const t0 = performance.now();
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const wallMs = performance.now() - t0;
-  if (p.status !== 0) throw new Error(`replay failed (exit ${p.status}): ${p.stderr}`);
-  const r = JSON.parse(p.stdout);
-  return { wallMs, requests: r.requests, inProcess: r.results[0].reqPerSec, missRatio: r.results[0].missRatio, peakRssMB: r.peakRssMB };
+/** One whole-process run of `llmcache ARGS --json`: wall and CPU seconds, peak RSS (MiB), parsed JSON. */
+function run(buildDir, args) {
+  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, join(buildDir, 'bin/llmcache.js'), ...args, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (p.status !== 0) throw new Error(`${buildDir}: llmcache ${args.join(' ')} failed (exit ${p.status}): ${p.stderr}`);
+  const [wall, user, sys, rssKb] = p.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: user + sys, rssMB: rssKb / 1024, json: JSON.parse(p.stdout) };
 }
 
+const baseline = buildBaseline(root, baselineRef);
+const small = await traceFile(1_000_000);
+const file = await traceFile(big);
+const current = execFileSync('git', ['-C', root, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+const multi = 'lru:10000,lru:100000,fifo:100000,sieve:100000';
+const cases = [
+  { name: `replay, LRU 100,000, ${big.toLocaleString('en-US')} requests`, args: ['replay', file, '--format', 'oracle', '--cache', 'lru:100000'], target: 2 },
+  { name: `mrc --exact, ${big.toLocaleString('en-US')} requests`, args: ['mrc', file, '--format', 'oracle', '--exact', '--points', '20'], target: 2 },
+  { name: `replay, ${multi}`, args: ['replay', file, '--format', 'oracle', '--cache', multi] },
+];
+/** What must agree between the builds. */
+const answer = (j) => (j.results ? j.results.map((r) => r.misses) : j.exact.map((p) => p.missRatio));
+
 const rows = [];
-for (const requests of [1_000_000, big]) {
-  const file = await traceFile(requests);
-  const trials = Array.from({ length: runs }, () => runOnce(file));
-  const wall = median(trials.map((t) => t.wallMs));
+for (const c of cases) {
+  const t = { base: [], cur: [] };
+  for (let i = 0; i < runs; i++) {
+    // A B, then B A: neither build always runs first (page cache, neighbours' load).
+    for (const who of i % 2 === 0 ? ['base', 'cur'] : ['cur', 'base']) t[who].push(run(who === 'base' ? baseline.dir : root, c.args));
+  }
+  const m = (who, f) => median(t[who].map((r) => r[f]));
   rows.push({
-    trace: file,
-    requests,
-    cache: CACHE,
+    case: c.name,
     runs,
-    wallMsMedian: Math.round(wall),
-    endToEndReqPerSec: Math.round((requests * 1000) / wall),
-    inProcessReqPerSec: median(trials.map((t) => t.inProcess)),
-    missRatio: trials[0].missRatio,
-    peakRssMB: Math.max(...trials.map((t) => t.peakRssMB)),
+    baselineWallS: m('base', 'wall'),
+    currentWallS: m('cur', 'wall'),
+    wallSpeedup: m('base', 'wall') / m('cur', 'wall'),
+    cpuSpeedup: m('base', 'cpu') / m('cur', 'cpu'),
+    currentCpuPerWall: m('cur', 'cpu') / m('cur', 'wall'),
+    target: c.target ?? null,
+    sameAnswer: JSON.stringify(answer(t.base[0].json)) === JSON.stringify(answer(t.cur[0].json)),
+    currentPeakRssMB: Math.max(...t.cur.map((r) => r.rssMB)),
   });
 }
-const last = rows[rows.length - 1];
-const verdict = {
-  target: TARGET,
-  pass: last.endToEndReqPerSec >= TARGET,
-  rssGrowthMB: Math.round((last.peakRssMB - rows[0].peakRssMB) * 10) / 10,
-};
+const rssSmall = run(root, ['replay', small, '--format', 'oracle', '--cache', 'lru:100000']).rssMB;
+const rssBig = rows[0].currentPeakRssMB;
+const pass = rows.every((r) => r.sameAnswer && (r.target === null || r.wallSpeedup >= r.target));
+
 if (asJson) {
-  process.stdout.write(JSON.stringify({ schema: 'llmcache/bench-replay@1', node: process.version, rows, ...verdict }, null, 2) + '\n');
+  const out = { schema: 'llmcache/bench-replay@2', node: process.version, current, baseline: baseline.sha, rows, peakRssMB: { '1M': rssSmall, [`${big}`]: rssBig }, pass };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 } else {
+  console.log(`replay/mrc, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, whole processes, ${runs} runs each, interleaved`);
+  console.log('speedup = median(baseline) / median(current); > 1.00 = current faster');
   for (const r of rows) {
     console.log(
-      `${fmt(r.requests)} requests, ${r.cache}: ${fmt(r.wallMsMedian)} ms wall (median of ${r.runs}, process start included) = ` +
-        `${fmt(r.endToEndReqPerSec)} req/s end to end; ${fmt(r.inProcessReqPerSec)} req/s in process; ` +
-        `miss ratio ${(r.missRatio * 100).toFixed(2)}%; peak RSS ${fmt(r.peakRssMB, 1)} MiB`,
+      `  ${r.case.padEnd(58)} wall ${f2(r.baselineWallS)} s -> ${f2(r.currentWallS)} s: ${f2(r.wallSpeedup)}x   CPU ${f2(r.cpuSpeedup)}x   ` +
+        `cores busy ${f2(r.currentCpuPerWall)}   same answer: ${r.sameAnswer ? 'yes' : 'NO'}` +
+        (r.target ? `   [>= ${r.target}x: ${r.wallSpeedup >= r.target ? 'PASS' : 'FAIL'}]` : ''),
     );
   }
-  console.log(`target >= ${fmt(TARGET)} req/s end to end on ${fmt(last.requests)} requests: ${verdict.pass ? 'PASS' : 'FAIL'}`);
-  console.log(`peak RSS ${fmt(rows[0].requests)} -> ${fmt(last.requests)} requests: ${verdict.rssGrowthMB >= 0 ? '+' : ''}${verdict.rssGrowthMB} MiB`);
+  console.log(`  peak RSS of replay LRU 100,000: ${f2(rssSmall)} MiB at 1 M requests, ${f2(rssBig)} MiB at ${big.toLocaleString('en-US')}`);
 }
-process.exitCode = verdict.pass ? 0 : 1;
+process.exitCode = pass ? 0 : 1;

@@ -13,6 +13,7 @@
 //
 // Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2]
 import { execFileSync, spawnSync } from 'node:child_process';
+import { buildBaseline } from './baseline-build.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,22 +35,7 @@ if (!existsSync(join(root, 'dist/cli.js'))) {
   process.exit(2);
 }
 
-/** Build `ref` once into a folder of its own; returns the folder. */
-function buildBaseline(ref) {
-  const sha = execFileSync('git', ['-C', root, 'rev-parse', '--verify', `${ref}^{commit}`], { encoding: 'utf8' }).trim();
-  const dir = join(tmpdir(), `llmcache-baseline-${sha.slice(0, 12)}`);
-  if (existsSync(join(dir, 'dist/cli.js'))) return { dir, sha };
-  console.error(`building baseline ${sha.slice(0, 12)} in ${dir} (once; later runs reuse it) ...`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const tar = execFileSync('git', ['-C', root, 'archive', '--format=tar', sha], { maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'inherit' });
-  return { dir, sha };
-}
-
-const baseline = buildBaseline(baselineRef);
+const baseline = buildBaseline(root, baselineRef);
 const work = join(tmpdir(), `llmcache-bench-sim-${process.pid}`);
 mkdirSync(work, { recursive: true });
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
 import { REPLAY_POLICIES, parseCapacity, type ReplayPolicy } from '../replay/engine.js';
 import { computeMrc } from '../replay/mrc.js';
 import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         '  llmcache mrc keys.txt --policies opt,s3fifo,arc   # each policy\'s curve, OPT beneath them',
     )
     .action(async (file: string, o: MrcCliOptions) => {
-      const { reader, format } = openTrace(file, o);
+      const { reader, format } = await openTraceInWorker(file, o, true);
       const progress = traceProgress('mrc', reader.totalBytes);
       const run = await computeMrc(reader, {
         exact: o.sample === undefined || o.exact === true,

@@ -1,6 +1,6 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
-import { addResultOptions, addTraceOptions, emitResult, openTrace, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
 import { REPLAY_POLICIES, parseCacheSpecs, replay } from '../replay/engine.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';
@@ -47,7 +47,7 @@ export function register(program: Command): void {
     )
     .action(async (file: string, o: ReplayCliOptions) => {
       const caches = parseCacheSpecs(o.cache);
-      const { reader, format } = openTrace(file, o);
+      const { reader, format } = await openTraceInWorker(file, o);
       const progress = traceProgress('replay', reader.totalBytes);
       const run = await replay(reader, caches, {
         bySize: o.bySize,

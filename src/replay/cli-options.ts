@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { intOption, progressReporter } from '../commands/options.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { guessFormat, openReader, parseFormat } from './open.js';
-import type { RequestReader, TraceFormat } from './types.js';
+import { guessFormat, parseFormat } from './open.js';
+import { openPipelined } from './pipeline.js';
+import type { ReaderOptions, RequestReader, TraceFormat } from './types.js';
 
 /** Parsed trace-reading flags. */
 export interface TraceCliOptions {
@@ -50,18 +51,21 @@ export function emitResult<T>(result: T, o: ResultCliOptions, table: (result: T)
   output.stdout(o.json ? json : table(result));
 }
 
-/** Open the trace named on the command line. */
-export function openTrace(file: string, o: TraceCliOptions): { reader: RequestReader; format: TraceFormat } {
+/** The format and reader options the trace flags ask for. */
+function traceRequest(file: string, o: TraceCliOptions): { format: TraceFormat; options: ReaderOptions } {
   const format = o.format ? parseFormat(o.format) : guessFormat(file);
   if (format !== 'csv' && (o.columns || o.header)) throw new InputError('--columns and --header apply to --format csv only');
-  const reader = openReader(file, format, {
-    skipInvalid: o.skipInvalid,
-    columns: o.columns,
-    delimiter: o.delimiter,
-    header: o.header,
-    maxLineBytes: o.maxLineBytes,
-  });
-  return { reader, format };
+  const options = { skipInvalid: o.skipInvalid, columns: o.columns, delimiter: o.delimiter, header: o.header, maxLineBytes: o.maxLineBytes };
+  return { format, options };
+}
+
+/**
+ * Open the trace named on the command line in a reader worker (pipeline.ts): decoding, and with
+ * `ids` the dense key ids, on the other core.
+ */
+export async function openTraceInWorker(file: string, o: TraceCliOptions, ids = false): Promise<{ reader: RequestReader; format: TraceFormat }> {
+  const { format, options } = traceRequest(file, o);
+  return { reader: await openPipelined(file, format, options, ids), format };
 }
 
 /** A byte-progress callback drawn on stderr only when it is a terminal (and only for big files). */

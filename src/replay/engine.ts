@@ -8,11 +8,10 @@
  * fits; an object the policy does not admit (heavier than the capacity, or than the queue new
  * entries enter) is a miss that is not inserted. With a TTL column an entry expires at time + ttl
  * and a read at or after that is a miss. OPT records the trace and runs after the pass (opt.ts);
- * it ignores TTLs. Caches are keyed by dense ids (ids.ts): a direct index instead of a hash probe.
+ * it ignores TTLs.
  */
 import { InputError } from '../errors.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../tiers/store.js';
-import { withIds } from './ids.js';
 import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
 import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
 
@@ -123,10 +122,10 @@ export function access(store: KeyedStore, key: number, weight: number, time: num
   return false;
 }
 
-/** Run one store (keyed by dense id) over a batch; returns the number of misses. */
+/** Run one store over a batch; returns the number of misses. */
 function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean, ttl: boolean): number {
   const n = b.n;
-  const ids = b.id;
+  const ids = b.key;
   const sizes = b.size;
   let misses = 0;
   if (ttl) {
@@ -149,12 +148,11 @@ function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean, ttl: bool
 }
 
 /** Replay every cache over the reader's requests in one pass (OPT after it, on the recorded trace). */
-export async function replay(source: RequestReader, caches: CacheSpec[], opts: ReplayOptions = {}): Promise<ReplayRun> {
+export async function replay(reader: RequestReader, caches: CacheSpec[], opts: ReplayOptions = {}): Promise<ReplayRun> {
   const now = opts.now ?? (() => performance.now());
   const bySize = opts.bySize === true;
-  const reader = source.withIds ? source : withIds(source);
   const ttl = reader.hasTtl;
-  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize, true)));
+  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize)));
   const recorded = caches.some((c) => c.policy === 'opt') ? new RecordedTrace(bySize) : null;
   const misses = new Float64Array(caches.length);
   const busyMs = new Float64Array(caches.length);

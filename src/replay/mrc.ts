@@ -260,7 +260,7 @@ export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<
     if (exact) for (let i = 0; i < batch.n; i++) exact.accessId(ids[i]!);
     if (shards) {
       for (let i = 0; i < batch.n; i++) {
-        if (shards.access(keys[i]!, ids[i]!) && recorded && !recordAll) recorded.pushKey(ids[i]!);
+        if (shards.access(keys[i]!, ids[i]!) && recorded && !recordAll) recorded.pushKey(keys[i]!);
       }
     }
     requests += batch.n;

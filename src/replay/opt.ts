@@ -11,11 +11,13 @@
  * with unit weights.
  */
 import { KeyedStore } from '../tiers/store.js';
+import { IdMap } from './ids.js';
 import type { RequestBatch } from './types.js';
 
-/** The dense key ids (and weights) of a whole trace, in growable typed arrays. */
+/** A whole trace as dense key ids (ids.ts, in order of first appearance) and weights, in growable typed arrays. */
 export class RecordedTrace {
   n = 0;
+  private readonly ids = new IdMap();
   keys: Float64Array = new Float64Array(1 << 16);
   /** Null when every weight is 1. */
   weights: Float64Array | null;
@@ -23,10 +25,10 @@ export class RecordedTrace {
     this.weights = bySize ? new Float64Array(1 << 16) : null;
   }
 
-  /** Append one key id (unit weight). */
+  /** Append one key (unit weight). */
   pushKey(key: number): void {
     if (this.n === this.keys.length) this.keys = grow(this.keys, this.n * 2);
-    this.keys[this.n++] = key;
+    this.keys[this.n++] = this.ids.id(key);
   }
 
   push(b: RequestBatch): void {
@@ -37,7 +39,7 @@ export class RecordedTrace {
       this.keys = grow(this.keys, size);
       if (this.weights) this.weights = grow(this.weights, size);
     }
-    this.keys.set(b.id.subarray(0, b.n), this.n);
+    for (let i = 0; i < b.n; i++) this.keys[this.n + i] = this.ids.id(b.key[i]!);
     this.weights?.set(b.size.subarray(0, b.n), this.n);
     this.n = need;
   }

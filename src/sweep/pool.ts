@@ -4,7 +4,7 @@
  * one thread the jobs run in this thread (no start-up cost).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers.js';
 import type { Scenario } from '../config.js';
 import type { SimulateResult } from '../model/results.js';
 import { replyError, runOne, type ReplyMessage } from './run.js';
@@ -21,18 +21,6 @@ export function poolSize(jobs: number, threads?: number): number {
   return Math.max(1, Math.min(jobs, threads ?? availableParallelism()));
 }
 
-/**
- * A worker for this module's sibling worker file. From dist it is worker.js; under tsx (dev and
- * tests) a worker thread does not inherit the TypeScript loader, so a small bootstrap registers
- * tsx in the thread before importing worker.ts.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
-  return new Worker(boot, { eval: true });
-}
-
 /** Simulate every scenario; results in input order. Rejects with the first failed job's error. */
 export async function runPool(scenarios: readonly Scenario[], opts: PoolOptions = {}): Promise<SimulateResult[]> {
   const n = poolSize(scenarios.length, opts.threads);
@@ -47,7 +35,7 @@ export async function runPool(scenarios: readonly Scenario[], opts: PoolOptions 
     scenarios.forEach((scenario, id) => accept(runOne({ id, scenario })));
     return results;
   }
-  const workers = Array.from({ length: n }, startWorker);
+  const workers = Array.from({ length: n }, () => startWorker(import.meta.url, './worker'));
   let next = 0;
   try {
     await Promise.all(

@@ -105,6 +105,8 @@ export class KeyedStore {
   weight: Float64Array;
 
   private readonly code: P;
+  /** More than one queue: per-queue membership and weights are kept (single-queue policies skip that work). */
+  private readonly multi: boolean;
   private prev: Int32Array;
   private next: Int32Array;
   /** SIEVE visited bit, CLOCK reference bit, S3-FIFO frequency. */
@@ -154,6 +156,7 @@ export class KeyedStore {
     this.policy = policy;
     this.code = CODES[policy];
     if (this.code === undefined) throw new RangeError(`unknown eviction policy ${JSON.stringify(policy)}`);
+    this.multi = this.code > P.Clock;
     const bounded = Number.isFinite(capacity);
     const hint = maxEntriesHint ?? (bounded ? capacity : INITIAL_SLOTS);
     this.slots = Math.max(16, Math.min(hint, bounded ? capacity : hint) | 0);
@@ -291,7 +294,7 @@ export class KeyedStore {
   private overwrite(existing: number, weight: number): number {
     const delta = weight - this.weight[existing]!;
     this.usedWeight += delta;
-    this.qWeight[this.queueOf[existing]!]! += delta;
+    if (this.multi) this.qWeight[this.queueOf[existing]!]! += delta;
     this.weight[existing] = weight;
     this.touch(existing);
     this.evictUntilFits(existing);
@@ -645,19 +648,21 @@ export class KeyedStore {
     if (head !== NONE) this.prev[head] = slot;
     this.qHead[q] = slot;
     if (this.qTail[q] === NONE) this.qTail[q] = slot;
-    this.queueOf[slot] = q;
-    this.qWeight[q]! += this.weight[slot]!;
+    if (this.multi) {
+      this.queueOf[slot] = q;
+      this.qWeight[q]! += this.weight[slot]!;
+    }
   }
 
   private unlink(slot: number): void {
-    const q = this.queueOf[slot]!;
+    const q = this.multi ? this.queueOf[slot]! : Q0;
     const p = this.prev[slot]!;
     const n = this.next[slot]!;
     if (p !== NONE) this.next[p] = n;
     else this.qHead[q] = n;
     if (n !== NONE) this.prev[n] = p;
     else this.qTail[q] = p;
-    this.qWeight[q]! -= this.weight[slot]!;
+    if (this.multi) this.qWeight[q]! -= this.weight[slot]!;
   }
 
   private indexInsert(key: number, slot: number): void {

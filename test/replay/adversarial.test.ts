@@ -11,7 +11,6 @@ import { OptCache, RecordedTrace, nextUseTimes } from '../../src/replay/opt.js';
 import { ArrayReader, ZipfRanks, idForRank } from '../../src/replay/synth.js';
 import { EVICTION_POLICIES } from '../../src/tiers/store.js';
 import { newRequestBatch } from '../../src/replay/types.js';
-import { IdMap, assignIds } from '../../src/replay/ids.js';
 import { REFERENCES, refOpt } from './reference.js';
 
 function zipf(n: number, keys: number, alpha: number, seed: number): number[] {
@@ -44,7 +43,6 @@ function optMisses(keys: number[], capacity: number): number {
   const b = newRequestBatch(keys.length);
   b.key.set(keys);
   b.n = keys.length;
-  assignIds(new IdMap(), b);
   t.push(b);
   return new OptCache(capacity, t, nextUseTimes(t.keys, t.n)).run();
 }
@@ -90,8 +88,7 @@ test('OPT equals the quadratic reference request by request (unit and byte weigh
         b.key.set(keys);
         b.size.set(weights);
         b.n = keys.length;
-        assignIds(new IdMap(), b);
-        t.push(b);
+              t.push(b);
         const opt = new OptCache(bySize ? capacity * 3 : capacity, t, nextUseTimes(t.keys, t.n));
         const want = refOpt(keys, weights, bySize ? capacity * 3 : capacity);
         keys.forEach((k, i) => assert.equal(opt.access(i), want[i], `request ${i} (key ${k})`));
