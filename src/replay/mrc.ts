@@ -84,6 +84,16 @@ export class StackDistances {
     return distance;
   }
 
+  /** Stop tracking a key (fixed-size SHARDS): its mark goes, as if it had never been seen. */
+  forget(id: number): void {
+    const t = id < this.last.length ? this.last[id]! : -1;
+    if (t < 0) return;
+    this.add(t, -1);
+    this.keyAt[t] = -1;
+    this.last[id] = -1;
+    this.marks--;
+  }
+
   /** Hits of an LRU cache of `capacity` entries over the requests seen (distance ≤ capacity). */
   hitsAt(capacity: number): number {
     let hits = 0;
@@ -157,38 +167,129 @@ export function samplingHash(key: number): number {
   return (h >>> 0) & (SHARDS_MODULUS - 1);
 }
 
-/** SHARDS fixed-rate sampler around a StackDistances of the sampled keys. */
+/**
+ * SHARDS sampler around a StackDistances of the sampled keys. Fixed rate, or fixed size
+ * (`maxKeys`): it starts at the given rate and, whenever more than `maxKeys` keys are tracked,
+ * lowers the threshold to the largest tracked hash, forgets the keys at it and scales the weights
+ * already counted by new rate / old rate (Waldspurger et al., FAST '15, §4.2). Each sampled
+ * distance d is counted at ceil(d / rate) in the rate of the moment, so memory stays bounded
+ * whatever the trace.
+ */
 export class ShardsSampler {
-  readonly threshold: number;
-  /** Effective rate threshold / modulus. */
-  readonly rate: number;
+  threshold: number;
+  /** Effective rate threshold / modulus (lowered by a fixed-size sampler). */
+  rate: number;
   readonly sampled = new StackDistances();
   /** All requests offered (sampled or not). */
   requests = 0;
-  constructor(rate: number) {
+  /** Weighted sampled requests by scaled distance (1 … ), and in all. */
+  private hist: Float64Array = new Float64Array(1024);
+  private weight = 0;
+  /** Max-heap of the tracked keys by hash (fixed size only). */
+  private heapHash = new Int32Array(1024);
+  private heapId = new Int32Array(1024);
+  private heapSize = 0;
+  constructor(
+    rate: number,
+    readonly maxKeys = Number.POSITIVE_INFINITY,
+  ) {
     this.threshold = Math.max(1, Math.round(rate * SHARDS_MODULUS));
     this.rate = this.threshold / SHARDS_MODULUS;
   }
   /** Offer a request for `key` (its dense id `id`); returns whether it was sampled. */
   access(key: number, id: number): boolean {
     this.requests++;
-    if (samplingHash(key) >= this.threshold) return false;
-    this.sampled.accessId(id);
+    const h = samplingHash(key);
+    if (h >= this.threshold) return false;
+    const cold = this.sampled.cold;
+    const d = this.sampled.accessId(id);
+    if (d > 0) {
+      const b = Math.ceil(d / this.rate);
+      if (b >= this.hist.length) this.hist = grow(this.hist, Math.max(b + 1, this.hist.length * 2));
+      this.hist[b]!++;
+    }
+    this.weight++;
+    if (this.sampled.cold !== cold && Number.isFinite(this.maxKeys)) {
+      this.push(h, id);
+      if (this.sampled.distinctKeys > this.maxKeys) this.lowerRate();
+    }
     return true;
   }
   /** Estimated distinct keys of the whole trace. */
   get estimatedKeys(): number {
     return Math.round(this.sampled.distinctKeys / this.rate);
   }
+  /**
+   * A rough 95 % bound on the absolute error of a sampled miss ratio from the number of sampled
+   * keys n: 1.96 · √(0.25 / n) (the worst-case binomial spread, p = 0.5). A heuristic, not a
+   * guarantee; docs/policies.md lists measured errors.
+   */
+  get errorBound(): number {
+    return 1.96 * Math.sqrt(0.25 / Math.max(1, this.sampled.distinctKeys));
+  }
   /** SHARDS-adj miss ratio of an LRU cache of `capacity` entries. */
   missRatioAt(capacity: number): number {
-    const s = this.sampled;
     const expected = this.requests * this.rate;
-    if (expected <= 0 || s.requests === 0) return 0;
-    const scaled = capacity * this.rate; // sampled distances ≤ scaled hit
-    let misses = s.requests - s.hitsAt(scaled);
-    if (scaled < 1) misses += expected - s.requests; // the adj bucket (distance 1) misses too
+    if (expected <= 0 || this.weight === 0) return 0;
+    let hits = 0;
+    const top = Math.min(Math.floor(capacity), this.hist.length - 1);
+    for (let b = 1; b <= top; b++) hits += this.hist[b]!;
+    let misses = this.weight - hits;
+    if (capacity * this.rate < 1) misses += expected - this.weight; // the adj bucket (distance 1) misses too
     return Math.min(1, Math.max(0, misses / expected));
+  }
+
+  private push(hash: number, id: number): void {
+    if (this.heapSize === this.heapHash.length) {
+      const hh = new Int32Array(this.heapSize * 2);
+      hh.set(this.heapHash);
+      const hi = new Int32Array(this.heapSize * 2);
+      hi.set(this.heapId);
+      this.heapHash = hh;
+      this.heapId = hi;
+    }
+    let p = this.heapSize++;
+    while (p > 0) {
+      const parent = (p - 1) >> 1;
+      if (this.heapHash[parent]! >= hash) break;
+      this.heapHash[p] = this.heapHash[parent]!;
+      this.heapId[p] = this.heapId[parent]!;
+      p = parent;
+    }
+    this.heapHash[p] = hash;
+    this.heapId[p] = id;
+  }
+
+  private pop(): void {
+    const n = --this.heapSize;
+    const hash = this.heapHash[n]!;
+    const id = this.heapId[n]!;
+    let p = 0;
+    for (;;) {
+      let c = 2 * p + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.heapHash[c + 1]! > this.heapHash[c]!) c++;
+      if (this.heapHash[c]! <= hash) break;
+      this.heapHash[p] = this.heapHash[c]!;
+      this.heapId[p] = this.heapId[c]!;
+      p = c;
+    }
+    this.heapHash[p] = hash;
+    this.heapId[p] = id;
+  }
+
+  /** Drop the keys at the largest tracked hash; that hash becomes the threshold. */
+  private lowerRate(): void {
+    const t = this.heapHash[0]!;
+    while (this.heapSize > 0 && this.heapHash[0] === t) {
+      this.sampled.forget(this.heapId[0]!);
+      this.pop();
+    }
+    const factor = t / this.threshold;
+    for (let b = 0; b < this.hist.length; b++) this.hist[b]! *= factor;
+    this.weight *= factor;
+    this.threshold = t;
+    this.rate = t / SHARDS_MODULUS;
   }
 }
 
@@ -206,8 +307,10 @@ export function capacityGrid(max: number, k: number, log = false): number[] {
 export interface MrcOptions {
   /** Compute the exact curve (all keys). */
   exact: boolean;
-  /** SHARDS sampling rate in (0, 1], or undefined for none. */
+  /** SHARDS sampling rate in (0, 1] (the starting rate with `sampleKeys`), or undefined for none. */
   sampleRate?: number;
+  /** Fixed-size SHARDS: track at most this many sampled keys, lowering the rate as needed. */
+  sampleKeys?: number;
   /** Largest capacity (entries); default the (estimated) number of distinct keys. */
   maxCapacity?: number;
   /** Number of capacities on the curve. */
@@ -227,9 +330,14 @@ export interface MrcRun {
   distinctKeys: number;
   exact?: MrcPoint[];
   sampled?: {
+    /** The final rate (a fixed-size sampler lowers it as keys arrive). */
     rate: number;
+    /** Fixed-size sampling: the bound on tracked keys. */
+    maxKeys?: number;
     sampledRequests: number;
     sampledKeys: number;
+    /** Rough 95 % bound on the absolute error of a sampled miss ratio: 1.96 · √(0.25 / sampled keys). */
+    errorBound: number;
     points: MrcPoint[];
     /** Only when the exact curve was computed too: |sampled − exact| over the points. */
     maxAbsErrorVsExact?: number;
@@ -246,11 +354,14 @@ export interface MrcRun {
 export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<MrcRun> {
   const reader = source.withIds ? source : withIds(source);
   const exact = o.exact ? new StackDistances() : null;
-  const shards = o.sampleRate !== undefined ? new ShardsSampler(o.sampleRate) : null;
+  const shards = o.sampleRate !== undefined || o.sampleKeys !== undefined ? new ShardsSampler(o.sampleRate ?? 1, o.sampleKeys) : null;
   const simulated = (o.policies ?? []).filter((p) => p !== 'lru');
   // other policies replay a recording: every request for an exact run, else the sampled ones
   const recorded = simulated.length > 0 ? new RecordedTrace(false) : null;
   const recordAll = recorded !== null && exact !== null;
+  // the sampled keys, kept raw: a fixed-size sampler may later drop some of them
+  let sampledKeys: Float64Array | null = recorded && !recordAll ? new Float64Array(1 << 16) : null;
+  let nSampled = 0;
   const batch = newRequestBatch();
   let requests = 0;
   while (await reader.next(batch)) {
@@ -260,7 +371,10 @@ export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<
     if (exact) for (let i = 0; i < batch.n; i++) exact.accessId(ids[i]!);
     if (shards) {
       for (let i = 0; i < batch.n; i++) {
-        if (shards.access(keys[i]!, ids[i]!) && recorded && !recordAll) recorded.pushKey(keys[i]!);
+        if (shards.access(keys[i]!, ids[i]!) && sampledKeys) {
+          if (nSampled === sampledKeys.length) sampledKeys = grow(sampledKeys, nSampled * 2);
+          sampledKeys[nSampled++] = keys[i]!;
+        }
       }
     }
     requests += batch.n;
@@ -274,8 +388,10 @@ export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<
     const points = grid.map((capacity) => ({ capacity, missRatio: shards.missRatioAt(capacity) }));
     run.sampled = {
       rate: shards.rate,
+      ...(Number.isFinite(shards.maxKeys) ? { maxKeys: shards.maxKeys } : {}),
       sampledRequests: shards.sampled.requests,
       sampledKeys: shards.sampled.distinctKeys,
+      errorBound: shards.errorBound,
       points,
     };
     if (run.exact) {
@@ -286,6 +402,9 @@ export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<
   }
   const lru = run.exact ?? run.sampled?.points ?? [];
   run.curves = [{ policy: 'lru', points: lru, sampled: !run.exact }];
+  if (recorded && sampledKeys && shards) {
+    for (let i = 0; i < nSampled; i++) if (samplingHash(sampledKeys[i]!) < shards.threshold) recorded.pushKey(sampledKeys[i]!);
+  }
   if (recorded) run.curves.push(...policyCurves(simulated, grid, recorded, recordAll ? 1 : (shards?.rate ?? 1)));
   return run;
 }

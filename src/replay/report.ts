@@ -29,6 +29,8 @@ export interface MrcResult extends MrcRun {
   schema: typeof MRC_SCHEMA;
   trace: string;
   format: string;
+  /** Without --sample or --exact: which curve was computed, and why. */
+  choice?: string;
 }
 
 export function renderReplayTable(r: ReplayResult): string {
@@ -44,7 +46,7 @@ export function renderMrcTable(r: MrcResult): string {
   const base: MrcPoint[] = exact ?? sampled?.points ?? [];
   const head = ['capacity (entries)'];
   if (exact) head.push('miss ratio (exact)');
-  if (sampled) head.push(`miss ratio (SHARDS ${fmtPct(sampled.rate, 2)})`);
+  if (sampled) head.push(`miss ratio (SHARDS ${fmtPct(sampled.rate, 3)})`);
   const others = r.curves.slice(1);
   for (const c of others) head.push(`${c.policy}${c.sampled ? ' (sampled)' : ''}`);
   const rows = base.map((p, i) => {
@@ -59,8 +61,12 @@ export function renderMrcTable(r: MrcResult): string {
       (r.skipped > 0 ? `, ${fmtInt(r.skipped)} invalid skipped` : ''),
     textTable(head, rows),
   ];
+  if (r.choice) lines.push(`curve: ${r.choice}`);
   if (sampled) {
-    let s = `SHARDS: ${fmtInt(sampled.sampledRequests)} sampled requests over ${fmtInt(sampled.sampledKeys)} keys`;
+    let s =
+      `SHARDS${sampled.maxKeys !== undefined ? ` (fixed size, at most ${fmtInt(sampled.maxKeys)} keys; final rate ${fmtPct(sampled.rate, 3)})` : ''}: ` +
+      `${fmtInt(sampled.sampledRequests)} sampled requests over ${fmtInt(sampled.sampledKeys)} keys; error bound about ±${sampled.errorBound.toFixed(3)} ` +
+      `(95 %, 1.96·√(0.25/keys), a heuristic)`;
     if (sampled.maxAbsErrorVsExact !== undefined) {
       s += `; error vs exact: mean ${sampled.meanAbsErrorVsExact!.toFixed(4)}, max ${sampled.maxAbsErrorVsExact.toFixed(4)} (absolute miss ratio)`;
     } else s += '; add --exact to measure its error';

@@ -88,3 +88,16 @@ test('mrc --policies opt: an OPT curve under the LRU curve, in the table and the
   assert.match(t.out, /│ 3 +│ +83\.33% │ +58\.33% │/);
   assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--policies', 'best'])).code, 2);
 });
+
+test('mrc without --sample or --exact picks the exact curve for a small trace and says why', async () => {
+  const r = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '3', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.match(j.choice, /^exact \(the trace is [\d.]+ KiB on disk, at most 512 MiB\)/);
+  assert.equal(j.sampled, undefined);
+  const s = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '3', '--sample', 'auto', '--json']);
+  const k = JSON.parse(s.out);
+  assert.equal(k.choice, undefined);
+  assert.equal(k.sampled.maxKeys, 16_384);
+  assert.equal(k.sampled.rate, 1); // 5 keys: nothing to drop
+});
