@@ -1,18 +1,12 @@
 /**
- * Dense ids for trace keys, in order of first appearance (0, 1, 2 …). The caches of `replay` and
- * `mrc` index slots by these ids directly (a typed array instead of a hash probe), and the reader
- * worker computes them on the other core (pipeline.ts). Insert-only open addressing: 8 bytes per
- * distinct key plus a table of 2–4 Int32 cells per key; nothing grows with the trace length.
+ * Dense ids for trace keys, in order of first appearance (0, 1, 2 …): `mrc`'s stack distances and
+ * the recorded traces of OPT and the per-policy curves index typed arrays by them instead of
+ * hashing, and the reader worker computes them on the other core (pipeline.ts). Insert-only open
+ * addressing: 8 bytes per distinct key plus a table of 2–4 Int32 cells per key; nothing grows with
+ * the trace length.
  */
+import { hashKey } from '../tiers/store.js';
 import type { RequestBatch, RequestReader } from './types.js';
-
-function hash(key: number): number {
-  const lo = key >>> 0;
-  const hi = (key / 4294967296) >>> 0;
-  let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) >>> 0;
-}
 
 /** Key (integer below 2^53) -> dense id. */
 export class IdMap {
@@ -26,7 +20,7 @@ export class IdMap {
   id(key: number): number {
     const table = this.table;
     const mask = this.mask;
-    let i = hash(key) & mask;
+    let i = hashKey(key) & mask;
     for (let s = table[i]!; s !== 0; s = table[i]!) {
       if (this.keys[s - 1] === key) return s - 1;
       i = (i + 1) & mask;
@@ -48,7 +42,7 @@ export class IdMap {
     const table = new Int32Array(size);
     const mask = size - 1;
     for (let id = 0; id < this.size; id++) {
-      let i = hash(this.keys[id]!) & mask;
+      let i = hashKey(this.keys[id]!) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = id + 1;
     }

@@ -43,8 +43,8 @@ function nextPow2(n: number): number {
   return p;
 }
 
-/** Hash a key below 2^53 to 32 bits. */
-function hashKey(key: number): number {
+/** Hash a key below 2^53 to 32 bits (the store's index; replay's id map). */
+export function hashKey(key: number): number {
   const lo = key >>> 0;
   const hi = (key / 4294967296) >>> 0;
   let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
