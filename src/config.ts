@@ -14,7 +14,9 @@ export type LatencyModelConfig =
   | { p50: number; p99: number }
   | { quantiles: number[] };
 
-export type TierKind = 'memory' | 'redis' | 'pgvector';
+/** Tier kinds, one module each in src/tiers/ (registry: src/tiers/registry.ts). */
+export const TIER_KINDS = ['memory', 'redis', 'pgvector'] as const;
+export type TierKind = (typeof TIER_KINDS)[number];
 export type TierScope = 'worker' | 'shared';
 export type MatchMode = 'exact' | 'semantic';
 export type Routing = 'round-robin' | 'random' | 'sticky';
@@ -457,7 +459,7 @@ function checkScenario(c: Checker, s: Scenario): void {
     if (typeof t.name !== 'string' || !/^[A-Za-z][\w-]*$/.test(t.name)) c.fail(`${p}.name`, `expected a name like L1, got ${show(t.name)}`);
     if (names.has(t.name)) c.fail(`${p}.name`, `duplicate tier name ${show(t.name)}`);
     names.add(t.name);
-    c.oneOf(`${p}.kind`, t.kind, ['memory', 'redis', 'pgvector']);
+    c.oneOf(`${p}.kind`, t.kind, TIER_KINDS);
     c.oneOf(`${p}.scope`, t.scope, ['worker', 'shared']);
     c.oneOf(`${p}.match`, t.match, ['exact', 'semantic']);
     c.num(`${p}.threshold`, t.threshold, { min: -1, max: 1 });

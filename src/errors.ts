@@ -1,4 +1,4 @@
-/** Errors that map to the exit codes of DESIGN.md §6: 2 = usage or input error, 1 = check failed. */
+/** Errors that map to the exit codes of docs/architecture.md ("Contracts"): 2 = usage or input error, 1 = check failed. */
 
 /** Bad flags, a bad file, a backend that is not there: exit 2 with the message, no stack. */
 export class InputError extends Error {

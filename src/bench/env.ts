@@ -1,4 +1,4 @@
-/** The environment a bench ran in (DESIGN.md §6): node, CPU, OS, backend versions, git revision. */
+/** The environment a bench ran in (docs/architecture.md, "Contracts"): node, CPU, OS, backend versions, git revision. */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchEnv } from '../model/results.js';

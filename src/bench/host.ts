@@ -82,9 +82,9 @@ export function stackFor(s: StackSetup, workers: number, adapters: TierAdapter[]
 
 export function snapshot(stack: BenchStack, adapters: TierAdapter[][]): TierSnapshot[] {
   return stack.tiers.map((t, k) => ({
-    lookups: Array.from(t.counters.lookups),
-    hits: Array.from(t.counters.hits),
-    stale: Array.from(t.counters.stale),
+    lookups: Array.from(t.walk.lookups),
+    hits: Array.from(t.walk.hits),
+    stale: Array.from(t.walk.stale),
     errors: t.counters.errors,
     writes: t.counters.writes,
     writeErrors: t.counters.writeErrors,

@@ -1,5 +1,5 @@
 /**
- * Turn the raw trials of a bench run into the BenchResult contract (DESIGN.md §6): merged HDR
+ * Turn the raw trials of a bench run into the BenchResult contract (docs/architecture.md, "Contracts"): merged HDR
  * histograms (µs, base64), per-tier and per-op statistics, every trial kept, warnings in words.
  */
 import { scenarioFingerprint, type Scenario } from '../config.js';

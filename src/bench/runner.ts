@@ -1,6 +1,6 @@
 /**
  * The bench coordinator: replays a trace against the real stack in compressed real time and
- * measures it (DESIGN.md §7).
+ * measures it (docs/architecture.md, "Measurement").
  *
  * - Closed loop (`concurrency` C): C lanes pull the next event of the trace and await it; at C = 1
  *   the replay is strictly sequential, which is what makes the agreement invariant hold.

@@ -16,6 +16,7 @@
  * Recall is not reported: it needs an oracle over the backend's contents (a query per lookup
  * that would add to the latencies being measured).
  */
+import { NO_ENTITY, type Generations } from '../cache/entry.js';
 import type { Scenario, TierConfig } from '../config.js';
 import type { BenchSemanticStats } from '../model/results.js';
 import { classifyHit, SemanticCounters } from '../semantic/correctness.js';
@@ -72,14 +73,14 @@ export class BenchSemantic {
 
   /**
    * After an exact miss: the best valid entry within the scope at similarity >= threshold, or
-   * null. `genOf(entity)` is the tier instance's current invalidation generation.
+   * null. `gens`: the tier instance's invalidation generations.
    */
   async similar(
     cfg: TierConfig,
     adapter: TierAdapter,
     opName: string,
     j: SemanticJob,
-    genOf: (entity: number) => number,
+    gens: Generations,
     counters: SemanticCounters,
     measure: boolean,
   ): Promise<FoundEntry | null> {
@@ -95,7 +96,7 @@ export class BenchSemantic {
     for (;;) {
       const hit = await adapter.search!(q);
       if (hit === null) return null;
-      if (hit.entity !== -1 && hit.gen !== genOf(hit.entity)) {
+      if (hit.entity !== NO_ENTITY && hit.gen !== gens.of(hit.entity)) {
         await adapter.delete(-1, hit.key); // invalidated: gone, as in the simulator; search again
         continue;
       }

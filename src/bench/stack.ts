@@ -1,28 +1,23 @@
 /**
- * The tier stack of one bench process, over real adapters: the same walk as the simulator
- * (src/sim/engine.ts) with the same shared policy (src/sim/policy.ts), so that at concurrency 1
- * both count the same lookups, hits and misses per exact-match tier (the agreement invariant):
- *
- *  - a tier whose ttl lacks the op is skipped; every visited tier counts a lookup;
- *  - an expired (`now >= expiresAt`, trace time) or invalidated (generation changed) entry is a
- *    miss; memory-context reads need a tier whose window covers the depth; the system-of-record
- *    tier serves every read that reaches it;
- *  - a hit back-fills the tiers above it (backfill and a ttl for the op, not the system of
- *    record); a full miss calls the LLM (a sleep) and writes back to every caching tier;
- *  - streaming / tool-use requests bypass the stack.
+ * The tier stack of one bench process, over real adapters. The walk itself — which tiers a
+ * request visits, what counts as a hit, what is back-filled with which version, TTLs,
+ * generations — is the shared one (src/cache/walk.ts) that the simulator drives too; this file
+ * only performs its steps against async backends, in real time, with one walk per request in
+ * flight. So at concurrency 1 both count the same lookups, hits, stale hits and misses per
+ * exact-match tier (the agreement invariant).
  *
  * It hosts one or more logical workers: worker-scoped tiers get one adapter per worker, shared
- * tiers one for all. Invalidation generations live here (per tier instance and entity), fed by
- * the coordinator in trace order — the way a pub/sub broadcast would reach each process.
+ * tiers one for all. Invalidations arrive from the coordinator in trace order (`invalidate`) —
+ * the way a pub/sub broadcast would reach each process.
  */
 import { performance } from 'node:perf_hooks';
 import type { Scenario, TierConfig } from '../config.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
-import { activeTiers, bypasses, depthIndex, RNG_STREAM, ttlMs, windowKey, windowTtlMs } from '../sim/policy.js';
+import { isLive, NO_ENTITY, type CachedEntry } from '../cache/entry.js';
+import { END, RequestWalk, WalkPlan, type WalkTier } from '../cache/walk.js';
+import { bypasses, RNG_STREAM, windowKey } from '../sim/policy.js';
 import { LatencySampler, Rng } from '../sim/random.js';
-import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from '../semantic/freshness.js';
-import { MEMORY_DEPTHS } from '../trace/types.js';
-import type { CachedEntry, FoundEntry, SemanticHit, TierAdapter } from '../tiers/adapter.js';
+import type { FoundEntry, SemanticHit, TierAdapter } from '../tiers/adapter.js';
 import { SemanticCounters } from '../semantic/correctness.js';
 import { BenchSemantic } from './semantic.js';
 
@@ -69,11 +64,8 @@ export interface TierFaults {
   stallUntil?: number;
 }
 
-/** Counters and histograms of one tier, in one process. */
+/** Counters and histograms of one tier, in one process (lookups, hits and stale hits: the walk's). */
 export interface TierCounters {
-  lookups: Float64Array;
-  hits: Float64Array;
-  stale: Float64Array;
   errors: number;
   writes: number;
   writeErrors: number;
@@ -99,33 +91,25 @@ export interface StackOptions {
 
 interface TierSlot {
   cfg: TierConfig;
-  perWorker: boolean;
-  ttl: Float64Array;
-  /** TTL (ms) of the conversation window written through on a message, -1 = none. */
-  windowTtl: number;
-  depth: number;
-  sor: boolean;
+  /** The walk's view of the tier: policy, generations, lookups / hits / stale per op. */
+  walk: WalkTier;
   adapters: TierAdapter[];
-  gens: Uint32Array[];
   counters: TierCounters;
   faults?: TierFaults;
   /** Lookups also search by similarity (a semantic tier on a backend that can). */
   similar: boolean;
 }
 
-const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
-
 export class BenchStack {
   readonly opNames: string[];
   readonly tiers: TierSlot[];
+  /** The shared walk's policy, generations, counters and message velocity. */
+  readonly plan: WalkPlan;
   private readonly isContext: Uint8Array;
   private readonly llm: LatencySampler[];
   private readonly rng: Rng;
   private readonly payload: string;
   private readonly o: StackOptions;
-  /** Message velocity per contact, for velocity-adaptive TTLs (as the simulator keeps it). */
-  private readonly velocity: VelocityTracker | null;
-  private readonly writeThrough: boolean;
   /** The semantic path (src/bench/semantic.ts), when a tier searches by similarity. */
   private readonly semantic: BenchSemantic | null;
 
@@ -136,26 +120,17 @@ export class BenchStack {
     this.llm = opNames.map((n) => new LatencySampler(scenario.ops[n]?.llmLatency ?? { constant: 0 }));
     this.rng = new Rng(scenario.seed, RNG_STREAM.latency);
     this.payload = 'v'.repeat(o.valueBytes);
-    this.writeThrough = scenario.memoryWriteThrough;
-    const active = activeTiers(scenario);
-    this.velocity = velocityAdaptive(active) ? new VelocityTracker(Math.max(16, o.entities)) : null;
-    this.tiers = active.map((cfg, k) => {
-      const perWorker = cfg.scope === 'worker';
-      const n = perWorker ? o.workers : 1;
+    this.plan = new WalkPlan(scenario, opNames, o.workers, o.entities, o.entities);
+    this.tiers = this.plan.tiers.map((walk, k) => {
+      const cfg = walk.cfg;
       const similar = BenchSemantic.searches(cfg, o.adapters[k]![0]);
-      const ttl = Float64Array.from(opNames.map((op) => ttlMs(cfg, op)));
       const f = o.faults?.[cfg.name];
       return {
-        similar,
         cfg,
-        perWorker,
-        ttl,
-        windowTtl: windowTtlMs(cfg, scenario),
-        depth: depthIndex(cfg),
-        sor: cfg.systemOfRecord,
+        walk,
+        similar,
         adapters: o.adapters[k]!,
-        gens: Array.from({ length: n }, () => new Uint32Array(Math.max(16, o.entities))),
-        counters: newCounters(opNames.length, similar),
+        counters: newCounters(similar),
         // Its own copy: a stall (see `stall`) must not outlive the stack.
         faults: f && { ...f },
       };
@@ -163,30 +138,20 @@ export class BenchStack {
     this.semantic = this.tiers.some((t) => t.similar) ? new BenchSemantic(scenario) : null;
   }
 
-  /** Bump the generation of `entity` in instance `inst` of tier `k` (an invalidation). */
+  /** Bump the generation of `entity` in instance `inst` of tier `k` (an invalidation the coordinator routed here). */
   invalidate(k: number, inst: number, entity: number): void {
-    const tr = this.tiers[k]!;
-    let g = tr.gens[inst]!;
-    if (entity >= g.length) {
-      let n = g.length;
-      while (n <= entity) n *= 2;
-      const grown = new Uint32Array(n);
-      grown.set(g);
-      tr.gens[inst] = g = grown;
-    }
-    g[entity]!++;
+    this.tiers[k]!.walk.gens[inst]!.bump(entity);
   }
 
   /** Write-through of a contact's conversation window on a message event (handling worker `w`). */
   async message(w: number, contact: number, seq: number, t: number): Promise<number> {
-    this.velocity?.onMessage(contact, t);
-    if (!this.writeThrough) return 0;
+    if (!this.plan.message(contact, t)) return 0;
     let errors = 0;
-    for (const tr of this.tiers) {
-      const ttl = tr.windowTtl;
-      if (ttl < 0) continue;
-      const entry: CachedEntry = { expiresAt: t + ttl, createdAt: t, version: seq, entity: -1, gen: 0, aux: tr.depth, contact, tenant: 0 };
-      if (!(await this.write(tr, tr.perWorker ? w : 0, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
+    for (const k of this.plan.windowTiers) {
+      const tr = this.tiers[k]!;
+      const ttl = tr.walk.windowTtl;
+      const entry: CachedEntry = { expiresAt: t + ttl, createdAt: t, version: seq, entity: NO_ENTITY, gen: 0, aux: tr.walk.depth, contact, tenant: 0 };
+      if (!(await this.write(tr, tr.walk.perWorker ? w : 0, windowKey(contact), `window:${contact}`, 'memory', entry, ttl))) errors++;
     }
     return errors;
   }
@@ -197,32 +162,32 @@ export class BenchStack {
     const context = this.isContext[op] === 1;
     if (!context && bypasses(j.stream, j.toolUse)) {
       await this.callLlm(op);
-      return { hitTier: -1, llmCall: true, bypass: true, errors: 0 };
+      return { hitTier: END, llmCall: true, bypass: true, errors: 0 };
     }
     const keyId = context ? windowKey(j.contact) : j.key;
     const key = context ? `window:${j.contact}` : `${this.opNames[op]}:${j.key}`;
+    const opName = this.opNames[op]!;
     let errors = 0;
     // Tiers whose lookup failed in this request: not written back to, so a lost backend costs
     // a request one timeout, not one per call.
     let failed = 0;
-    let hitTier = -1;
     let found: FoundEntry | null = null;
-    for (let k = 0; k < this.tiers.length; k++) {
+    // One walk per request: requests of other workers interleave at every await.
+    const walk = new RequestWalk(this.plan);
+    walk.begin(op, context, j.depth, w, j.t, j.version, j.contact, j.measure);
+    for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
       const tr = this.tiers[k]!;
-      if (tr.ttl[op]! < 0 && !(context && tr.sor)) continue;
-      if (j.measure) tr.counters.lookups[op]++;
-      if (context && !tr.sor && tr.depth < j.depth) continue;
-      const inst = tr.perWorker ? w : 0;
+      const inst = walk.instance(k);
+      const gens = walk.generations(k);
       let e: FoundEntry | null;
       let exact = true;
       const sem = tr.similar && !context ? this.semantic : null;
       try {
         e = await this.lookup(tr, inst, keyId, key, j.measure, sem && (async (found) => {
           // An exact entry that is no longer valid is a miss: search by similarity instead.
-          if (found !== null && this.valid(tr, inst, found, j.t)) return found;
+          if (found !== null && isLive(j.t, found.expiresAt, found.entity, found.gen, gens)) return found;
           exact = false;
-          const genOf = (entity: number) => this.genOf(tr, inst, entity);
-          return sem.similar(tr.cfg, tr.adapters[inst]!, this.opNames[op]!, j, genOf, tr.counters.semantic!, j.measure);
+          return sem.similar(tr.cfg, tr.adapters[inst]!, opName, j, gens, tr.counters.semantic!, j.measure);
         }));
       } catch (err) {
         errors++;
@@ -230,80 +195,47 @@ export class BenchStack {
         noteError(tr.counters, err, j.measure);
         continue; // fail open: a miss
       }
-      if (context && tr.sor) {
-        // The system of record holds the whole history: the read itself is the service.
-        hitTier = k;
-        break;
-      }
+      if (walk.servedByRecord(k)) break;
       if (e === null) continue;
-      if (!this.valid(tr, inst, e, j.t)) {
+      if (!isLive(j.t, e.expiresAt, e.entity, e.gen, gens)) {
         // Expired or invalidated: a miss. The in-process store drops it now (as the simulator
         // does); a remote tier keeps it until overwritten or cleaned up — unbounded, so no
         // hit or miss differs.
         if (tr.cfg.kind === 'memory') await tr.adapters[inst]!.delete(keyId, key);
         continue;
       }
-      if (context && e.aux < j.depth) continue;
-      hitTier = k;
+      if (!walk.found(k, e.createdAt, e.version, e.aux)) continue;
       found = e;
       if (sem && j.measure) sem.recordHit(j, e, exact, tr.counters.semantic!);
       break;
     }
+    walk.settle();
 
-    let version = j.version;
-    let createdAt = j.t;
-    let foundDepth = FULL_DEPTH;
     let llmCall = false;
-    if (hitTier >= 0) {
-      const tr = this.tiers[hitTier]!;
-      const c = tr.counters;
-      if (j.measure) c.hits[op]++;
-      if (found) {
-        version = found.version;
-        createdAt = found.createdAt;
-        foundDepth = found.aux;
-        if (version !== j.version && j.measure) c.stale[op]++;
-        if (tr.cfg.refreshOnHit && tr.ttl[op]! >= 0) {
-          // Sliding TTL: the hit pushes the expiry out (never in), as the simulator does.
-          const expiresAt = j.t + this.writeTtl(tr, tr.ttl[op]!, j.contact, j.t);
-          if (expiresAt > found.expiresAt) {
-            const inst = tr.perWorker ? w : 0;
-            // A similarity hit refreshes the entry it found (its own key; the backend keeps its vector).
-            const own = 'similarity' in found ? (found as SemanticHit).key : key;
-            if (!(await this.write(tr, inst, own === key ? keyId : -1, own, this.opNames[op]!, { ...found, expiresAt }, expiresAt - j.t))) errors++;
-          }
-        }
+    if (found) {
+      const expiresAt = walk.refreshedExpiry();
+      if (expiresAt > found.expiresAt) {
+        // Sliding TTL: the hit pushes the expiry out (never in), as the simulator does.
+        const tr = this.tiers[walk.hitTier]!;
+        // A similarity hit refreshes the entry it found (its own key; the backend keeps its vector).
+        const own = 'similarity' in found ? (found as SemanticHit).key : key;
+        if (!(await this.write(tr, walk.instance(walk.hitTier), own === key ? keyId : -1, own, opName, { ...found, expiresAt }, expiresAt - j.t))) errors++;
       }
-    } else if (!context) {
+    } else if (walk.hitTier === END && !context) {
       await this.callLlm(op);
       llmCall = true;
     }
 
-    const upTo = hitTier < 0 ? this.tiers.length : hitTier;
-    for (let k = 0; k < upTo; k++) {
+    for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite()) {
       const tr = this.tiers[k]!;
-      const ttl = tr.ttl[op]!;
-      if (ttl < 0 || (context && tr.sor) || (hitTier >= 0 && !tr.cfg.backfill) || (failed >>> k) & 1) continue;
-      const aux = context ? Math.min(tr.depth, foundDepth) : j.intent;
-      const inst = tr.perWorker ? w : 0;
-      const gens = tr.gens[inst]!;
-      const gen = j.entity < 0 ? 0 : j.entity < gens.length ? gens[j.entity]! : 0;
-      const life = this.writeTtl(tr, ttl, j.contact, j.t);
-      const entry: CachedEntry = { expiresAt: j.t + life, createdAt, version, entity: j.entity, gen, aux, contact: j.contact, tenant: j.tenant };
+      if ((failed >>> k) & 1) continue;
+      const life = walk.writeTtl(k);
+      const aux = context ? walk.windowDepth(k) : j.intent;
+      const entry: CachedEntry = { expiresAt: j.t + life, createdAt: walk.createdAt, version: walk.version, entity: j.entity, gen: walk.gen(k, j.entity), aux, contact: j.contact, tenant: j.tenant };
       const vector = tr.similar && !context ? this.semantic!.vectorOf(j) : null;
-      if (!(await this.write(tr, inst, keyId, key, this.opNames[op]!, entry, life, vector ?? undefined))) errors++;
+      if (!(await this.write(tr, walk.instance(k), keyId, key, opName, entry, life, vector ?? undefined))) errors++;
     }
-    return { hitTier, llmCall, bypass: false, errors };
-  }
-
-  /** Whether an entry is unexpired at trace time `t` and not invalidated since it was written. */
-  private valid(tr: TierSlot, inst: number, e: FoundEntry, t: number): boolean {
-    return t < e.expiresAt && (e.entity === -1 || e.gen === this.genOf(tr, inst, e.entity));
-  }
-
-  private genOf(tr: TierSlot, inst: number, entity: number): number {
-    const gens = tr.gens[inst]!;
-    return entity < gens.length ? gens[entity]! : 0;
+    return { hitTier: walk.hitTier, llmCall, bypass: false, errors };
   }
 
   /**
@@ -345,13 +277,6 @@ export class BenchStack {
     }
   }
 
-  /** TTL (ms) of a write: the base TTL, or the velocity-adaptive one (src/semantic/freshness.ts). */
-  private writeTtl(tr: TierSlot, baseMs: number, contact: number, now: number): number {
-    const a = tr.cfg.adaptiveTtl;
-    if (a === null || this.velocity === null || a.exponent === 0) return baseMs;
-    return adaptiveTtlMs(baseMs, this.velocity.perHour(contact, now), a);
-  }
-
   private async callLlm(op: number): Promise<void> {
     const ms = this.llm[op]!.sample(this.rng) * this.o.llmTimeScale;
     if (ms > 0) await sleep(ms);
@@ -364,11 +289,8 @@ export class BenchStack {
   }
 }
 
-function newCounters(nOps: number, semantic: boolean): TierCounters {
+function newCounters(semantic: boolean): TierCounters {
   return {
-    lookups: new Float64Array(nOps),
-    hits: new Float64Array(nOps),
-    stale: new Float64Array(nOps),
     errors: 0,
     writes: 0,
     writeErrors: 0,

@@ -1,5 +1,5 @@
 /**
- * Ground-truth classification of what a cache served (DESIGN.md §3 "Semantic correctness"), and
+ * Ground-truth classification of what a cache served (docs/architecture.md, "Domain model"), and
  * the per-tier counters behind `SimulateResult.semantic`.
  */
 import type { SemanticStats } from '../model/results.js';

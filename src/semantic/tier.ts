@@ -11,7 +11,8 @@
  */
 import type { Scenario, TierConfig } from '../config.js';
 import type { SemanticStats } from '../model/results.js';
-import { TierInstance } from '../sim/tier-model.js';
+import type { Generations } from '../cache/entry.js';
+import { TierInstance } from '../tiers/model.js';
 import type { SimEvent } from '../trace/types.js';
 import { classifyHit, SemanticCounters } from './correctness.js';
 import { SyntheticEmbedder } from './embeddings.js';
@@ -66,12 +67,12 @@ export class SemanticTierInstance extends TierInstance {
 
   constructor(
     readonly cfg: TierConfig,
-    entities: number,
+    gens: Generations,
     readonly ctx: SemanticContext,
     /** Counters per op index, shared by the instances of this tier. */
     readonly counters: SemanticCounters[],
   ) {
-    super(cfg.capacity, cfg.eviction, entities);
+    super(cfg.capacity, cfg.eviction, gens);
     this.index = new SemanticIndex({ dim: ctx.dim, capacity: cfg.capacity, store: this.store, pivots: cfg.scopeFilter !== 'contact' });
   }
 

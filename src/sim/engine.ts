@@ -1,18 +1,20 @@
 /**
- * The simulation loop in virtual time (DESIGN.md §3–§4, §7): events flow through the tier stack;
+ * The simulation loop in virtual time (docs/architecture.md): events flow through the tier stack;
  * every hit is earned by what the tiers hold at that moment. Pure: no I/O, no wall clock.
  *
  * The hot loop reuses one event object and typed-array counters; nothing is allocated per event.
  */
-import { scenarioFingerprint, type LatencyModelConfig, type Scenario, type TierConfig } from '../config.js';
+import { scenarioFingerprint, type LatencyModelConfig, type Scenario } from '../config.js';
 import { computeCost, newLedger } from '../cost.js';
 import { encodeHistogram, FastRecorder, newHistogram, percentilesOf } from '../histogram.js';
 import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../model/results.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
-import { activeTiers, bypasses, depthIndex, invalidationTargets, RNG_STREAM, routerFor, ttlMs, windowKey, windowTtlMs } from './policy.js';
+import { NO_ENTITY } from '../cache/entry.js';
+import { END, RequestWalk, WalkPlan } from '../cache/walk.js';
+import { bypasses, RNG_STREAM, routerFor, windowKey } from './policy.js';
 import { LatencySampler, Rng } from './random.js';
-import { TierInstance } from './tier-model.js';
+import { TierInstance } from '../tiers/model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
 import { withComponents } from '../semantic/granularity.js';
 
@@ -25,29 +27,12 @@ export interface SimulateOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Runtime state and counters of one tier of the stack. */
-interface TierRuntime {
-  cfg: TierConfig;
+/** What the simulator keeps per tier besides the walk's plan: its instances and latency models. */
+interface SimTier {
   instances: TierInstance[];
-  perWorker: boolean;
-  /** TTL per op (ms), -1 = not cached here. */
-  ttl: Float64Array;
-  /** TTL of the conversation window written through on a message (ms), -1 = none. */
-  windowTtl: number;
-  /** Instances an entity change handled by worker w clears, per w. */
-  invalidates: number[][];
-  depth: number;
-  sor: boolean;
   lookupLatency: LatencySampler;
   writeLatency: LatencySampler;
-  lookups: Float64Array;
-  hits: Float64Array;
-  stale: Float64Array;
-  sorReads: number;
 }
-
-const NO_TIER = -1;
-const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
 
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulateResult {
   const source = withComponents(scenario, opts.source ?? createSyntheticSource(scenario));
@@ -58,29 +43,18 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const workers = scenario.workers.count;
   const entities = Math.max(16, source.entities);
 
-  // Semantic tiers, freshness policies and bypass safety (src/semantic/runtime.ts).
-  const ext = new SemanticRuntime(scenario, opNames, source);
-  const tiers: TierRuntime[] = activeTiers(scenario).map((cfg) => {
-    const perWorker = cfg.scope === 'worker';
-    const ttl = Float64Array.from(opNames.map((n) => ttlMs(cfg, n)));
-    return {
-      cfg,
-      perWorker,
-      instances: Array.from({ length: perWorker ? workers : 1 }, () => ext.instance(cfg, entities)),
-      ttl,
-      windowTtl: windowTtlMs(cfg, scenario),
-      invalidates: Array.from({ length: workers }, (_, w) => invalidationTargets(scenario.invalidation, cfg.scope, w, workers)),
-      depth: depthIndex(cfg),
-      sor: cfg.systemOfRecord,
-      lookupLatency: new LatencySampler(opts.latencyOverrides?.[cfg.name] ?? cfg.latency),
-      writeLatency: new LatencySampler(cfg.writeLatency),
-      lookups: new Float64Array(nOps),
-      hits: new Float64Array(nOps),
-      stale: new Float64Array(nOps),
-      sorReads: 0,
-    };
-  });
+  // The shared request walk (src/cache/walk.ts) holds the policy, generations and counters.
+  const plan = new WalkPlan(scenario, opNames, workers, entities, source.contacts);
+  const walk = new RequestWalk(plan);
+  // Semantic tiers and bypass safety (src/semantic/runtime.ts).
+  const semantic = new SemanticRuntime(scenario, opNames, source);
+  const tiers: SimTier[] = plan.tiers.map((t) => ({
+    instances: t.gens.map((gens) => semantic.instance(t.cfg, gens)),
+    lookupLatency: new LatencySampler(opts.latencyOverrides?.[t.cfg.name] ?? t.cfg.latency),
+    writeLatency: new LatencySampler(t.cfg.writeLatency),
+  }));
   const nTiers = tiers.length;
+  const windowTiers = plan.windowTiers;
 
   const rng = new Rng(scenario.seed, RNG_STREAM.latency);
   const router = routerFor(scenario, workers);
@@ -98,8 +72,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   let llmHits = 0;
   let messages = 0;
   let stateChanges = 0;
-  let invalidations = 0;
-  const writeThrough = scenario.memoryWriteThrough;
   const span = source.spanMs();
   let nextProgress = 1 << 20;
   let processed = 0;
@@ -113,27 +85,18 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     }
     if (ev.kind === EVENT_MESSAGE) {
       messages++;
-      ext.onMessage(ev.contact, now);
       const w = router.route(ev.contact);
-      if (!writeThrough) continue;
+      if (!plan.message(ev.contact, now)) continue;
       const key = windowKey(ev.contact);
-      for (let k = 0; k < nTiers; k++) {
-        const tr = tiers[k]!;
-        if (tr.windowTtl < 0) continue;
-        tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + tr.windowTtl, now, ev.seq, -1, tr.depth);
+      for (const k of windowTiers) {
+        const t = plan.tiers[k]!;
+        tiers[k]!.instances[t.perWorker ? w : 0]!.write(key, now, now + t.windowTtl, now, ev.seq, NO_ENTITY, t.depth);
       }
       continue;
     }
     if (ev.kind === EVENT_STATE) {
       stateChanges++;
-      const w = router.route(ev.contact);
-      for (let k = 0; k < nTiers; k++) {
-        const tr = tiers[k]!;
-        for (const i of tr.invalidates[w]!) {
-          tr.instances[i]!.invalidate(ev.entity);
-          invalidations++;
-        }
-      }
+      plan.invalidate(router.route(ev.contact), ev.entity);
       continue;
     }
     if (ev.kind !== EVENT_REQUEST) continue;
@@ -161,73 +124,54 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     } else memoryReads++;
 
     const key = context ? windowKey(ev.contact) : ev.key;
-    let hitTier = NO_TIER;
     let hitSlot = -1;
     let hitInst: TierInstance | null = null;
-    for (let k = 0; k < nTiers; k++) {
+    walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact, true);
+    for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
       const tr = tiers[k]!;
-      if (tr.ttl[op]! < 0 && !(context && tr.sor)) continue;
-      tr.lookups[op]++;
-      // A tier that never holds that much history is passed over without a call (as bench does).
-      if (context && !tr.sor && tr.depth < ev.depth) continue;
       ms += tr.lookupLatency.sample(rng);
-      const inst = tr.instances[tr.perWorker ? w : 0]!;
-      if (context && tr.sor) {
-        tr.sorReads++;
-        hitTier = k;
+      const inst = tr.instances[walk.instance(k)]!;
+      if (walk.servedByRecord(k)) {
         hitInst = inst;
         break;
       }
       let slot = inst.lookup(key, now);
-      if (slot < 0 && !context) slot = ext.similar(inst, ev, now);
-      if (slot >= 0 && !(context && inst.store.auxB[slot]! < ev.depth)) {
-        hitTier = k;
+      if (slot < 0 && !context) slot = semantic.similar(inst, ev, now);
+      if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.auxB[slot]!)) {
         hitSlot = slot;
         hitInst = inst;
         break;
       }
     }
+    walk.settle();
 
-    let version = ev.version;
-    let createdAt = now;
-    // Depth of what was found: a cached window, or the full history from the system of record.
-    let foundDepth = FULL_DEPTH;
-    if (hitTier !== NO_TIER) {
-      const tr = tiers[hitTier]!;
-      tr.hits[op]++;
-      ext.onHit(tr.cfg, hitInst, hitSlot, ev, tr.ttl[op]!, now);
+    const hitTier = walk.hitTier;
+    if (hitTier !== END) {
+      semantic.onHit(plan.tiers[hitTier]!.cfg, hitInst, hitSlot, ev);
       if (!context) llmHits++;
       if (hitSlot >= 0) {
         hits++;
         const store = hitInst!.store;
-        version = store.version[hitSlot]!;
-        createdAt = store.createdAt[hitSlot]!;
-        foundDepth = store.auxB[hitSlot]!;
-        if (version !== ev.version) tr.stale[op]++;
-        ages[op]!.record(now - createdAt);
+        const expiresAt = walk.refreshedExpiry();
+        if (expiresAt > store.expiresAt[hitSlot]!) store.expiresAt[hitSlot] = expiresAt;
+        ages[op]!.record(now - walk.createdAt);
       }
     } else if (!context) {
       ms += llmLatency[op]!.sample(rng);
       payCall(ledger, op, ev.tokensIn, ev.tokensOut);
     }
-    if (context) served[ev.depth * (nTiers + 1) + (hitTier === NO_TIER ? nTiers : hitTier)]++;
+    if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
 
-    // Back-fill the tiers above the hit, or write back to every caching tier after a full miss.
-    const upTo = hitTier === NO_TIER ? nTiers : hitTier;
-    for (let k = 0; k < upTo; k++) {
+    for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite()) {
       const tr = tiers[k]!;
-      const ttl = tr.ttl[op]!;
-      if (ttl < 0 || (context && tr.sor) || (hitTier !== NO_TIER && !tr.cfg.backfill)) continue;
-      // A window is back-filled as deep as the tier holds and the source had.
-      const depth = context ? Math.min(tr.depth, foundDepth) : -1;
-      tr.instances[tr.perWorker ? w : 0]!.write(key, now, now + ext.writeTtl(tr.cfg, ttl, ev.contact, now), createdAt, version, ev.entity, depth);
+      tr.instances[walk.instance(k)]!.write(key, now, now + walk.writeTtl(k), walk.createdAt, walk.version, ev.entity, context ? walk.windowDepth(k) : -1);
       ms += tr.writeLatency.sample(rng);
     }
     latency.record(ms * 1000);
   }
 
   // Assemble the result.
-  const tierStats: SimTierStats[] = tiers.map((tr) => {
+  const tierStats: SimTierStats[] = plan.tiers.map((tr, k) => {
     let lookups = 0;
     let h = 0;
     let stale = 0;
@@ -249,7 +193,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       hitRate: ratio(h, lookups),
       share: ratio(h, requests),
       staleHits: stale,
-      evictions: tr.instances.reduce((s, i) => s + i.store.evictions, 0),
+      evictions: tiers[k]!.instances.reduce((s, i) => s + i.store.evictions, 0),
       systemOfRecordReads: tr.sorReads,
       byOp,
     };
@@ -262,7 +206,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     for (let k = 0; k <= nTiers; k++) {
       const n = served[di * (nTiers + 1) + k]!;
       if (n === 0) continue;
-      servedBy[k === nTiers ? 'origin' : tiers[k]!.cfg.name] = n;
+      servedBy[k === nTiers ? 'origin' : plan.tiers[k]!.cfg.name] = n;
       reads += n;
     }
     memory[d] = { reads, servedBy };
@@ -273,7 +217,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   opNames.forEach((name, i) => {
     let h = 0;
     let s = 0;
-    for (const tr of tiers) {
+    for (const tr of plan.tiers) {
       // A system-of-record read is not a cache hit: it cannot be stale.
       if (!(tr.sor && isContext[i] === 1)) h += tr.hits[i]!;
       s += tr.stale[i]!;
@@ -311,15 +255,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     bypassedToolUse: bypassTool,
     hits,
     hitRate: ratio(hits, requests),
-    systemOfRecordReads: tiers.reduce((n, tr) => n + tr.sorReads, 0),
+    systemOfRecordReads: plan.tiers.reduce((n, tr) => n + tr.sorReads, 0),
     llmHitRate: ratio(llmHits, llmRequests),
     tiers: tierStats,
     memory,
     latencyMs: percentilesOf(latencyHistogram, 1000),
     latencyHistogram: encodeHistogram(latencyHistogram),
     staleness: { staleHits, staleRate: ratio(staleHits, hits), byOp: staleByOp },
-    semantic: ext.finish(ledger),
-    invalidations,
+    semantic: semantic.finish(ledger),
+    invalidations: plan.invalidations,
     cost: computeCost(scenario, opNames, ledger, windowDays > 0 ? windowDays : scenario.workload.days),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Cache policy shared by `simulate` and `bench` (DESIGN.md §4): which tiers cache which op,
+ * Cache policy shared by `simulate` and `bench` (docs/architecture.md, "The request walk"): which tiers cache which op,
  * with what TTL; bypass; memory-window depth; routing to workers; whom an invalidation reaches.
  * Pure functions over the scenario; both engines call these and nothing else decides.
  */

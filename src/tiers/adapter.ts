@@ -1,36 +1,13 @@
 /**
- * The one tier interface of the bench (DESIGN.md §3–§4): a real backend behind async
- * get / set / delete / search, plus clean-up of what the run wrote.
- *
- * TTL is logical: every entry carries its expiry and creation time in TRACE time (ms), the
- * entity version it was computed from and the invalidation generation of its entity at write
- * time; the runner checks them on read. A backend's own expiry (Redis PX) is only clean-up.
+ * The async face of a tier kind (docs/architecture.md, "How to add a tier kind"): a real backend
+ * behind get / set / delete / search, plus clean-up of what the run wrote. What it stores is the
+ * one cache-entry contract (src/cache/entry.ts); the shared walk (src/cache/walk.ts) decides
+ * what counts as a hit, so a backend only keeps and returns entries.
  */
+import type { CachedEntry } from '../cache/entry.js';
 import type { TierConfig } from '../config.js';
 
-/** Metadata stored with every cached value. */
-export interface CachedEntry {
-  /** Logical expiry, trace time (ms); Infinity = never. */
-  expiresAt: number;
-  /** Trace time the entry was written (ms). */
-  createdAt: number;
-  /** Entity version the value was computed from (staleness oracle). */
-  version: number;
-  /** Entity the value depends on (dense id), or -1. */
-  entity: number;
-  /** Invalidation generation of `entity`, in this tier instance, at write time. */
-  gen: number;
-  /**
-   * Free int payload; memory windows: index of the depth held (MEMORY_DEPTHS); LLM-op entries:
-   * the ground-truth intent of the request that computed the value (-1 unknown), which semantic
-   * correctness is judged by.
-   */
-  aux: number;
-  /** Contact id the entry belongs to (scope of semantic lookups; not kept by memory tiers). */
-  contact: number;
-  /** Tenant id (not kept by memory tiers). */
-  tenant: number;
-}
+export type { CachedEntry } from '../cache/entry.js';
 
 /** An entry found by a lookup, with its payload size. */
 export interface FoundEntry extends CachedEntry {

@@ -1,7 +1,7 @@
 /**
  * The embedded L3 default: PGlite (Postgres compiled to WASM) with its pgvector build, served on
  * a loopback port with @electric-sql/pglite-socket, so the bench talks to it through the very
- * same `pg` + `pgvector` driver path as to a real server (DESIGN.md §8).
+ * same `pg` + `pgvector` driver path as to a real server (docs/architecture.md, "Backends").
  *
  * `startPGliteServer` runs it in this process; `spawnPGliteServer` runs it in a child process so
  * the WASM engine does not share the client's event loop (what the bench uses).

@@ -18,7 +18,7 @@ import { InputError, redact } from '../errors.js';
 import { decodeEntry, encodeEntry, withTimeout, type AdapterOptions, type FoundEntry, type NodeCommands, type TierAdapter, type WriteRequest } from './adapter.js';
 import { parseRedisTarget, redisPrefix, type RedisTarget } from './redis-url.js';
 
-/** The shell command that starts a throwaway local Redis (docs/architecture.md). */
+/** The shell command that starts a throwaway local Redis (docs/architecture.md, "Backends"). */
 export const REDIS_START_HINT = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no';
 
 export interface RedisTierOptions {

@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic workload (DESIGN.md §2–§3), streamed as an EventSource.
+ * Seeded synthetic workload (docs/architecture.md, "Domain model"), streamed as an EventSource.
  *
  * Nothing here decides a hit. The generator only produces structure: leads who message in
  * bursts, a pipeline of LLM operations per message run by one or more bots (so the same score

@@ -1,5 +1,5 @@
 /**
- * Trace events (DESIGN.md §3). Two shapes of the same thing:
+ * Trace events (docs/architecture.md, "Domain model"). Two shapes of the same thing:
  *  - `TraceEvent`: the readable, string-keyed record of the JSONL trace format;
  *  - `SimEvent`: the numeric form the engines consume, one reusable object filled in place
  *    so the hot loop allocates nothing per event.

@@ -14,22 +14,29 @@ after(async () => {
   await pg.stop();
 });
 
+/** Stale hits per tier: a back-fill must carry the ORIGINAL version (a mutant stamping the current one hides them). */
+const stalePerTier = (tiers: { name: string; staleHits?: number }[]) => Object.fromEntries(tiers.map((t) => [t.name, t.staleHits]));
+
 const perTier = (tiers: { name: string; byOp?: Record<string, { lookups: number; hits: number }> }[]) =>
   Object.fromEntries(tiers.map((t) => [t.name, Object.fromEntries(Object.entries(t.byOp ?? {}).map(([op, c]) => [op, [c.lookups, c.hits]]))]));
 
 for (const variant of [
   { invalidation: 'local' as const, routing: 'round-robin' as const },
   { invalidation: 'broadcast' as const, routing: 'sticky' as const },
+  // No invalidation: stale L2 entries are back-filled into L1, which must keep their original version.
+  { invalidation: 'none' as const, routing: 'random' as const },
 ]) {
-  test(`agreement: bench (concurrency 1, real Redis + PGlite) and simulate count the same lookups and hits per tier and op (${variant.invalidation}, ${variant.routing})`, async () => {
+  test(`agreement: bench (concurrency 1, real Redis + PGlite) and simulate count the same lookups, hits and stale hits per tier and op (${variant.invalidation}, ${variant.routing})`, async () => {
     const scenario = smallScenario(variant);
     const sim = simulate(scenario);
-    const runId = `agree${process.pid}${variant.routing.length}`;
+    const runId = `agree${process.pid}${variant.invalidation}${variant.routing.length}`;
     const bench = await runBench(benchOptions(scenario, { pgUrl: pg.url, runId }));
     assert.equal(bench.requests, sim.requests);
     assert.equal(bench.errors, 0);
     assert.ok(sim.tiers.every((t) => t.hits > 0), 'every tier earns hits in this workload, so the comparison means something');
     assert.deepEqual(perTier(bench.tiers), perTier(sim.tiers));
+    if (variant.invalidation !== 'broadcast') assert.ok(sim.tiers[0]!.staleHits > 0, 'stale entries reach L1, so stale hits are compared for real');
+    assert.deepEqual(stalePerTier(bench.tiers), stalePerTier(sim.tiers));
     assert.equal(bench.llmCalls, sim.llmCalls);
     assert.equal(bench.bypassed, sim.bypassed);
     // Nothing of the run is left behind.

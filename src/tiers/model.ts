@@ -1,27 +1,27 @@
 /**
- * In-memory model of one tier instance for the simulator: a KeyedStore plus the logical-TTL and
- * invalidation rules shared with the bench (DESIGN.md §4).
- *
- * - TTL is logical: an entry stores its expiry in trace time and is a miss once `now >= expiresAt`.
- * - Invalidation is a generation per entity: bumping it makes every entry written under the old
- *   generation a miss (and it is removed when next seen), exactly as if it had been deleted.
+ * In-memory model of one tier instance for the simulator: a KeyedStore holding the cache-entry
+ * contract (src/cache/entry.ts) in typed arrays, with the shared liveness rule: an entry is a
+ * miss once `now >= expiresAt` or once its entity's generation moved (it is removed when next
+ * seen), exactly as if it had expired or been deleted (docs/architecture.md, "The request walk").
  */
-import { KeyedStore, type EvictionPolicy } from '../tiers/store.js';
-
-const NO_ENTITY = -1;
+import { Generations, isLive, NO_ENTITY } from '../cache/entry.js';
+import { KeyedStore, type EvictionPolicy } from './store.js';
 
 export class TierInstance {
   readonly store: KeyedStore;
-  private gens: Uint32Array;
   /** Entries dropped because they had expired or been invalidated when read. */
   expiredOnRead = 0;
 
   private readonly unbounded: boolean;
 
-  constructor(capacity: number | null, eviction: EvictionPolicy, entities: number) {
+  /** `gens`: the instance's invalidation generations (owned by the walk's plan). */
+  constructor(
+    capacity: number | null,
+    eviction: EvictionPolicy,
+    readonly gens: Generations,
+  ) {
     this.unbounded = capacity === null;
     this.store = new KeyedStore(capacity ?? Number.POSITIVE_INFINITY, eviction);
-    this.gens = new Uint32Array(Math.max(16, entities));
   }
 
   /** Slot of a live entry for `key` at time `now` (ms), or -1. Touches recency on a hit. */
@@ -29,8 +29,7 @@ export class TierInstance {
     const store = this.store;
     const slot = store.peek(key);
     if (slot < 0) return -1;
-    const entity = store.auxA[slot]!;
-    if (now >= store.expiresAt[slot]! || (entity !== NO_ENTITY && store.gen[slot] !== this.genOf(entity))) {
+    if (!isLive(now, store.expiresAt[slot]!, store.auxA[slot]!, store.gen[slot]!, this.gens)) {
       store.removeSlot(slot);
       this.expiredOnRead++;
       this.dropped(slot);
@@ -59,25 +58,7 @@ export class TierInstance {
     store.version[slot] = version;
     store.auxA[slot] = entity;
     store.auxB[slot] = aux;
-    store.gen[slot] = entity === NO_ENTITY ? 0 : this.genOf(entity);
+    store.gen[slot] = entity === NO_ENTITY ? 0 : this.gens.of(entity);
     return slot;
-  }
-
-  /** Make every entry that depends on `entity` a miss from now on. */
-  invalidate(entity: number): void {
-    if (entity >= this.gens.length) this.growGens(entity);
-    this.gens[entity]!++;
-  }
-
-  private genOf(entity: number): number {
-    return entity < this.gens.length ? this.gens[entity]! : 0;
-  }
-
-  private growGens(entity: number): void {
-    let n = this.gens.length;
-    while (n <= entity) n *= 2;
-    const g = new Uint32Array(n);
-    g.set(this.gens);
-    this.gens = g;
   }
 }

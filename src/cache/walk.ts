@@ -1,0 +1,281 @@
+/**
+ * The one request walk (docs/architecture.md, "The request walk"): every decision about how a
+ * request passes through the tier stack, written once and driven by both engines —
+ * `simulate` (virtual time, synchronous, one reused walk, nothing allocated per request) and
+ * `bench` (real time, async backends, one walk per request in flight).
+ *
+ * A driver only performs what the walk asks for, against its own tiers:
+ *
+ *     walk.begin(op, context, depth, worker, now, version, contact, measure);
+ *     for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
+ *       if (walk.servedByRecord(k)) break;          // (bench times the read first)
+ *       ... look the key up in instance walk.instance(k) of tier k; an entry that is not
+ *       `isLive` is a miss (and dropped) ...
+ *       if (found && walk.found(k, createdAt, version, aux)) break;
+ *     }
+ *     walk.settle();                                // hit and stale counters
+ *     ... a hit: walk.refreshedExpiry() (sliding TTL); a full miss of an LLM op: call the LLM ...
+ *     for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite())
+ *       ... write { expiresAt: now + walk.writeTtl(k), createdAt: walk.createdAt,
+ *                   version: walk.version, gen: walk.gen(k, entity), aux: walk.windowDepth(k) } ...
+ *
+ * The rules, in order: a tier whose ttl lacks the op is skipped (the system of record still
+ * serves memory-context reads); every visited tier counts a lookup; a context read passes over a
+ * tier whose window is shallower than the read without a call; the system of record serves every
+ * context read that reaches it; an expired or invalidated entry is a miss; a cached window
+ * shallower than the read is a miss; a hit back-fills the tiers above it (those with `backfill`
+ * and a ttl for the op, never the system of record) with the ORIGINAL version and creation time
+ * and a window as deep as both the tier and the source hold; a full miss writes back to every
+ * caching tier; writes live the base TTL or the velocity-adaptive one.
+ */
+import type { Scenario, TierConfig } from '../config.js';
+import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from '../semantic/freshness.js';
+import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from '../sim/policy.js';
+import { MEMORY_DEPTHS } from '../trace/types.js';
+import { Generations } from './entry.js';
+
+/** `nextLookup` / `nextWrite`: no tier left. `hitTier`: no tier served the request. */
+export const END = -1;
+
+/** Index in MEMORY_DEPTHS of the full history (what the system of record holds). */
+export const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
+
+/** One tier of the stack as the walk sees it: its policy, generations and counters. */
+export interface WalkTier {
+  readonly cfg: TierConfig;
+  /** One instance per worker (scope worker), else one shared instance. */
+  readonly perWorker: boolean;
+  /** TTL per op index (ms); -1 = the tier does not cache the op. */
+  readonly ttl: Float64Array;
+  /** TTL (ms) of the conversation window written through on a message; -1 = none. */
+  readonly windowTtl: number;
+  /** Index in MEMORY_DEPTHS of the deepest window the tier holds. */
+  readonly depth: number;
+  /** The system of record: holds the whole history, serves every context read reaching it. */
+  readonly sor: boolean;
+  /** Invalidation generations per instance. */
+  readonly gens: Generations[];
+  /** Per op index: lookups, hits and stale hits (version differs from the request's). */
+  readonly lookups: Float64Array;
+  readonly hits: Float64Array;
+  readonly stale: Float64Array;
+  /** Context reads served by this tier as the system of record. */
+  sorReads: number;
+}
+
+/** The stack of one run (or one bench process): tiers, counters, generations, message velocity. */
+export class WalkPlan {
+  readonly tiers: WalkTier[];
+  /** Tiers that receive a contact's conversation window on each message (write-through). */
+  readonly windowTiers: number[];
+  readonly writeThrough: boolean;
+  /** Invalidations applied (tier instances cleared, summed over entity changes). */
+  invalidations = 0;
+  private readonly velocity: VelocityTracker | null;
+  /** Per tier, per handling worker: the instances an entity change clears. */
+  private readonly targets: number[][][];
+
+  /**
+   * `workers`: logical workers whose worker-scoped instances this plan holds; `entities` and
+   * `contacts` size the generation and velocity tables (they grow past them).
+   */
+  constructor(scenario: Scenario, opNames: readonly string[], workers: number, entities: number, contacts: number) {
+    const active = activeTiers(scenario);
+    const nOps = opNames.length;
+    this.tiers = active.map((cfg) => {
+      const perWorker = cfg.scope === 'worker';
+      return {
+        cfg,
+        perWorker,
+        ttl: Float64Array.from(opNames.map((n) => ttlMs(cfg, n))),
+        windowTtl: windowTtlMs(cfg, scenario),
+        depth: depthIndex(cfg),
+        sor: cfg.systemOfRecord,
+        gens: Array.from({ length: perWorker ? workers : 1 }, () => new Generations(entities)),
+        lookups: new Float64Array(nOps),
+        hits: new Float64Array(nOps),
+        stale: new Float64Array(nOps),
+        sorReads: 0,
+      };
+    });
+    this.windowTiers = this.tiers.flatMap((t, k) => (t.windowTtl >= 0 ? [k] : []));
+    this.writeThrough = scenario.memoryWriteThrough;
+    this.velocity = velocityAdaptive(active) ? new VelocityTracker(contacts) : null;
+    this.targets = active.map((cfg) => Array.from({ length: workers }, (_, w) => invalidationTargets(scenario.invalidation, cfg.scope, w, workers)));
+  }
+
+  /** A message of `contact` at trace time `t` (ms): feeds the velocity; true when windows are written through. */
+  message(contact: number, t: number): boolean {
+    this.velocity?.onMessage(contact, t);
+    return this.writeThrough;
+  }
+
+  /** An entity change handled by worker `w`: clear it in every instance the invalidation mode reaches. */
+  invalidate(w: number, entity: number): void {
+    for (let k = 0; k < this.tiers.length; k++) {
+      const gens = this.tiers[k]!.gens;
+      for (const i of this.targets[k]![w]!) {
+        gens[i]!.bump(entity);
+        this.invalidations++;
+      }
+    }
+  }
+
+  /** TTL (ms) of a write of base TTL `baseMs` to tier `k`: the base, or the velocity-adaptive one. */
+  writeTtl(k: number, baseMs: number, contact: number, now: number): number {
+    const a = this.tiers[k]!.cfg.adaptiveTtl;
+    if (a === null || this.velocity === null || a.exponent === 0) return baseMs;
+    return adaptiveTtlMs(baseMs, this.velocity.perHour(contact, now), a);
+  }
+}
+
+/** The walk of one request through a WalkPlan's stack (reusable: `begin` starts the next one). */
+export class RequestWalk {
+  private readonly tiers: WalkTier[];
+  private op = 0;
+  private context = false;
+  private depth = 0;
+  private worker = 0;
+  private now = 0;
+  private contact = 0;
+  private requestVersion = 0;
+  private measure = true;
+  private cursor = 0;
+  private writeCursor = 0;
+  /** Index of the serving tier, or END. */
+  hitTier = END;
+  /** The serving tier served a cached entry (false: nothing, or the system of record). */
+  hitEntry = false;
+  /** Version and creation time (ms) of what was found — the request's own after a miss; a write carries these. */
+  version = 0;
+  createdAt = 0;
+  /** Depth of what was found: a cached window, or the full history from the system of record. */
+  foundDepth = FULL_DEPTH;
+
+  constructor(readonly plan: WalkPlan) {
+    this.tiers = plan.tiers;
+  }
+
+  /**
+   * Start a request for op index `op` (`context`: a memory-context read of depth index `depth`)
+   * on logical worker `worker` at trace time `now` (ms), for an entity at version `version`.
+   * `measure` false (bench warm-up): walk, count nothing.
+   */
+  begin(op: number, context: boolean, depth: number, worker: number, now: number, version: number, contact: number, measure: boolean): void {
+    this.op = op;
+    this.context = context;
+    this.depth = depth;
+    this.worker = worker;
+    this.now = now;
+    this.contact = contact;
+    this.requestVersion = version;
+    this.measure = measure;
+    this.cursor = -1;
+    this.writeCursor = -1;
+    this.hitTier = END;
+    this.hitEntry = false;
+    this.version = version;
+    this.createdAt = now;
+    this.foundDepth = FULL_DEPTH;
+  }
+
+  /** The next tier to look up (its lookup is counted), or END. */
+  nextLookup(): number {
+    const tiers = this.tiers;
+    const op = this.op;
+    const context = this.context;
+    for (let k = this.cursor + 1; k < tiers.length; k++) {
+      const t = tiers[k]!;
+      if (t.ttl[op]! < 0 && !(context && t.sor)) continue;
+      if (this.measure) t.lookups[op]++;
+      // A tier that never holds that much history is passed over without a call.
+      if (context && !t.sor && t.depth < this.depth) continue;
+      this.cursor = k;
+      return k;
+    }
+    this.cursor = tiers.length;
+    return END;
+  }
+
+  /** Instance of tier `k` serving this request's worker. */
+  instance(k: number): number {
+    return this.tiers[k]!.perWorker ? this.worker : 0;
+  }
+
+  /** Generations of the instance of tier `k` serving this request. */
+  generations(k: number): Generations {
+    const t = this.tiers[k]!;
+    return t.gens[t.perWorker ? this.worker : 0]!;
+  }
+
+  /** True (and the walk ends at `k`) when tier `k` is the system of record and this is a context read: the read is the service. */
+  servedByRecord(k: number): boolean {
+    const t = this.tiers[k]!;
+    if (!(this.context && t.sor)) return false;
+    if (this.measure) t.sorReads++;
+    this.hitTier = k;
+    return true;
+  }
+
+  /**
+   * A live entry found in tier `k` (created at `createdAt`, at `version`, `aux` its window depth
+   * for context reads): true when it serves the request (the walk ends), false for a window
+   * shallower than the read (a miss).
+   */
+  found(k: number, createdAt: number, version: number, aux: number): boolean {
+    if (this.context && aux < this.depth) return false;
+    this.hitTier = k;
+    this.hitEntry = true;
+    this.version = version;
+    this.createdAt = createdAt;
+    this.foundDepth = aux;
+    return true;
+  }
+
+  /** After the lookups: count the serving tier's hit, stale when the entry's version is not the request's. */
+  settle(): void {
+    if (this.hitTier === END || !this.measure) return;
+    const t = this.tiers[this.hitTier]!;
+    t.hits[this.op]++;
+    if (this.hitEntry && this.version !== this.requestVersion) t.stale[this.op]++;
+  }
+
+  /** A hit on a cached entry of a tier that slides its TTL: the expiry (ms) the hit pushes it to; else -1. */
+  refreshedExpiry(): number {
+    if (!this.hitEntry) return -1;
+    const t = this.tiers[this.hitTier]!;
+    const base = t.ttl[this.op]!;
+    if (!t.cfg.refreshOnHit || base < 0) return -1;
+    return this.now + this.plan.writeTtl(this.hitTier, base, this.contact, this.now);
+  }
+
+  /** The next tier to write the value to, or END: the back-fill above a hit, or every caching tier after a full miss. */
+  nextWrite(): number {
+    const tiers = this.tiers;
+    const op = this.op;
+    const upTo = this.hitTier === END ? tiers.length : this.hitTier;
+    for (let k = this.writeCursor + 1; k < upTo; k++) {
+      const t = tiers[k]!;
+      if (t.ttl[op]! < 0 || (this.context && t.sor) || (this.hitTier !== END && !t.cfg.backfill)) continue;
+      this.writeCursor = k;
+      return k;
+    }
+    this.writeCursor = tiers.length;
+    return END;
+  }
+
+  /** TTL (ms) of the write to tier `k`. */
+  writeTtl(k: number): number {
+    return this.plan.writeTtl(k, this.tiers[k]!.ttl[this.op]!, this.contact, this.now);
+  }
+
+  /** A window written to tier `k` is as deep as the tier holds and the source had. */
+  windowDepth(k: number): number {
+    return Math.min(this.tiers[k]!.depth, this.foundDepth);
+  }
+
+  /** Generation stamp of `entity` for a write to tier `k`. */
+  gen(k: number, entity: number): number {
+    return this.generations(k).of(entity);
+  }
+}
