@@ -39,6 +39,11 @@ export class SemanticRuntime {
     return new SemanticTierInstance(cfg, gens, this.ctx, c);
   }
 
+  /** Whether lookups of this tier also search by similarity (a semantic tier in a run with vectors). */
+  searches(cfg: TierConfig): boolean {
+    return isSemantic(cfg) && this.ctx !== null;
+  }
+
   /** After an exact miss of an LLM op: a similarity hit's slot, or -1 (always -1 for exact tiers). */
   similar(inst: TierInstance, ev: SimEvent, now: number): number {
     return inst instanceof SemanticTierInstance ? inst.lookupSimilar(ev, now) : -1;

@@ -55,6 +55,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   }));
   const nTiers = tiers.length;
   const windowTiers = plan.windowTiers;
+  const searches = Uint8Array.from(plan.tiers.map((t) => (semantic.searches(t.cfg) ? 1 : 0)));
 
   const rng = new Rng(scenario.seed, RNG_STREAM.latency);
   const router = routerFor(scenario, workers);
@@ -136,7 +137,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
         break;
       }
       let slot = inst.lookup(key, now);
-      if (slot < 0 && !context) slot = semantic.similar(inst, ev, now);
+      if (slot < 0 && !context && searches[k] === 1) slot = semantic.similar(inst, ev, now);
       if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.auxB[slot]!)) {
         hitSlot = slot;
         hitInst = inst;
