@@ -87,6 +87,7 @@ function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
   return {
     requests: d.requests,
     errors: d.errors,
+    failedOpen: d.failedOpen,
     durationMs: d.durationMs,
     throughput: d.requests / (d.durationMs / 1000),
     latencyUs: percentilesOf(d.e2e),
@@ -182,6 +183,7 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     mode: meta.mode,
     requests,
     errors: trials.reduce((a, t) => a + t.errors, 0),
+    failedOpen,
     throughput: duration > 0 ? requests / (duration / 1000) : 0,
     latencyUs: percentilesOf(e2e),
     histogram: encodeHistogram(e2e),

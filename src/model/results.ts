@@ -198,6 +198,8 @@ export interface BenchTierStats {
 export interface BenchTrial {
   requests: number;
   errors: number;
+  /** Requests that failed open: a backend error made a lookup a miss (or skipped a write). */
+  failedOpen?: number;
   durationMs: number;
   /** Requests per second. */
   throughput: number;
@@ -231,6 +233,8 @@ export interface BenchResult {
   mode: { loop: 'closed' | 'open'; concurrency?: number; rate?: number; workers: number; warmupRequests: number };
   requests: number;
   errors: number;
+  /** Requests that failed open (all trials): a backend error made a lookup a miss (or skipped a write). */
+  failedOpen?: number;
   /** Requests per second (all trials). */
   throughput: number;
   /** End-to-end latency (µs), all trials merged. */

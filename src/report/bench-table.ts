@@ -16,7 +16,7 @@ export function renderBenchTable(r: BenchResult): string {
   const head = [
     `llmcache bench - scenario "${oneLine(r.scenario.name)}" (${oneLine(r.scenario.fingerprint)}), seed ${r.seed}`,
     `${loop}; ${m.workers} worker(s); ${r.trials.length} trial(s); warm-up ${fmtInt(m.warmupRequests)} requests discarded; LLM sleep x${r.llmTimeScale ?? 0}`,
-    `${fmtInt(r.requests)} requests, ${r.throughput.toFixed(0)} req/s, ${fmtInt(r.errors)} errors, hit rate ${fmtPct(ratio(r.hits ?? 0, r.requests))}, ${fmtInt(r.llmCalls)} LLM calls, ${fmtInt(r.bypassed)} bypassed`,
+    `${fmtInt(r.requests)} requests, ${r.throughput.toFixed(0)} req/s, ${fmtInt(r.errors)} errors${r.failedOpen ? ` (${fmtInt(r.failedOpen)} requests failed open)` : ''}, hit rate ${fmtPct(ratio(r.hits ?? 0, r.requests))}, ${fmtInt(r.llmCalls)} LLM calls, ${fmtInt(r.bypassed)} bypassed`,
     `node ${env.node} on ${oneLine(env.cpu)} x${env.cpus}${backends ? `; ${backends}` : ''}${env.git ? `; git ${env.git}` : ''}`,
   ].join('\n');
 

@@ -52,12 +52,16 @@ test('cluster failover: a master killed on observed traffic; the run completes, 
     assert.ok(r.requests > 600, `the run kept serving requests: ${r.requests}`);
     assert.ok(l2.errors > 0, 'lookups during the failover are counted as errors');
     assert.equal(r.errors, l2.errors + (l2.writeErrors ?? 0));
+    // Fail-open misses are counted, per request and per timeline bucket alike.
+    assert.ok(r.failedOpen! > 0 && r.failedOpen! <= l2.errors + (l2.writeErrors ?? 0), `${r.failedOpen} requests failed open`);
     assert.ok(r.warnings.some((w) => /L2: \d+ lookup and \d+ write errors; lookups failed open as misses \(\d+ requests affected\)/.test(w)), r.warnings.join('\n'));
     // The open-loop timeline shows the window: failures start after the first requests and stop
     // before the end (the replica was promoted and served the slots again).
     const tl = r.trials[0]!.timeline!;
     const first = tl.failedOpen.findIndex((n) => n > 0);
     const last = tl.failedOpen.length - 1 - [...tl.failedOpen].reverse().findIndex((n) => n > 0);
+    assert.equal(tl.failedOpen.reduce((x, y) => x + y, 0), r.failedOpen);
+    assert.equal(tl.requests.reduce((x, y) => x + y, 0), r.requests);
     assert.ok(first > 0, `failures start after the run began (bucket ${first})`);
     assert.ok(tl.failedOpen.slice(last + 1).reduce((a, b) => a + b, 0) === 0 && last < tl.failedOpen.length - 2, `failures end before the run does: ${tl.failedOpen.join(',')}`);
     assert.ok(Math.max(...tl.maxUs.slice(first, last + 1)) >= timeoutMs * 1000 * 0.9, 'requests in the window waited for the timeout');

@@ -86,6 +86,21 @@ test('Ctrl-C on bench (worker processes, signal to the whole group): stops, remo
   }
 });
 
+test('SIGTERM on bench does the same: partial result, no key left, exit 130', async () => {
+  const out = join(tmp.dir, 'term.json');
+  const { child, exited } = benchProcess(['--scenario', scenarioFile(), '--redis-url', redis.url, '--rate', '300', '-d', '60s', '-o', out]);
+  try {
+    await until('the run writes keys', 60_000, async () => (await benchKeys()) > 200);
+    process.kill(child.pid!, 'SIGTERM');
+    const r = await exited;
+    assert.equal(r.code, 130, r.err);
+    assert.equal(await benchKeys(), 0);
+    assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as BenchResult).interrupted, { signal: 'SIGTERM', trialsCompleted: 0, trialsPlanned: 1 });
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 test('a second Ctrl-C exits at once, even while the first one waits on a stalled Redis', async () => {
   const out = join(tmp.dir, 'twice.json');
   const { child, stderr, exited } = benchProcess(['--scenario', scenarioFile(), '--redis-url', redis.url, '-c', '4', '-d', '60s', '--timeout', '20000', '-o', out]);
