@@ -24,6 +24,7 @@ const COMMANDS = new Map<string, () => Promise<CommandModule>>([
   ['replay', () => import('./commands/replay.js')],
   ['mrc', () => import('./commands/mrc.js')],
   ['report', () => import('./commands/report.js')],
+  ['prices', () => import('./commands/prices.js')],
 ]);
 
 export async function main(argv: string[]): Promise<number> {

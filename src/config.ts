@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EVICTION_POLICIES, type EvictionPolicy } from './tiers/store.js';
 import { MEMORY_DEPTHS, type MemoryDepth } from './trace/types.js';
+import { catalogEntry, loadCatalog, nearNames } from './prices/catalog.js';
 
 /** Latency model: constant, or lognormal fitted from p50 and p99, or empirical quantiles. All ms. */
 export type LatencyModelConfig =
@@ -109,11 +110,32 @@ export interface EmbeddingConfig {
   nearMissCosine: number;
 }
 
-/** Price per model (USD per 1M tokens). */
+/**
+ * Price per model (USD per 1M tokens). A model named in the price catalog (prices/catalog.json)
+ * takes the catalog's prices; a scenario entry of the same name overrides any field.
+ */
 export interface ModelPrice {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Provider prompt-cache hit (cache read). */
   cachedInputPerMTok: number;
+  /** Prompt-cache write with the 5-minute TTL; absent = the input price. */
+  cacheWrite5mPerMTok?: number;
+  /** Prompt-cache write with the 1-hour TTL; absent = the 5-minute write price. */
+  cacheWrite1hPerMTok?: number;
+  /** Shortest prefix the provider caches (tokens); absent = 1024. */
+  minCacheTokens?: number;
+}
+
+/** A catalog entry as scenario model prices (null prices fall back as documented on ModelPrice). */
+export function catalogModelPrice(name: string): ModelPrice | undefined {
+  const e = catalogEntry(name);
+  if (!e) return undefined;
+  const p: ModelPrice = { inputPerMTok: e.inputPerMTok, outputPerMTok: e.outputPerMTok, cachedInputPerMTok: e.cacheReadPerMTok ?? e.inputPerMTok };
+  if (e.cacheWrite5mPerMTok !== null) p.cacheWrite5mPerMTok = e.cacheWrite5mPerMTok;
+  if (e.cacheWrite1hPerMTok !== null) p.cacheWrite1hPerMTok = e.cacheWrite1hPerMTok;
+  if (e.minCacheTokens !== null) p.minCacheTokens = e.minCacheTokens;
+  return p;
 }
 
 export interface Range {
@@ -383,10 +405,35 @@ export function normalizeScenario(doc: unknown, file = '<scenario>'): Scenario {
       s.ops = merge(base.ops, ops);
     }
   }
-  if (modelsDoc !== undefined) s.models = merge(base.models, modelsDoc);
+  if (modelsDoc !== undefined) {
+    if (!isObj(modelsDoc)) c.fail('models', 'expected an object of model name -> prices');
+    else {
+      s.models = { ...base.models };
+      // A model of the catalog starts from the catalog's prices; the document overrides fields.
+      for (const [name, m] of Object.entries(modelsDoc)) s.models[name] = merge(base.models[name] ?? catalogModelPrice(name) ?? {}, m) as ModelPrice;
+    }
+  }
+  addCatalogModels(s);
   checkScenario(c, s);
   if (c.problems.length > 0) throw new ScenarioError(file, c.problems);
   return s;
+}
+
+const MODEL_FIELDS: Required<ModelPrice> = { inputPerMTok: 0, outputPerMTok: 0, cachedInputPerMTok: 0, cacheWrite5mPerMTok: 0, cacheWrite1hPerMTok: 0, minCacheTokens: 0 };
+
+/** Ops naming a catalog model the scenario does not price itself get the catalog's prices. */
+function addCatalogModels(s: Scenario): void {
+  if (!isObj(s.ops) || !isObj(s.models)) return;
+  for (const o of Object.values(s.ops)) {
+    if (!isObj(o) || typeof o.model !== 'string' || o.model in s.models) continue;
+    const p = catalogModelPrice(o.model);
+    if (p) s.models[o.model] = p;
+  }
+}
+
+function unknownModel(s: Scenario, model: unknown): string {
+  const names = [...new Set([...Object.keys(s.models), ...loadCatalog().models.map((m) => m.model)])];
+  return `unknown model ${show(model)}: not in the scenario's models nor in the price catalog; did you mean ${nearNames(String(model), names).join(', ')}? (\`llmcache prices\` lists the catalog)`;
 }
 
 function checkScenario(c: Checker, s: Scenario): void {
@@ -435,7 +482,7 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.num(`${p}.tokensIn`, o.tokensIn, { min: 0 });
     c.num(`${p}.tokensOut`, o.tokensOut, { min: 0 });
     c.oneOf(`${p}.dependsOn`, o.dependsOn, ['contact', 'market', 'none']);
-    if (o.kind === 'llm' && !(o.model in s.models)) c.fail(`${p}.model`, `unknown model ${show(o.model)} (models: ${Object.keys(s.models).join(', ')})`);
+    if (o.kind === 'llm' && !(o.model in s.models)) c.fail(`${p}.model`, unknownModel(s, o.model));
     c.latency(`${p}.llmLatency`, o.llmLatency);
   }
   if (s.ops.memory && s.ops.memory.kind !== 'context') c.fail('ops.memory.kind', 'memory reads must be kind "context"');
@@ -450,7 +497,10 @@ function checkScenario(c: Checker, s: Scenario): void {
       c.fail(`models.${name}`, 'expected { inputPerMTok, outputPerMTok, cachedInputPerMTok }');
       continue;
     }
+    c.unknownKeys(`models.${name}`, m, MODEL_FIELDS);
     for (const k of ['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok'] as const) c.num(`models.${name}.${k}`, m[k], { min: 0 });
+    for (const k of ['cacheWrite5mPerMTok', 'cacheWrite1hPerMTok'] as const) if (m[k] !== undefined) c.num(`models.${name}.${k}`, m[k], { min: 0 });
+    if (m.minCacheTokens !== undefined) c.num(`models.${name}.minCacheTokens`, m.minCacheTokens, { int: true, min: 0 });
   }
   if (!Array.isArray(s.tiers)) return;
   const names = new Set<string>();
@@ -531,6 +581,8 @@ export interface ScenarioOverrides {
   seed?: number;
   routing?: Routing;
   invalidation?: Invalidation;
+  /** Price every LLM op with this model (from the scenario's models or the catalog). */
+  model?: string;
 }
 
 export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
@@ -541,6 +593,11 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   if (o.seed !== undefined) out.seed = o.seed;
   if (o.routing !== undefined) out.workers.routing = o.routing;
   if (o.invalidation !== undefined) out.invalidation = o.invalidation;
+  if (o.model !== undefined) {
+    if (!(o.model in out.models) && !catalogEntry(o.model)) throw new ScenarioError('(command line)', [`--model: ${unknownModel(out, o.model)}`]);
+    for (const op of Object.values(out.ops)) if (op.kind === 'llm') op.model = o.model;
+    addCatalogModels(out);
+  }
   const c = new Checker();
   checkScenario(c, out);
   if (c.problems.length > 0) throw new ScenarioError('(command line)', c.problems);

@@ -63,6 +63,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
+    .option('--model <name>', 'price every LLM op with this model (from `llmcache prices` or the scenario models)')
     .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
     .option('--skip-invalid', 'with --trace: skip and count malformed lines instead of stopping')
     .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (trace embedding, else hashed n-grams; default) | synthetic (ground-truth intents) | url')
