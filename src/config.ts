@@ -46,6 +46,14 @@ export interface OpConfig {
    * component's key depends only on the placeholders of its own key template.
    */
   componentOf?: string;
+  /**
+   * Prompt structure of the synthetic workload (what the provider prompt cache sees): a static
+   * system prompt + tools shared by every call of the op (tokens; default 60 % of tokensIn), then
+   * the contact's conversation history growing by this many tokens per message (default 60; 0 for
+   * ops that do not read the conversation), then the new message (the rest of tokensIn).
+   */
+  systemTokens?: number;
+  historyTokensPerMessage?: number;
 }
 
 /** One cache tier. */
@@ -484,6 +492,8 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.oneOf(`${p}.dependsOn`, o.dependsOn, ['contact', 'market', 'none']);
     if (o.kind === 'llm' && !(o.model in s.models)) c.fail(`${p}.model`, unknownModel(s, o.model));
     c.latency(`${p}.llmLatency`, o.llmLatency);
+    if (o.systemTokens !== undefined) c.num(`${p}.systemTokens`, o.systemTokens, { int: true, min: 0 });
+    if (o.historyTokensPerMessage !== undefined) c.num(`${p}.historyTokensPerMessage`, o.historyTokensPerMessage, { int: true, min: 0 });
   }
   if (s.ops.memory && s.ops.memory.kind !== 'context') c.fail('ops.memory.kind', 'memory reads must be kind "context"');
   for (const [name, o] of Object.entries(s.ops)) {

@@ -30,6 +30,8 @@ export function renderTraceStats(s: TraceStats, title = 'trace'): string {
   out.push(
     `LLM requests: repeated-call rate ${fmtPct(s.repeatedCallRate)}, streaming ${fmtPct(s.streamingFraction)}, ` +
       `tool use ${fmtPct(s.toolUseFraction)} (both bypass the cache)`,
+    `Tokens: ${fmtInt(s.tokens.in)} in, ${fmtInt(s.tokens.out)} out; ${fmtInt(s.keylessRequests)} request(s) without a key (never looked up in the application tiers); ` +
+      `${fmtInt(s.promptPrefix.requests)} with a prompt prefix (${fmtInt(s.promptPrefix.blocks)} block ids, ${fmtInt(s.promptPrefix.segments)} segments)`,
   );
 
   const r = s.reuseDistance;

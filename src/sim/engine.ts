@@ -69,6 +69,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   let memoryReads = 0;
   let bypassStream = 0;
   let bypassTool = 0;
+  let keyless = 0;
   let hits = 0;
   let llmHits = 0;
   let messages = 0;
@@ -106,7 +107,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     requests++;
     const op = ev.op;
     requestsByOp[op]++;
-    const w = router.route(ev.contact);
+    const w = ev.contact >= 0 ? router.route(ev.contact) : 0;
     const context = isContext[op] === 1;
     let ms = 0;
     if (!context) {
@@ -114,8 +115,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       ledger.baselineCalls[op]++;
       ledger.baselineIn[op] += ev.tokensIn;
       ledger.baselineOut[op] += ev.tokensOut;
-      if (bypasses(ev.stream, ev.toolUse)) {
-        if (ev.stream) bypassStream++;
+      // A request the trace gives no key for (recorded traffic) is never looked up: it is a call.
+      if (bypasses(ev.stream, ev.toolUse) || ev.key < 0) {
+        if (ev.key < 0) keyless++;
+        else if (ev.stream) bypassStream++;
         else bypassTool++;
         ms += llmLatency[op]!.sample(rng);
         payCall(ledger, op, ev.tokensIn, ev.tokensOut);

@@ -19,6 +19,7 @@ import {
   EVENT_STATE,
   MEMORY_DEPTHS,
   newSimEvent,
+  PREFIX_SEGMENTS,
   resetEvent,
   type EventSource,
   type SimEvent,
@@ -32,9 +33,21 @@ const AWAKE_MS = 14 * 3_600_000;
 export const OP_STRIDE = 16;
 /** Response keys carry the bot: `msgId * BOT_STRIDE + bot`. */
 const BOT_STRIDE = 8;
+/** First segment id of the contacts' histories (system prompts are op * BOT_STRIDE + bot). */
+const HISTORY_BASE = OP_STRIDE * 8;
 /** Room for time in the composite sort key `time * ACTOR_SPACE + actor`. */
 const ACTOR_SPACE = 2 ** 20;
 const TEMPERATURES = ['Cold', 'Warm', 'Hot'] as const;
+/** Default share of an op's input tokens that is its static system prompt + tools. */
+const SYSTEM_SHARE = 0.6;
+/** Default conversation-history growth per message (tokens) for ops that read the conversation. */
+const HISTORY_TOKENS_PER_MESSAGE = 60;
+/** The new message keeps at least this many tokens once the history is as long as it can be. */
+const MIN_MESSAGE_TOKENS = 50;
+/** Segment roles (SEGMENT_ROLES of src/promptcache/blocks.ts). */
+const ROLE_SYSTEM = 0;
+const ROLE_HISTORY = 1;
+const ROLE_MESSAGE = 2;
 
 /** Fixed op ids of the synthetic pipeline (indices into the scenario's op table). */
 interface PipelineOps {
@@ -88,6 +101,11 @@ class Generator implements SyntheticSource {
   private readonly gap: LatencySampler;
   private readonly tokensIn: Float64Array;
   private readonly tokensOut: Float64Array;
+  /** Prompt structure per op: static system tokens and history growth per message (tokens). */
+  private readonly systemTokens: Float64Array;
+  private readonly historyPerMessage: Float64Array;
+  /** Segment ids: systems below HISTORY_BASE, then one history per contact, then unique contents. */
+  private readonly contentBase: number;
   /** Market keys are `zip * marketDays + day`. */
   private readonly marketDays: number;
 
@@ -141,6 +159,15 @@ class Generator implements SyntheticSource {
     this.gap = new LatencySampler({ p50: w.messageGapSec.p50 * 1000, p99: w.messageGapSec.p99 * 1000 });
     this.tokensIn = Float64Array.from(this.opNames.map((n) => scenario.ops[n]!.tokensIn));
     this.tokensOut = Float64Array.from(this.opNames.map((n) => scenario.ops[n]!.tokensOut));
+    this.systemTokens = Float64Array.from(this.opNames.map((n) => {
+      const o = scenario.ops[n]!;
+      return Math.min(o.tokensIn, o.systemTokens ?? Math.round(o.tokensIn * SYSTEM_SHARE));
+    }));
+    this.historyPerMessage = Float64Array.from(this.opNames.map((n) => {
+      const o = scenario.ops[n]!;
+      return o.historyTokensPerMessage ?? (o.dependsOn === 'market' ? 0 : HISTORY_TOKENS_PER_MESSAGE);
+    }));
+    this.contentBase = HISTORY_BASE + w.leads;
     for (let i = 0; i < 64; i++) this.pending.push(newSimEvent());
   }
 
@@ -275,6 +302,7 @@ class Generator implements SyntheticSource {
   /** An LLM request, possibly retried right after (same key, same everything). */
   private llm(op: number, c: number, t: number, unique: number, entity: number, version: number): SimEvent {
     const e = this.request(op, c, t, op + OP_STRIDE * unique, entity, version);
+    this.prefix(e, op, c, op === this.ops.response ? unique % BOT_STRIDE : 0, op === this.ops.market ? 2 * unique + 1 : 2 * (this.msgId - 1));
     if (this.rng.next() < this.s.workload.retryRate) {
       // The retry is issued after the original; fields are copied once the caller has set them.
       this.retryOf = e;
@@ -295,6 +323,30 @@ class Generator implements SyntheticSource {
     e.tokensIn = this.tokensIn[op]!;
     e.tokensOut = this.tokensOut[op]!;
     return e;
+  }
+
+  /**
+   * The prompt of an LLM request as segments: the op's (and bot's) static system prompt, the
+   * contact's history so far (grows with every message), then the content unique to this call
+   * (the new message, or the zip code's market data of the day).
+   */
+  private prefix(e: SimEvent, op: number, c: number, bot: number, content: number): void {
+    const total = this.tokensIn[op]!;
+    const system = this.systemTokens[op]!;
+    const rest = total - system;
+    const grown = (this.seq[c]! - 1) * this.historyPerMessage[op]!;
+    const history = Math.max(0, Math.min(grown, rest - Math.min(rest, MIN_MESSAGE_TOKENS)));
+    e.prefixKind = PREFIX_SEGMENTS;
+    e.prefixLen = 3;
+    e.prefixIds[0] = op * BOT_STRIDE + bot;
+    e.prefixTokens[0] = system;
+    e.prefixRoles[0] = ROLE_SYSTEM;
+    e.prefixIds[1] = HISTORY_BASE + c;
+    e.prefixTokens[1] = history;
+    e.prefixRoles[1] = ROLE_HISTORY;
+    e.prefixIds[2] = this.contentBase + content;
+    e.prefixTokens[2] = rest - history;
+    e.prefixRoles[2] = ROLE_MESSAGE;
   }
 
   /** Emit the pending retry as a copy of its original, now that the original is complete. */

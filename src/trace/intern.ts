@@ -4,12 +4,40 @@
  * ops to their index in the op table.
  */
 import { TraceLineError } from './jsonl.js';
+import { roleIndex, stringId } from '../promptcache/blocks.js';
+
+/** Block size of block-id prefixes that give none (Mooncake's 512-token blocks). */
+export const DEFAULT_BLOCK_TOKENS = 512;
+
+/** Fill the prompt-prefix fields of `ev` from a record's (validated) `prefix`. */
+export function fillPrefix(p: PromptPrefix, ev: SimEvent): void {
+  if (p.blocks !== undefined) {
+    ev.prefixKind = PREFIX_BLOCKS;
+    ev.blockTokens = p.blockTokens ?? DEFAULT_BLOCK_TOKENS;
+    const b = p.blocks;
+    for (let i = 0; i < b.length; i++) ev.prefixIds[i] = b[i]!;
+    ev.prefixLen = b.length;
+    return;
+  }
+  const segs = p.segments!;
+  ev.prefixKind = PREFIX_SEGMENTS;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i]!;
+    ev.prefixIds[i] = typeof seg.id === 'number' ? seg.id : stringId(seg.id);
+    ev.prefixTokens[i] = seg.tokens;
+    ev.prefixRoles[i] = roleIndex(seg.name);
+  }
+  ev.prefixLen = segs.length;
+}
 import {
   EVENT_MESSAGE,
   EVENT_REQUEST,
   EVENT_STATE,
   MEMORY_DEPTHS,
+  PREFIX_BLOCKS,
+  PREFIX_SEGMENTS,
   resetEvent,
+  type PromptPrefix,
   type EventSource,
   type SimEvent,
   type TraceEvent,
@@ -61,6 +89,8 @@ export interface TraceNames {
   keyName(id: number): string;
   entityName(id: number): string;
   tenantName(id: number): string;
+  /** Name of a request's model id (SimEvent.model). */
+  modelName(id: number): string;
 }
 
 export class TraceInterner implements TraceNames {
@@ -69,6 +99,7 @@ export class TraceInterner implements TraceNames {
   readonly tenants = new NameTable();
   readonly keys = new NameTable();
   readonly entities = new NameTable();
+  readonly models = new NameTable();
   /** Time of the latest event (ms). */
   lastT = 0;
   private readonly ops: NameTable;
@@ -88,6 +119,7 @@ export class TraceInterner implements TraceNames {
   keyName = (id: number): string => this.keys.name(id);
   entityName = (id: number): string => this.entities.name(id);
   tenantName = (id: number): string => this.tenants.name(id);
+  modelName = (id: number): string => this.models.name(id);
 
   /**
    * Fill `ev` (every field) from `rec`. Throws TraceLineError, before changing any state, when
@@ -114,7 +146,9 @@ export class TraceInterner implements TraceNames {
         return;
       case 'request':
         ev.kind = EVENT_REQUEST;
-        ev.key = this.keys.id(rec.key);
+        if (rec.key !== undefined) ev.key = this.keys.id(rec.key);
+        if (rec.model !== undefined) ev.model = this.models.id(rec.model);
+        if (rec.prefix !== undefined) fillPrefix(rec.prefix, ev);
         if (rec.entity !== undefined) ev.entity = this.entities.id(rec.entity);
         if (rec.depth !== undefined) ev.depth = MEMORY_DEPTHS.indexOf(rec.depth);
         ev.version = rec.version ?? this.defaultVersion(rec, c);
@@ -177,5 +211,6 @@ export function traceEventsSource(events: Iterable<TraceEvent>, opts: InternOpti
     keyName: interner.keyName,
     entityName: interner.entityName,
     tenantName: interner.tenantName,
+    modelName: interner.modelName,
   };
 }

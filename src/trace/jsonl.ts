@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { MEMORY_DEPTHS, type MessageEvent, type RequestEvent, type StateEvent, type TraceEvent } from './types.js';
 
 /** Schema id written in the header; the reader accepts any `llmcache/trace@1[.minor]`. */
-export const TRACE_SCHEMA = 'llmcache/trace@1';
+export const TRACE_SCHEMA = 'llmcache/trace@1.1';
 
 /** First line of a trace (optional for hand-written traces). */
 export interface TraceHeader {
@@ -65,6 +65,47 @@ const names: Check = (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => 
 const schema: Check = (v) =>
   typeof v === 'string' && /^llmcache\/trace@1(\.\d+)?$/.test(v) ? null : `expected "${TRACE_SCHEMA}" (this llmcache reads version 1 traces)`;
 
+/** Where in a `prefix` value a problem is (e.g. `.segments[2].tokens`) and what it is. */
+interface PrefixProblem {
+  path: string;
+  problem: string;
+}
+
+const PREFIX_KEYS = new Set(['blockTokens', 'blocks', 'segments']);
+const SEGMENT_KEYS = new Set(['name', 'id', 'tokens']);
+
+/** Check a request's `prefix` (docs/trace-format.md, "Prompt prefix"); null when it is valid. */
+export function checkPrefix(v: unknown): PrefixProblem | null {
+  if (object(v) !== null) return { path: '', problem: `expected an object { blocks, blockTokens } or { segments }, got ${describe(v)}` };
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (!PREFIX_KEYS.has(k)) return { path: `.${k}`, problem: 'unknown field (known: blockTokens, blocks, segments)' };
+  if ((o.blocks === undefined) === (o.segments === undefined)) return { path: '', problem: 'expected exactly one of blocks or segments' };
+  if (o.blockTokens !== undefined && !(isInt(o.blockTokens) && o.blockTokens >= 1))
+    return { path: '.blockTokens', problem: `expected an integer >= 1, got ${describe(o.blockTokens)}` };
+  if (o.blocks !== undefined) {
+    if (o.segments === undefined && !Array.isArray(o.blocks)) return { path: '.blocks', problem: `expected an array of block ids, got ${describe(o.blocks)}` };
+    const blocks = o.blocks as unknown[];
+    for (let i = 0; i < blocks.length; i++)
+      if (!(isInt(blocks[i]) && (blocks[i] as number) >= 0)) return { path: `.blocks[${i}]`, problem: `expected an integer >= 0, got ${describe(blocks[i])}` };
+    return null;
+  }
+  if (o.blockTokens !== undefined) return { path: '.blockTokens', problem: 'only block ids have a block size (segments are cut into blocks by the prompt cache)' };
+  if (!Array.isArray(o.segments) || o.segments.length === 0) return { path: '.segments', problem: `expected a non-empty array of { name, id, tokens }, got ${describe(o.segments)}` };
+  for (let i = 0; i < o.segments.length; i++) {
+    const seg = o.segments[i] as Record<string, unknown>;
+    const at = `.segments[${i}]`;
+    if (object(seg) !== null) return { path: at, problem: `expected an object { name, id, tokens }, got ${describe(seg)}` };
+    for (const k in seg) if (!SEGMENT_KEYS.has(k)) return { path: `${at}.${k}`, problem: 'unknown field (known: name, id, tokens)' };
+    if (seg.name !== undefined && typeof seg.name !== 'string') return { path: `${at}.name`, problem: `expected a string, got ${describe(seg.name)}` };
+    if (!((typeof seg.id === 'string' && seg.id.length > 0) || (isInt(seg.id) && seg.id >= 0)))
+      return { path: `${at}.id`, problem: `expected a non-empty string or an integer >= 0, got ${describe(seg.id)}` };
+    if (!(isInt(seg.tokens) && seg.tokens >= 0)) return { path: `${at}.tokens`, problem: `expected an integer >= 0, got ${describe(seg.tokens)}` };
+  }
+  return null;
+}
+
+const prefixCheck: Check = (v) => (checkPrefix(v) === null ? null : 'invalid prefix');
+
 interface Spec {
   required: string[];
   fields: Map<string, Check>;
@@ -81,8 +122,10 @@ const SPECS: Record<string, Spec> = {
   ),
   message: spec({ t: nonNegNumber, contact: name }, { tenant: name, seq: posInt, text: anyString }),
   request: spec(
-    { t: nonNegNumber, op: name, contact: name, key: name, tokensIn: nonNegInt, tokensOut: nonNegInt },
+    { t: nonNegNumber, op: name, tokensIn: nonNegInt, tokensOut: nonNegInt },
     {
+      contact: name,
+      key: name,
       tenant: name,
       model: anyString,
       stream: bool,
@@ -94,6 +137,7 @@ const SPECS: Record<string, Spec> = {
       version: nonNegInt,
       text: anyString,
       embedding: numbers,
+      prefix: prefixCheck,
     },
   ),
   state: spec({ t: nonNegNumber, entity: name, version: nonNegInt }, { contact: name, tenant: name, from: anyString, to: anyString }),
@@ -194,11 +238,15 @@ function fastValid(o: Record<string, unknown>): boolean {
       case 'to':
         if (type !== 'state' || typeof v !== 'string') return false;
         break;
+      case 'prefix':
+        if (type !== 'request' || checkPrefix(v) !== null) return false;
+        break;
       default:
         return false;
     }
   }
-  if (type === 'request') return (seen & 63) === 63 && ((seen & 64) === 0 || (seen & 128) !== 0);
+  // A request needs t, op, tokensIn and tokensOut (contact and key are optional).
+  if (type === 'request') return (seen & 53) === 53 && ((seen & 64) === 0 || (seen & 128) !== 0);
   if (type === 'message') return (seen & 3) === 3;
   return (seen & 193) === 193;
 }
@@ -211,6 +259,11 @@ export function slowValidate(o: Record<string, unknown>): TraceRecord {
   for (const k in o) {
     const check = s.fields.get(k);
     if (check === undefined) throw new TraceLineError(k, `unknown field for a ${o.type} record (known: ${[...s.fields.keys()].join(', ')})`);
+    if (k === 'prefix') {
+      const p = checkPrefix(o[k]);
+      if (p !== null) throw new TraceLineError(`prefix${p.path}`, p.problem);
+      continue;
+    }
     const problem = check(o[k]);
     if (problem !== null) throw new TraceLineError(k, `${problem}, got ${describe(o[k])}`);
   }
@@ -240,7 +293,7 @@ const ORDER: Record<TraceRecord['type'], readonly string[]> = {
   message: ['type', 't', 'contact', 'tenant', 'seq', 'text', 'meta'],
   request: [
     'type', 't', 'op', 'contact', 'tenant', 'key', 'tokensIn', 'tokensOut', 'model', 'stream', 'toolUse', 'depth',
-    'intent', 'paraphrase', 'entity', 'version', 'text', 'embedding', 'meta',
+    'intent', 'paraphrase', 'entity', 'version', 'text', 'embedding', 'prefix', 'meta',
   ],
   state: ['type', 't', 'entity', 'version', 'contact', 'tenant', 'from', 'to', 'meta'],
 };

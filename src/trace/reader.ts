@@ -106,6 +106,7 @@ class JsonlSource implements TraceSource {
   keyName = (id: number): string => this.interner.keyName(id);
   entityName = (id: number): string => this.interner.entityName(id);
   tenantName = (id: number): string => this.interner.tenantName(id);
+  modelName = (id: number): string => this.interner.modelName(id);
 
   next(ev: SimEvent): boolean {
     if (this.pending !== null) {

@@ -11,11 +11,14 @@
  *   messages of the same contact;
  * - popularity: requests per LLM key; Zipf exponent s by least squares of log(count) on log(rank),
  *   sampled at log-spaced ranks so the long tail of count-1 keys does not drown the head;
- * - repeated-call rate: fraction of LLM requests whose key was requested before.
+ * - repeated-call rate: fraction of LLM requests whose key was requested before (key-less
+ *   requests, as in Azure or BurstGPT traffic, are counted apart and never repeat);
+ * - tokens: input and output tokens of LLM requests; prefix: LLM requests that describe their
+ *   prompt prefix (block ids or segments, for the provider prompt cache).
  */
 import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../histogram.js';
 import type { Percentiles } from '../model/results.js';
-import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource, type MemoryDepth } from './types.js';
+import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, PREFIX_BLOCKS, PREFIX_NONE, type EventSource, type MemoryDepth } from './types.js';
 
 export const TRACE_STATS_SCHEMA = 'llmcache/trace-stats@1';
 
@@ -63,6 +66,12 @@ export interface TraceStats {
   popularity: { top: { key: string; requests: number; share: number }[]; zipf: ZipfFit | null };
   opMix: { op: string; requests: number; fraction: number }[];
   repeatedCallRate: number;
+  /** LLM requests without a key (never looked up in the application tiers). */
+  keylessRequests: number;
+  /** Input and output tokens of the LLM requests. */
+  tokens: { in: number; out: number };
+  /** LLM requests that describe their prompt prefix, and their prefix blocks / segments in all. */
+  promptPrefix: { requests: number; blocks: number; segments: number };
   /** Fractions of LLM requests that stream / use tools (both bypass the cache). */
   streamingFraction: number;
   toolUseFraction: number;
@@ -95,11 +104,17 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
   let prevRequestT = -1;
   let contacts = 0;
   let lastT = 0;
+  let keyless = 0;
+  let tokensIn = 0;
+  let tokensOut = 0;
+  let prefixRequests = 0;
+  let prefixBlocks = 0;
+  let prefixSegments = 0;
 
   while (source.next(ev)) {
     events++;
     lastT = ev.t;
-    if (ev.contact >= contacts) contacts = ev.contact + 1;
+    if (ev.contact >= contacts) contacts = ev.contact + 1; // -1: no contact
     if (ev.kind === EVENT_MESSAGE) {
       messages++;
       if (ev.contact >= lastMsg.length) lastMsg = grow(lastMsg, ev.contact, -1);
@@ -121,8 +136,19 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
       continue;
     }
     llm++;
+    tokensIn += ev.tokensIn;
+    tokensOut += ev.tokensOut;
+    if (ev.prefixKind !== PREFIX_NONE) {
+      prefixRequests++;
+      if (ev.prefixKind === PREFIX_BLOCKS) prefixBlocks += ev.prefixLen;
+      else prefixSegments += ev.prefixLen;
+    }
     if (ev.stream) streams++;
     else if (ev.toolUse) tools++;
+    if (ev.key < 0) {
+      keyless++;
+      continue;
+    }
     let k = dense.get(ev.key);
     if (k === undefined) {
       k = dense.size;
@@ -175,6 +201,9 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
     popularity: popularity(counts.subarray(0, keys), keyIds, llm, source, opts.topKeys ?? 10),
     opMix: opCounts.flatMap((n, op) => (n ? [{ op: source.opNames[op] ?? `op${op}`, requests: n, fraction: frac(n, requests) }] : [])),
     repeatedCallRate: frac(repeats, llm),
+    keylessRequests: keyless,
+    tokens: { in: tokensIn, out: tokensOut },
+    promptPrefix: { requests: prefixRequests, blocks: prefixBlocks, segments: prefixSegments },
     streamingFraction: frac(streams, llm),
     toolUseFraction: frac(tools, llm),
   };

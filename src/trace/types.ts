@@ -15,6 +15,31 @@ export const EVENT_MESSAGE = 0;
 export const EVENT_REQUEST = 1;
 export const EVENT_STATE = 2;
 
+/** How a request describes its prompt prefix (docs/trace-format.md, "Prompt prefix"). */
+export const PREFIX_NONE = 0;
+/** Block ids, each standing for the prompt's first (i + 1) × blockTokens tokens (Mooncake). */
+export const PREFIX_BLOCKS = 1;
+/** Named segments: each the first `tokens` tokens of the content stream `id`. */
+export const PREFIX_SEGMENTS = 2;
+
+/** One segment of a prompt prefix in the JSONL format. */
+export interface PrefixSegment {
+  /** system | history | message, or any other label (read as "other"). */
+  name?: string;
+  /** The content stream: equal ids and lengths mean equal tokens. */
+  id: string | number;
+  /** Tokens taken from the start of the stream. */
+  tokens: number;
+}
+
+/** The optional prompt-prefix description of a request: block ids or segments. */
+export interface PromptPrefix {
+  /** Tokens per block of `blocks` (default 512). */
+  blockTokens?: number;
+  blocks?: number[];
+  segments?: PrefixSegment[];
+}
+
 /** A contact sends a message: advances the conversation. */
 export interface MessageEvent {
   type: 'message';
@@ -35,11 +60,12 @@ export interface RequestEvent {
   t: number;
   /** Operation name: a key class of the scenario (score, intent, response, memory, market, …). */
   op: string;
-  contact: string;
+  /** Absent in recorded traffic that names no conversation (Azure, BurstGPT, Mooncake). */
+  contact?: string;
   /** Tenant of the contact, for leak detection across tenants. */
   tenant?: string;
-  /** The cache key built from the op's key template. */
-  key: string;
+  /** The cache key built from the op's key template; absent = never looked up in the application tiers. */
+  key?: string;
   /** Tokens sent to the model (tokens). */
   tokensIn: number;
   /** Tokens generated (tokens). */
@@ -58,6 +84,8 @@ export interface RequestEvent {
   version?: number;
   text?: string;
   embedding?: number[];
+  /** The prompt's prefix structure, for the provider prompt cache. */
+  prefix?: PromptPrefix;
 }
 
 /** An entity changes: bumps its version and triggers invalidation. */
@@ -107,6 +135,19 @@ export interface SimEvent {
   tokensOut: number;
   /** Message events: conversation length after the message. */
   seq: number;
+  /** Model id (TraceNames.modelName) the request names, or -1 = the op's model. */
+  model: number;
+  /** PREFIX_NONE | PREFIX_BLOCKS | PREFIX_SEGMENTS. */
+  prefixKind: number;
+  /** Block ids or segment ids; the first `prefixLen` entries are this event's. */
+  prefixIds: number[];
+  /** Segment lengths (tokens), segments only. */
+  prefixTokens: number[];
+  /** Segment roles (index into SEGMENT_ROLES of src/promptcache/blocks.ts), segments only. */
+  prefixRoles: number[];
+  prefixLen: number;
+  /** Tokens per block (block ids only). */
+  blockTokens: number;
 }
 
 export function newSimEvent(): SimEvent {
@@ -127,6 +168,13 @@ export function newSimEvent(): SimEvent {
     tokensIn: 0,
     tokensOut: 0,
     seq: 0,
+    model: -1,
+    prefixKind: PREFIX_NONE,
+    prefixIds: [],
+    prefixTokens: [],
+    prefixRoles: [],
+    prefixLen: 0,
+    blockTokens: 0,
   };
 }
 
@@ -148,6 +196,10 @@ export function resetEvent(e: SimEvent, kind: number, t: number): void {
   e.tokensIn = 0;
   e.tokensOut = 0;
   e.seq = 0;
+  e.model = -1;
+  e.prefixKind = PREFIX_NONE;
+  e.prefixLen = 0;
+  e.blockTokens = 0;
 }
 
 /** Copy every field of `from` into `to`. */
@@ -168,6 +220,16 @@ export function copyEvent(from: SimEvent, to: SimEvent): void {
   to.tokensIn = from.tokensIn;
   to.tokensOut = from.tokensOut;
   to.seq = from.seq;
+  to.model = from.model;
+  to.prefixKind = from.prefixKind;
+  to.prefixLen = from.prefixLen;
+  to.blockTokens = from.blockTokens;
+  for (let i = 0; i < from.prefixLen; i++) to.prefixIds[i] = from.prefixIds[i]!;
+  if (from.prefixKind !== PREFIX_SEGMENTS) return;
+  for (let i = 0; i < from.prefixLen; i++) {
+    to.prefixTokens[i] = from.prefixTokens[i]!;
+    to.prefixRoles[i] = from.prefixRoles[i]!;
+  }
 }
 
 /** A pull-based stream of events; `next` fills `ev` and returns false at the end. */

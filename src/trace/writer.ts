@@ -13,7 +13,19 @@ import type { Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { createSyntheticSource } from './generator.js';
 import { serializeRecord, TRACE_SCHEMA, type TraceHeader, type TraceRecord } from './jsonl.js';
-import { EVENT_MESSAGE, EVENT_REQUEST, MEMORY_DEPTHS, newSimEvent, type EventSource, type SimEvent } from './types.js';
+import {
+  EVENT_MESSAGE,
+  EVENT_REQUEST,
+  MEMORY_DEPTHS,
+  newSimEvent,
+  PREFIX_BLOCKS,
+  PREFIX_SEGMENTS,
+  type EventSource,
+  type PromptPrefix,
+  type SimEvent,
+} from './types.js';
+import { DEFAULT_BLOCK_TOKENS } from './intern.js';
+import { ROLE_OTHER, SEGMENT_ROLES } from '../promptcache/blocks.js';
 
 /** A source whose numeric ids can be turned back into the strings of the trace. */
 export interface NamedSource extends EventSource {
@@ -22,6 +34,20 @@ export interface NamedSource extends EventSource {
   entityName(id: number): string;
   keyString(ev: SimEvent): string;
   tenantName?(id: number): string;
+  modelName?(id: number): string;
+}
+
+/** The JSONL `prefix` of an event, or undefined when it has none. */
+export function prefixRecord(ev: SimEvent): PromptPrefix | undefined {
+  if (ev.prefixKind === PREFIX_BLOCKS)
+    return { blockTokens: ev.blockTokens === DEFAULT_BLOCK_TOKENS ? undefined : ev.blockTokens, blocks: ev.prefixIds.slice(0, ev.prefixLen) };
+  if (ev.prefixKind !== PREFIX_SEGMENTS) return undefined;
+  const segments: PromptPrefix['segments'] = [];
+  for (let i = 0; i < ev.prefixLen; i++) {
+    const role = ev.prefixRoles[i]!;
+    segments.push({ name: role === ROLE_OTHER ? undefined : SEGMENT_ROLES[role], id: ev.prefixIds[i]!, tokens: ev.prefixTokens[i]! });
+  }
+  return { segments };
 }
 
 export interface WriteTraceOptions {
@@ -59,11 +85,12 @@ function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: s
       type: 'request',
       t: ev.t,
       op: src.opNames[ev.op]!,
-      contact: contact!,
+      contact,
       tenant,
-      key: src.keyString(ev),
+      key: ev.key >= 0 ? src.keyString(ev) : undefined,
       tokensIn: ev.tokensIn,
       tokensOut: ev.tokensOut,
+      model: ev.model >= 0 ? src.modelName?.(ev.model) : undefined,
       stream: ev.stream || undefined,
       toolUse: ev.toolUse || undefined,
       depth: ev.depth >= 0 ? MEMORY_DEPTHS[ev.depth] : undefined,
@@ -71,6 +98,7 @@ function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: s
       paraphrase: ev.paraphrase >= 0 ? ev.paraphrase : undefined,
       entity,
       version: entity !== undefined || ev.version !== defaultVersion ? ev.version : undefined,
+      prefix: prefixRecord(ev),
     };
   }
   return { type: 'state', t: ev.t, entity: src.entityName(ev.entity), version: ev.version, contact, tenant };

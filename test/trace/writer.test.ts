@@ -39,7 +39,7 @@ test('every line of a generated trace is valid; header, readable text and keys',
   const recs = lines.map(parseLine);
   assert.deepEqual(recs[0], {
     type: 'header',
-    schema: 'llmcache/trace@1',
+    schema: 'llmcache/trace@1.1',
     scenario: 'seed-article',
     seed: 42,
     ops: ['memory', 'score', 'intent', 'market', 'response'],
