@@ -52,9 +52,17 @@ test('every line of a generated trace is valid; header, readable text and keys',
   assert.ok(messages.length > 100);
   assert.ok(messages.every((m) => typeof m.text === 'string' && m.text.length > 10));
   assert.ok(messages.some((m) => /\b\d{5}\b/.test(m.text!)), 'some messages name a zip code');
-  const keys = recs.flatMap((x) => (x.type === 'request' ? [x.key] : []));
+  const keys = recs.flatMap((x) => (x.type === 'request' ? [x.key!] : []));
+  assert.ok(keys.every((k) => typeof k === 'string'), 'every synthetic request has a key');
   assert.ok(keys.some((k) => /^market:z\d{3}:d\d+$/.test(k)));
   assert.ok(keys.some((k) => /^score:c\d{5}:[0-9a-f]{8}$/.test(k)));
+  // Every LLM request describes its prompt: system, history, message, adding up to tokensIn.
+  for (const r of recs) {
+    if (r.type !== 'request' || r.depth !== undefined) continue;
+    const segs = r.prefix!.segments!;
+    assert.deepEqual(segs.map((x) => x.name), ['system', 'history', 'message']);
+    assert.equal(segs.reduce((a, x) => a + x.tokens, 0), r.tokensIn);
+  }
 });
 
 test('an existing file is not overwritten without overwrite', async () => {
