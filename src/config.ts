@@ -614,6 +614,32 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   return out;
 }
 
+/** Model that prices imported requests when neither `--model` nor the scenario names one. */
+export const DEFAULT_IMPORT_MODEL = 'claude-sonnet-4-5';
+
+/**
+ * The scenario with an op for imported requests (op `name`, kind llm): priced by `model` (default:
+ * DEFAULT_IMPORT_MODEL), its LLM latency that of the scenario's `response` op, and cached by every
+ * tier for that tier's longest TTL (ASSUMED: the trace says nothing about TTLs). A scenario that
+ * already has the op is returned unchanged.
+ */
+export function withImportedOp(s: Scenario, name: string, model?: string): Scenario {
+  if (name in s.ops) return s;
+  const out = structuredClone(s);
+  const m = model ?? DEFAULT_IMPORT_MODEL;
+  const latency = s.ops.response?.llmLatency ?? { p50: 800, p99: 2500 };
+  out.ops[name] = { key: '{key}', kind: 'llm', tokensIn: 0, tokensOut: 0, model: m, dependsOn: 'none', llmLatency: latency };
+  for (const t of out.tiers) {
+    const ttls = Object.values(t.ttl);
+    if (ttls.length) t.ttl[name] = Math.max(...ttls);
+  }
+  addCatalogModels(out);
+  const c = new Checker();
+  checkScenario(c, out);
+  if (c.problems.length > 0) throw new ScenarioError('(command line)', c.problems);
+  return out;
+}
+
 /** Op names in table order; the index is the op id used in events. */
 export function opNames(s: Scenario): string[] {
   return Object.keys(s.ops);

@@ -1,7 +1,7 @@
 /** `llmcache simulate`: a month of traffic through the tier stack in virtual time. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { applyOverrides, defaultScenario, loadScenario, type Scenario, type ScenarioOverrides } from '../config.js';
+import { applyOverrides, defaultScenario, loadScenario, withImportedOp, type Scenario, type ScenarioOverrides } from '../config.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
@@ -15,6 +15,9 @@ export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverride
   out?: string;
   force?: boolean;
   trace?: string;
+  traceFormat?: string;
+  map?: string;
+  timeUnit?: string;
   skipInvalid?: boolean;
   latencyFrom?: string;
 }
@@ -23,6 +26,15 @@ export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverride
 export function resolveScenario(o: SimulateCliOptions): Scenario {
   const base = o.scenario ? loadScenario(o.scenario) : defaultScenario();
   return applyOverrides(base, o);
+}
+
+/** The scenario for `--trace`: with an op for imported requests when the trace has them. */
+async function scenarioForTrace(scenario: Scenario, o: SimulateCliOptions): Promise<Scenario> {
+  if (!o.trace) return scenario;
+  const { detectFormat, traceOps, IMPORTED_OP } = await import('../trace/recorded.js');
+  const { traceFormat } = await import('./trace.js');
+  const format = traceFormat(o.traceFormat) ?? detectFormat(o.trace);
+  return traceOps(o.trace, format).includes(IMPORTED_OP) ? withImportedOp(scenario, IMPORTED_OP, o.model) : scenario;
 }
 
 /** Lookup latencies per tier measured by `bench`, as latency models for the simulator. */
@@ -41,8 +53,11 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
   const embedder = embedderKind(o);
   if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE (the synthetic workload uses its ground-truth vectors)`);
   if (o.trace) {
-    const { openTraceSource } = await import('../trace/reader.js');
-    opts.source = await openTraceSource(o.trace, {
+    const { openAnySource } = await import('../trace/recorded.js');
+    const { traceFormat, timeUnit } = await import('./trace.js');
+    opts.source = await openAnySource(o.trace, traceFormat(o.traceFormat), {
+      map: o.map,
+      timeUnit: timeUnit(o.timeUnit),
       ops: Object.keys(scenario.ops),
       skipInvalid: o.skipInvalid,
       onSkip: (m) => output.stderr(`skipped: ${m}\n`),
@@ -65,6 +80,9 @@ export function register(program: Command): void {
     .option('--invalidation <mode>', 'none | local | broadcast')
     .option('--model <name>', 'price every LLM op with this model (from `llmcache prices` or the scenario models)')
     .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
+    .option('--trace-format <format>', 'with --trace: llmcache | mooncake | azure | burstgpt | csv | jsonl (default: detected from the first line)')
+    .option('--map <roles>', 'with --trace-format csv or jsonl: role=column pairs (see `llmcache trace import --help`)')
+    .option('--time-unit <unit>', 'with --map: unit of numeric times, s or ms')
     .option('--skip-invalid', 'with --trace: skip and count malformed lines instead of stopping')
     .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (trace embedding, else hashed n-grams; default) | synthetic (ground-truth intents) | url')
     .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (implies --embedder url; key from OPENAI_API_KEY)')
@@ -78,7 +96,7 @@ export function register(program: Command): void {
       '\nExamples:\n  llmcache simulate --leads 500\n  llmcache simulate --scenario scenarios/multi-worker.yaml --workers 8 --json\n  llmcache simulate --invalidation broadcast --out results/broadcast.json\n  llmcache simulate --trace my-traffic.jsonl.gz --skip-invalid\n  llmcache simulate --latency-from results/bench-2026-11-26T06-00-00Z.json',
     )
     .action(async (o: SimulateCliOptions) => {
-      const scenario = resolveScenario(o);
+      const scenario = await scenarioForTrace(resolveScenario(o), o);
       const result = simulate(scenario, await engineOptions(scenario, o));
       if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
       output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));

@@ -54,6 +54,8 @@ export interface WriteTraceOptions {
   overwrite?: boolean;
   /** Message text for a message event (omitted when undefined). */
   text?: (ev: SimEvent) => string | undefined;
+  /** Prompt text for a request event (omitted when undefined). */
+  requestText?: (ev: SimEvent) => string | undefined;
 }
 
 export interface WriteTraceSummary {
@@ -98,6 +100,7 @@ function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: s
       paraphrase: ev.paraphrase >= 0 ? ev.paraphrase : undefined,
       entity,
       version: entity !== undefined || ev.version !== defaultVersion ? ev.version : undefined,
+      text,
       prefix: prefixRecord(ev),
     };
   }
@@ -119,7 +122,7 @@ export async function writeTrace(src: NamedSource, header: TraceHeader, file: st
     const seqOf: number[] = [];
     while (src.next(ev)) {
       events++;
-      const text = ev.kind === EVENT_MESSAGE ? opts.text?.(ev) : undefined;
+      const text = ev.kind === EVENT_MESSAGE ? opts.text?.(ev) : ev.kind === EVENT_REQUEST ? opts.requestText?.(ev) : undefined;
       // eventToRecord builds its fields in serializeRecord's order, absent ones undefined: no second copy.
       chunk += JSON.stringify(eventToRecord(ev, src, seqOf, text)) + '\n';
       if (chunk.length >= 1 << 16) yield flush();
