@@ -185,6 +185,26 @@ export interface WorkloadConfig {
   repeatIntentRate: number;
 }
 
+/**
+ * The provider's prompt cache: the innermost tier, in front of the model (src/promptcache/).
+ * Computed from each request's prompt prefix; no provider is called.
+ */
+export interface PromptCacheConfig {
+  /** off | 5m | 1h | unlimited (no TTL and no capacity limit). */
+  ttl: PromptCacheMode;
+  /** Shortest cached prefix (tokens); null = the model's (price catalog `minCacheTokens`, else 1024). */
+  minTokens: number | null;
+  /** Most blocks cached per model, least recently used evicted first; null = unbounded. */
+  capacityBlocks: number | null;
+  /** Block size (tokens) segment prefixes are cut into; block-id traces carry their own (default 512). */
+  blockTokens: number;
+  /** Prefill time per uncached input token (ms) added to the LLM latency; 0 = the latency model alone. */
+  prefillMsPerToken: number;
+}
+
+export type PromptCacheMode = 'off' | '5m' | '1h' | 'unlimited';
+export const PROMPT_CACHE_MODES: readonly PromptCacheMode[] = ['off', '5m', '1h', 'unlimited'];
+
 export interface Scenario {
   name: string;
   description: string;
@@ -199,6 +219,7 @@ export interface Scenario {
   memoryWriteThrough: boolean;
   models: Record<string, ModelPrice>;
   embedding: EmbeddingConfig;
+  promptCache: PromptCacheConfig;
 }
 
 export const PIPELINE_OPS = ['memory', 'score', 'intent', 'market', 'response'] as const;
@@ -263,7 +284,8 @@ export function defaultScenario(): Scenario {
     workers: { count: 4, routing: 'round-robin' },
     invalidation: 'local',
     memoryWriteThrough: true,
-    models: { [ARTICLE_MODEL]: { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5 } },
+    models: { [ARTICLE_MODEL]: { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5, cacheWrite5mPerMTok: 18.75, cacheWrite1hPerMTok: 30, minCacheTokens: 1024 } },
+    promptCache: { ttl: '5m', minTokens: null, capacityBlocks: null, blockTokens: 128, prefillMsPerToken: 0 },
     embedding: {
       model: 'text-embedding-3-small',
       usdPerMTok: 0.02,
@@ -561,6 +583,16 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.num('embedding.nearMissPairs', e.nearMissPairs, { int: true, min: 0 });
     c.num('embedding.nearMissCosine', e.nearMissCosine, { min: -1, max: 1 });
   }
+  const pc = s.promptCache;
+  if (!isObj(pc)) c.fail('promptCache', 'expected { ttl, minTokens, capacityBlocks, blockTokens, prefillMsPerToken }');
+  else {
+    c.unknownKeys('promptCache', pc, defaultScenario().promptCache);
+    c.oneOf('promptCache.ttl', pc.ttl, PROMPT_CACHE_MODES);
+    if (pc.minTokens !== null) c.num('promptCache.minTokens', pc.minTokens, { int: true, min: 0 });
+    if (pc.capacityBlocks !== null) c.num('promptCache.capacityBlocks', pc.capacityBlocks, { int: true, min: 1 });
+    c.num('promptCache.blockTokens', pc.blockTokens, { int: true, min: 1 });
+    c.num('promptCache.prefillMsPerToken', pc.prefillMsPerToken, { min: 0 });
+  }
   c.num('workers.count', s.workers.count, { int: true, min: 1, max: 1024 });
   c.oneOf('workers.routing', s.workers.routing, ['round-robin', 'random', 'sticky']);
   c.oneOf('invalidation', s.invalidation, ['none', 'local', 'broadcast']);
@@ -593,6 +625,10 @@ export interface ScenarioOverrides {
   invalidation?: Invalidation;
   /** Price every LLM op with this model (from the scenario's models or the catalog). */
   model?: string;
+  /** The provider prompt cache: `--prompt-cache`, `--prompt-cache-min-tokens`, `--prompt-cache-capacity`. */
+  promptCache?: string;
+  promptCacheMinTokens?: number;
+  promptCacheCapacity?: number;
 }
 
 export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
@@ -603,6 +639,9 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   if (o.seed !== undefined) out.seed = o.seed;
   if (o.routing !== undefined) out.workers.routing = o.routing;
   if (o.invalidation !== undefined) out.invalidation = o.invalidation;
+  if (o.promptCache !== undefined) out.promptCache.ttl = o.promptCache as PromptCacheMode;
+  if (o.promptCacheMinTokens !== undefined) out.promptCache.minTokens = o.promptCacheMinTokens;
+  if (o.promptCacheCapacity !== undefined) out.promptCache.capacityBlocks = o.promptCacheCapacity;
   if (o.model !== undefined) {
     if (!(o.model in out.models) && !catalogEntry(o.model)) throw new ScenarioError('(command line)', [`--model: ${unknownModel(out, o.model)}`]);
     for (const op of Object.values(out.ops)) if (op.kind === 'llm') op.model = o.model;

@@ -48,7 +48,7 @@ async function latencyFromBench(file: string): Promise<SimulateOptions['latencyO
 
 /** Options for the engine from the command line: a recorded trace, calibrated latencies, progress. */
 async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise<SimulateOptions> {
-  const opts: SimulateOptions = { onProgress: progressReporter('simulate') };
+  const opts: SimulateOptions = { onProgress: progressReporter('simulate'), model: o.model };
   if (o.latencyFrom) opts.latencyOverrides = await latencyFromBench(o.latencyFrom);
   const embedder = embedderKind(o);
   if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE (the synthetic workload uses its ground-truth vectors)`);
@@ -78,7 +78,10 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
-    .option('--model <name>', 'price every LLM op with this model (from `llmcache prices` or the scenario models)')
+    .option('--model <name>', 'price every LLM request with this model (from `llmcache prices` or the scenario models)')
+    .option('--prompt-cache <mode>', 'provider prompt cache (innermost tier): off | 5m | 1h | unlimited (no TTL, no capacity limit); default 5m')
+    .option('--prompt-cache-min-tokens <n>', 'shortest cached prefix (tokens); default: the model\'s from the price catalog', intOption('--prompt-cache-min-tokens', 0))
+    .option('--prompt-cache-capacity <blocks>', 'most prefix blocks the provider keeps per model (LRU); default unbounded', intOption('--prompt-cache-capacity', 1))
     .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
     .option('--trace-format <format>', 'with --trace: llmcache | mooncake | azure | burstgpt | csv | jsonl (default: detected from the first line)')
     .option('--map <roles>', 'with --trace-format csv or jsonl: role=column pairs (see `llmcache trace import --help`)')

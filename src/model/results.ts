@@ -110,6 +110,58 @@ export interface CostBreakdown {
   byOp: Record<string, { baselineCalls: number; calls: number; baselineMonthlyUsd: number; monthlyUsd: number }>;
   /** Plain-language assumptions behind these figures. */
   assumptions: string[];
+  /** The LLM API bill three ways: no caching, provider prompt caching only, the tiers + prompt caching. */
+  bills?: Bills;
+}
+
+/** USD per month of a bill, by part (LLM API spend: embeddings and infrastructure are not in it). */
+export interface BillParts {
+  inputUncached: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+}
+
+/** One bill: the month's total and its parts, and the same per op and model. */
+export interface Bill {
+  monthlyUsd: number;
+  byPart: BillParts;
+  /** op → model → the op's requests priced by that model. */
+  byOp: Record<string, Record<string, { monthlyUsd: number; byPart: BillParts }>>;
+}
+
+export interface Bills {
+  /** Every LLM request paid in full: no application tier, no prompt cache. */
+  noCache: Bill;
+  /** Every LLM request goes to the provider, whose prompt cache sees all of them. */
+  promptCacheOnly: Bill;
+  /** The application tiers serve what they can; the rest goes through the provider prompt cache. */
+  stack: Bill;
+}
+
+/** What the provider prompt cache (innermost tier) did for the requests that reached the model. */
+export interface PromptCacheStats {
+  /** LLM calls that reached the model (every request of an imported trace that no tier served). */
+  requests: number;
+  inputTokens: number;
+  /** Input tokens read from the prompt cache. */
+  cachedTokens: number;
+  /** Input tokens written to the prompt cache. */
+  writtenTokens: number;
+  /** cachedTokens / inputTokens. */
+  tokenHitRate: number;
+  /** Prefix blocks of those requests. */
+  blocks: number;
+  cachedBlocks: number;
+  /** cachedBlocks / blocks. */
+  blockHitRate: number;
+}
+
+/** Which figures a trace measured and which come from the scenario (ASSUMED). */
+export interface Provenance {
+  source: 'synthetic' | 'trace';
+  measured: string[];
+  assumed: string[];
 }
 
 export interface SimulateResult {
@@ -154,6 +206,11 @@ export interface SimulateResult {
   semantic?: SemanticStats;
   invalidations: number;
   cost: CostBreakdown;
+  /** The provider prompt cache, the innermost tier (absent with `--prompt-cache off`). */
+  promptCache?: PromptCacheStats;
+  /** LLM requests without a key (recorded traffic): never looked up in the application tiers. */
+  keylessRequests?: number;
+  provenance?: Provenance;
 }
 
 /** Environment a bench ran in. */

@@ -4,15 +4,10 @@
  * price, output at the output price (ModelPrice in src/config.ts; absent prices fall back there).
  */
 import type { ModelPrice } from '../config.js';
+import type { BillParts } from '../model/results.js';
 import type { PromptCacheTtl } from './cache.js';
 
-/** USD split of a bill. */
-export interface BillParts {
-  inputUncached: number;
-  cacheWrite: number;
-  cacheRead: number;
-  output: number;
-}
+export type { BillParts };
 
 export function newBillParts(): BillParts {
   return { inputUncached: 0, cacheWrite: 0, cacheRead: 0, output: 0 };

@@ -46,73 +46,156 @@ export function newOutcome(): PromptCacheOutcome {
   return { blocks: 0, hitBlocks: 0, hitTokens: 0, writtenTokens: 0 };
 }
 
+/**
+ * Block id → time of last use (ms), open addressing over typed arrays: no allocation per block
+ * and no boxing of the 53-bit ids. No deletion: `rebuild` keeps only the entries asked for.
+ */
+class BlockTable {
+  private keys: Float64Array;
+  private times: Float64Array;
+  private used: Uint8Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1024) {
+    let n = 1024;
+    while (n < capacity * 2) n *= 2;
+    this.keys = new Float64Array(n);
+    this.times = new Float64Array(n);
+    this.used = new Uint8Array(n);
+    this.mask = n - 1;
+  }
+
+  private slot(id: number): number {
+    const lo = id >>> 0;
+    const hi = Math.floor(id / 4294967296) | 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+    h ^= h >>> 16;
+    let i = h & this.mask;
+    while (this.used[i] === 1 && this.keys[i] !== id) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** Time of last use of `id`, or -1 when it is not held. */
+  get(id: number): number {
+    const i = this.slot(id);
+    return this.used[i] === 1 ? this.times[i]! : -1;
+  }
+
+  set(id: number, t: number): void {
+    const i = this.slot(id);
+    if (this.used[i] === 0) {
+      this.used[i] = 1;
+      this.keys[i] = id;
+      this.size++;
+    }
+    this.times[i] = t;
+    if (this.size * 2 > this.mask) this.rebuild(Number.NEGATIVE_INFINITY);
+  }
+
+  /** Re-hash the entries used at or after `since` (ms) into a table with room to grow. */
+  rebuild(since: number): void {
+    const { keys, times, used } = this;
+    let n = 1024;
+    while (n < this.size * 4) n *= 2;
+    const k2 = new Float64Array(n);
+    const t2 = new Float64Array(n);
+    const u2 = new Uint8Array(n);
+    const mask = n - 1;
+    let size = 0;
+    for (let i = 0; i < used.length; i++) {
+      if (used[i] === 0 || times[i]! < since) continue;
+      const id = keys[i]!;
+      let h = Math.imul((id >>> 0) ^ Math.imul(Math.floor(id / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
+      h ^= h >>> 16;
+      let j = h & mask;
+      while (u2[j] === 1) j = (j + 1) & mask;
+      u2[j] = 1;
+      k2[j] = id;
+      t2[j] = times[i]!;
+      size++;
+    }
+    this.keys = k2;
+    this.times = t2;
+    this.used = u2;
+    this.mask = mask;
+    this.size = size;
+  }
+}
+
 export class PromptCache {
-  /** Block id → time of its last use (ms); iteration order = least recently used first. */
-  private readonly lastUse = new Map<number, number>();
+  /**
+   * With a capacity: block id → time of last use in a Map whose iteration order is use order
+   * (least recently used first). Without one: a BlockTable updated in place, whose expired
+   * blocks are dropped each time it has doubled since the last sweep (memory ≤ 2 × the live set).
+   */
+  private readonly lruUse: Map<number, number> | null;
+  private readonly table: BlockTable | null;
+  private sweepAt = 4096;
   evictions = 0;
-  expirations = 0;
 
-  constructor(readonly cfg: PromptCacheConfig) {}
+  constructor(readonly cfg: PromptCacheConfig) {
+    this.lruUse = cfg.capacityBlocks !== null ? new Map() : null;
+    this.table = cfg.capacityBlocks === null ? new BlockTable() : null;
+  }
 
-  /** Blocks held now. */
+  /** Blocks held now (including expired ones not swept yet). */
   get size(): number {
-    return this.lastUse.size;
+    return this.lruUse?.size ?? this.table!.size;
   }
 
   /**
    * Serve one prompt at `now` (ms): `ids[0..n)` are its block ids, each block `blockTokens`
-   * long (the last one may be partial), `inputTokens` the whole prompt. Fills `out`.
+   * long (the last one may be partial), `inputTokens` the whole prompt, `minTokens` the shortest
+   * cached prefix (default: the config's). Fills `out`.
    */
-  serve(now: number, ids: ArrayLike<number>, n: number, blockTokens: number, inputTokens: number, out: PromptCacheOutcome): void {
-    this.expire(now);
+  serve(now: number, ids: ArrayLike<number>, n: number, blockTokens: number, inputTokens: number, out: PromptCacheOutcome, minTokens = this.cfg.minTokens): void {
     const cacheable = Math.min(n * blockTokens, inputTokens);
     out.blocks = n;
     out.hitBlocks = 0;
     out.hitTokens = 0;
     out.writtenTokens = 0;
-    if (n === 0 || cacheable < this.cfg.minTokens) return;
+    if (n === 0 || cacheable < minTokens) return;
+    const ttl = this.cfg.ttlMs;
+    const lru = this.lruUse;
+    const table = this.table;
     let hit = 0;
-    while (hit < n && this.alive(ids[hit]!, now)) hit++;
+    for (; hit < n; hit++) {
+      const t = lru !== null ? (lru.get(ids[hit]!) ?? -1) : table!.get(ids[hit]!);
+      if (t < 0 || now - t > ttl) break;
+    }
     let hitTokens = Math.min(hit * blockTokens, inputTokens);
-    if (hitTokens < this.cfg.minTokens) {
+    if (hitTokens < minTokens) {
       hit = 0;
       hitTokens = 0;
     }
     out.hitBlocks = hit;
     out.hitTokens = hitTokens;
     out.writtenTokens = cacheable - hitTokens;
-    // Last block first, so a prompt's leading blocks are the most recently used and evicted last.
-    for (let i = n - 1; i >= 0; i--) this.touch(ids[i]!, now);
-    this.evict();
-  }
-
-  private alive(id: number, now: number): boolean {
-    const t = this.lastUse.get(id);
-    return t !== undefined && now - t <= this.cfg.ttlMs;
-  }
-
-  /** Mark a block used at `now` (moves it to the most recently used end). */
-  private touch(id: number, now: number): void {
-    this.lastUse.delete(id);
-    this.lastUse.set(id, now);
-  }
-
-  /** Drop blocks unused for longer than the TTL (they sit at the front: use order = time order). */
-  private expire(now: number): void {
-    if (this.cfg.ttlMs === Number.POSITIVE_INFINITY) return;
-    for (const [id, t] of this.lastUse) {
-      if (now - t <= this.cfg.ttlMs) break;
-      this.lastUse.delete(id);
-      this.expirations++;
+    if (lru !== null) {
+      // Last block first, so a prompt's leading blocks are the most recently used and evicted last.
+      for (let i = n - 1; i >= 0; i--) {
+        lru.delete(ids[i]!);
+        lru.set(ids[i]!, now);
+      }
+      this.evict(lru, now);
+    } else {
+      for (let i = 0; i < n; i++) table!.set(ids[i]!, now);
+      if (table!.size >= this.sweepAt) {
+        if (ttl !== Number.POSITIVE_INFINITY) table!.rebuild(now - ttl);
+        this.sweepAt = Math.max(4096, 2 * table!.size);
+      }
     }
   }
 
-  private evict(): void {
-    const cap = this.cfg.capacityBlocks;
-    if (cap === null) return;
-    while (this.lastUse.size > cap) {
-      this.lastUse.delete(this.lastUse.keys().next().value as number);
-      this.evictions++;
+  /** Over capacity: drop expired blocks from the front (use order is time order), then the LRU ones. */
+  private evict(lru: Map<number, number>, now: number): void {
+    const cap = this.cfg.capacityBlocks!;
+    const ttl = this.cfg.ttlMs;
+    for (const [id, t] of lru) {
+      if (lru.size <= cap && now - t <= ttl) break;
+      lru.delete(id);
+      if (now - t <= ttl) this.evictions++;
     }
   }
 }

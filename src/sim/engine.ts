@@ -17,10 +17,14 @@ import { LatencySampler, Rng } from './random.js';
 import { TierInstance } from '../tiers/model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
 import { withComponents } from '../semantic/granularity.js';
+import { BillKeeper } from '../promptcache/bills.js';
+import { promptCacheAssumptions, provenance } from './provenance.js';
 
 export interface SimulateOptions {
   /** Events to replay; default: the scenario's synthetic workload. */
-  source?: EventSource & { opNames?: string[] };
+  source?: EventSource & { opNames?: string[]; modelName?(id: number): string };
+  /** `--model`: price every request by this model, whatever the trace names. */
+  model?: string;
   /** Lookup latency per tier name, e.g. calibrated from a bench result (ms). */
   latencyOverrides?: Record<string, LatencyModelConfig>;
   /** Called every ~1M events with the fraction of the trace span done. */
@@ -79,6 +83,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   let processed = 0;
 
   const ev = newSimEvent();
+  // The provider prompt cache, the innermost tier: it sees every call that reaches the model.
+  const bills = new BillKeeper(scenario, opNames, opts.source?.modelName?.bind(opts.source), opts.model);
+  const prefillMs = scenario.promptCache.prefillMsPerToken;
+  /** The one place a request reaches the model: through the prompt cache, then the LLM (ms). */
+  const callModel = (op: number): number => {
+    const cached = bills.call(ev);
+    payCall(ledger, op, ev.tokensIn, ev.tokensOut);
+    return llmLatency[op]!.sample(rng) + prefillMs * (ev.tokensIn - cached);
+  };
   while (source.next(ev)) {
     const now = ev.t;
     if (opts.onProgress && ++processed >= nextProgress) {
@@ -115,13 +128,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       ledger.baselineCalls[op]++;
       ledger.baselineIn[op] += ev.tokensIn;
       ledger.baselineOut[op] += ev.tokensOut;
+      bills.request(ev);
       // A request the trace gives no key for (recorded traffic) is never looked up: it is a call.
       if (bypasses(ev.stream, ev.toolUse) || ev.key < 0) {
         if (ev.key < 0) keyless++;
         else if (ev.stream) bypassStream++;
         else bypassTool++;
-        ms += llmLatency[op]!.sample(rng);
-        payCall(ledger, op, ev.tokensIn, ev.tokensOut);
+        ms += callModel(op);
         latency.record(ms * 1000);
         continue;
       }
@@ -161,8 +174,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
         ages[op]!.record(now - walk.createdAt);
       }
     } else if (!context) {
-      ms += llmLatency[op]!.sample(rng);
-      payCall(ledger, op, ev.tokensIn, ev.tokensOut);
+      ms += callModel(op);
     }
     if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
 
@@ -235,6 +247,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const latencyHistogram = flushed(latency);
   // A recorded trace without a header knows its span only once it has been read.
   const windowDays = source.spanMs() / 86_400_000;
+  const days = windowDays > 0 ? windowDays : scenario.workload.days;
+  const billed = bills.finish(days);
+  const cost = computeCost(scenario, opNames, ledger, days);
+  cost.bills = billed.bills;
+  cost.assumptions.push(...promptCacheAssumptions(scenario, bills));
   const llmCalls = ledger.calls.reduce((a, b) => a + b, 0);
   return {
     schema: SIMULATE_SCHEMA,
@@ -268,7 +285,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     staleness: { staleHits, staleRate: ratio(staleHits, hits), byOp: staleByOp },
     semantic: semantic.finish(ledger),
     invalidations: plan.invalidations,
-    cost: computeCost(scenario, opNames, ledger, windowDays > 0 ? windowDays : scenario.workload.days),
+    cost,
+    ...(bills.enabled && { promptCache: billed.promptCache }),
+    keylessRequests: keyless,
+    provenance: provenance(scenario, opts.source !== undefined, { requests: llmRequests, keyless, withPrefix: bills.withPrefix, withModel: bills.withModel, forcedModel: opts.model }),
   };
 }
 

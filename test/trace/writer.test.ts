@@ -112,7 +112,12 @@ test('simulate over the written trace gives the same result as over the generato
   const direct = simulate(s);
   const replayed = simulate(s, { source: await openTraceSource(r.file, { ops: opNames(s) }) });
   assert.ok(direct.requests > 1000 && direct.hits > 0);
-  assert.deepEqual(replayed, direct);
+  // Everything agrees — tiers, bills and the prompt cache (segment ids survive the round trip) —
+  // except where the figures come from.
+  assert.ok(direct.promptCache!.cachedTokens > 0);
+  assert.equal(direct.provenance!.source, 'synthetic');
+  assert.equal(replayed.provenance!.source, 'trace');
+  assert.deepEqual({ ...replayed, provenance: null }, { ...direct, provenance: null });
 });
 
 test('stats over the file equal stats over the generator (the reader loses nothing)', async () => {

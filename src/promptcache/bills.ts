@@ -1,0 +1,189 @@
+/**
+ * The three bills of a run (src/model/results.ts `Bills`), request by request:
+ *
+ * - noCache: every LLM request paid in full;
+ * - promptCacheOnly: every LLM request goes to the provider, through its prompt cache;
+ * - stack: the requests the application tiers did not serve go through the provider's prompt
+ *   cache — the innermost tier, in front of the model. Its outcome also shortens the prefill.
+ *
+ * Each request is priced by its own model (the trace's, `--model`, or the op's), per op and model.
+ * The two prompt caches are separate instances (one per model each: a provider caches per model),
+ * so the tiers change what the provider's cache sees.
+ */
+import { catalogModelPrice, type ModelPrice, type Scenario } from '../config.js';
+import { DAYS_PER_MONTH } from '../cost.js';
+import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
+import { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS, type SimEvent } from '../trace/types.js';
+import { addRequestBill, newBillParts, type BillParts } from './billing.js';
+import { segmentBlocks } from './blocks.js';
+import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
+
+/** Shortest cached prefix when neither the scenario nor the model's catalog entry gives one. */
+export const DEFAULT_MIN_CACHE_TOKENS = 1024;
+
+interface Priced {
+  /** Dense index of the model in this run (bill buckets are indexed by op and slot). */
+  slot: number;
+  name: string;
+  price: ModelPrice;
+  minTokens: number;
+}
+
+/** Accumulates the three bills and the stack prompt cache's counters over one run. */
+export class BillKeeper {
+  private readonly ttl: PromptCacheTtl | null;
+  /** Per bill: buckets[op][model slot], created on first use. */
+  private readonly parts: Record<keyof Bills, (BillParts | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
+  private readonly models: string[] = [];
+  private readonly onlyCaches = new Map<string, PromptCache>();
+  private readonly stackCaches = new Map<string, PromptCache>();
+  private readonly opModel: (Priced | null)[];
+  private readonly traceModels = new Map<number, Priced | null>();
+  private readonly ids: number[] = [];
+  /** Blocks of the request last given to `request` (its ids in `ids`), reused by `call`; -1 = none. */
+  private nIds = -1;
+  private readonly out: PromptCacheOutcome = newOutcome();
+  readonly stats: PromptCacheStats = { requests: 0, inputTokens: 0, cachedTokens: 0, writtenTokens: 0, tokenHitRate: 0, blocks: 0, cachedBlocks: 0, blockHitRate: 0 };
+  /** Trace model names no price was found for (priced by the op's model instead). */
+  readonly unpricedModels = new Set<string>();
+  /** Requests that described their prompt prefix / named their model. */
+  withPrefix = 0;
+  withModel = 0;
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly opNames: readonly string[],
+    /** Name of a trace model id (SimEvent.model), when the source has names. */
+    private readonly modelName?: (id: number) => string,
+    /** `--model`: every request priced by it, whatever the trace says. */
+    private readonly forcedModel?: string,
+  ) {
+    const mode = s.promptCache.ttl;
+    this.ttl = mode === 'off' ? null : mode;
+    this.opModel = opNames.map((n) => {
+      const op = s.ops[n];
+      return op && op.kind === 'llm' ? this.priced(forcedModel ?? op.model) : null;
+    });
+  }
+
+  /** True when the provider prompt cache is modelled (not `off`). */
+  get enabled(): boolean {
+    return this.ttl !== null;
+  }
+
+  private priced(name: string): Priced | null {
+    const price = this.s.models[name] ?? catalogModelPrice(name);
+    if (!price) return null;
+    let slot = this.models.indexOf(name);
+    if (slot < 0) slot = this.models.push(name) - 1;
+    return { slot, name, price, minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS };
+  }
+
+  /** The model that prices `ev`: --model, else the trace's (when priced), else the op's. */
+  private modelOf(ev: SimEvent): Priced | null {
+    if (this.forcedModel === undefined && ev.model >= 0 && this.modelName) {
+      let p = this.traceModels.get(ev.model);
+      if (p === undefined) {
+        const name = this.modelName(ev.model);
+        p = this.priced(name);
+        if (p === null) this.unpricedModels.add(name);
+        this.traceModels.set(ev.model, p);
+      }
+      if (p !== null) return p;
+    }
+    return this.opModel[ev.op] ?? null;
+  }
+
+  /** One LLM request as the application sees it: it counts in the noCache and promptCacheOnly bills. */
+  request(ev: SimEvent): void {
+    const m = this.modelOf(ev);
+    if (m === null) return;
+    if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
+    if (ev.model >= 0) this.withModel++;
+    const op = ev.op;
+    addRequestBill(this.bucket('noCache', op, m.slot), m.price, '5m', ev.tokensIn, 0, 0, ev.tokensOut);
+    this.nIds = -1;
+    this.serve(this.onlyCaches, ev, m);
+    addRequestBill(this.bucket('promptCacheOnly', op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+  }
+
+  /**
+   * One LLM call that reached the model (no tier served it): the stack's prompt cache serves its
+   * prefix; returns the input tokens read from the cache (they skip the prefill).
+   */
+  call(ev: SimEvent): number {
+    const m = this.modelOf(ev);
+    if (m === null) return 0;
+    this.serve(this.stackCaches, ev, m);
+    this.nIds = -1;
+    const o = this.out;
+    addRequestBill(this.bucket('stack', ev.op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    const st = this.stats;
+    st.requests++;
+    st.inputTokens += ev.tokensIn;
+    st.cachedTokens += o.hitTokens;
+    st.writtenTokens += o.writtenTokens;
+    st.blocks += o.blocks;
+    st.cachedBlocks += o.hitBlocks;
+    return o.hitTokens;
+  }
+
+  /** Serve `ev`'s prefix in the cache of its model among `caches` (outcome in `this.out`). */
+  private serve(caches: Map<string, PromptCache>, ev: SimEvent, m: Priced): void {
+    const o = this.out;
+    o.blocks = o.hitBlocks = o.hitTokens = o.writtenTokens = 0;
+    if (this.ttl === null || ev.prefixKind === PREFIX_NONE) return;
+    let cache = caches.get(m.name);
+    if (cache === undefined) {
+      const unlimited = this.ttl === 'unlimited';
+      cache = new PromptCache({ ttlMs: ttlMsOf(this.ttl), minTokens: m.minTokens, capacityBlocks: unlimited ? null : this.s.promptCache.capacityBlocks });
+      caches.set(m.name, cache);
+    }
+    if (ev.prefixKind === PREFIX_BLOCKS) cache.serve(ev.t, ev.prefixIds, ev.prefixLen, ev.blockTokens, ev.tokensIn, o);
+    else if (ev.prefixKind === PREFIX_SEGMENTS) {
+      const bt = this.s.promptCache.blockTokens;
+      // The same request is served by both caches: its block ids are computed once.
+      if (this.nIds < 0) this.nIds = segmentBlocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, bt, ev.tokensIn, this.ids);
+      cache.serve(ev.t, this.ids, this.nIds, bt, ev.tokensIn, o);
+    }
+  }
+
+  private bucket(bill: keyof Bills, op: number, slot: number): BillParts {
+    const byOp = (this.parts[bill][op] ??= []);
+    return (byOp[slot] ??= newBillParts());
+  }
+
+  /** The bills projected to a month (window of `windowDays`), and the prompt cache's counters. */
+  finish(windowDays: number): { bills: Bills; promptCache: PromptCacheStats } {
+    const scale = DAYS_PER_MONTH / windowDays;
+    const st = this.stats;
+    st.tokenHitRate = st.inputTokens > 0 ? st.cachedTokens / st.inputTokens : 0;
+    st.blockHitRate = st.blocks > 0 ? st.cachedBlocks / st.blocks : 0;
+    const bill = (buckets: (BillParts | undefined)[][]): Bill => {
+      const total = newBillParts();
+      const byOp: Bill['byOp'] = {};
+      buckets.forEach((perModel, op) =>
+        perModel.forEach((p, slot) => {
+          if (p === undefined) return;
+          const monthly = scaled(p, scale);
+          (byOp[this.opNames[op]!] ??= {})[this.models[slot]!] = { monthlyUsd: sum(monthly), byPart: monthly };
+          for (const key of PARTS) total[key] += p[key];
+        }),
+      );
+      const byPart = scaled(total, scale);
+      return { monthlyUsd: sum(byPart), byPart, byOp };
+    };
+    return { bills: { noCache: bill(this.parts.noCache), promptCacheOnly: bill(this.parts.promptCacheOnly), stack: bill(this.parts.stack) }, promptCache: { ...st } };
+  }
+}
+
+const PARTS = ['inputUncached', 'cacheWrite', 'cacheRead', 'output'] as const;
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+function scaled(p: BillParts, scale: number): BillParts {
+  return { inputUncached: cents(p.inputUncached * scale), cacheWrite: cents(p.cacheWrite * scale), cacheRead: cents(p.cacheRead * scale), output: cents(p.output * scale) };
+}
+
+function sum(p: BillParts): number {
+  return cents(p.inputUncached + p.cacheWrite + p.cacheRead + p.output);
+}

@@ -1,0 +1,73 @@
+/**
+ * The three bills on a three-request trace whose prompt overlaps can be counted on paper.
+ * Prices (USD per 1M tokens): input 10, cache read 1, 5-minute write 12.5, output 50.
+ * Blocks of 512 tokens; every prompt is 8 blocks = 4,096 tokens and 100 output tokens.
+ *   r1 t=0    key k1  blocks 1–8
+ *   r2 t=1 s  key k1  blocks 1–8   (the application tier L1 serves it in the stack)
+ *   r3 t=2 s  key k2  blocks 1–4, 9–12 (shares 4 blocks = 2,048 tokens with r1)
+ * The trace spans one day (a final message at 24 h), so a month is × 30.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { normalizeScenario } from '../../src/config.js';
+import { simulate } from '../../src/sim/engine.js';
+import { traceEventsSource } from '../../src/trace/intern.js';
+import type { TraceEvent } from '../../src/trace/types.js';
+
+const scenario = (promptCache: object = {}) =>
+  normalizeScenario({
+    ops: { llm: { key: '{key}', kind: 'llm', tokensIn: 0, tokensOut: 0, model: 'm', dependsOn: 'none', llmLatency: { constant: 1000 } } },
+    models: { m: { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 1, cacheWrite5mPerMTok: 12.5, cacheWrite1hPerMTok: 20 } },
+    tiers: [{ name: 'L1', kind: 'memory', scope: 'shared', ttl: { llm: 3600 } }],
+    workers: { count: 1 },
+    promptCache: { minTokens: 1024, ...promptCache },
+  });
+
+const blocks = (...ids: number[]) => ({ blocks: ids });
+const events = (): TraceEvent[] => [
+  { type: 'request', t: 0, op: 'llm', key: 'k1', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 5, 6, 7, 8) },
+  { type: 'request', t: 1000, op: 'llm', key: 'k1', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 5, 6, 7, 8) },
+  { type: 'request', t: 2000, op: 'llm', key: 'k2', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 9, 10, 11, 12) },
+  { type: 'message', t: 86_400_000, contact: 'c' },
+];
+
+function run(promptCache: object = {}) {
+  const s = scenario(promptCache);
+  return simulate(s, { source: traceEventsSource(events(), { ops: Object.keys(s.ops) }) });
+}
+
+test('three bills, split by part: no caching; prompt caching only; the tiers + prompt caching', () => {
+  const r = run();
+  const b = r.cost.bills!;
+  // No caching: 3 × 4,096 input × $10 + 3 × 100 output × $50, per day, × 30.
+  assert.deepEqual(b.noCache.byPart, { inputUncached: 3.69, cacheWrite: 0, cacheRead: 0, output: 0.45 });
+  // Prompt cache only: r1 writes 4,096; r2 reads 4,096; r3 reads 2,048 and writes 2,048.
+  //   writes 6,144 × $12.5 = $0.0768, reads 6,144 × $1 = $0.006144 (× 30: 2.30, 0.18).
+  assert.deepEqual(b.promptCacheOnly.byPart, { inputUncached: 0, cacheWrite: 2.3, cacheRead: 0.18, output: 0.45 });
+  // Stack: L1 serves r2; r1 and r3 reach the model: writes 6,144, reads 2,048, 2 outputs.
+  assert.deepEqual(b.stack.byPart, { inputUncached: 0, cacheWrite: 2.3, cacheRead: 0.06, output: 0.3 });
+  assert.equal(b.stack.monthlyUsd, 2.66);
+  assert.deepEqual(Object.keys(b.stack.byOp), ['llm']);
+  assert.equal(b.stack.byOp.llm!.m!.monthlyUsd, 2.66);
+  assert.deepEqual(r.promptCache, { requests: 2, inputTokens: 8192, cachedTokens: 2048, writtenTokens: 6144, tokenHitRate: 0.25, blocks: 16, cachedBlocks: 4, blockHitRate: 0.25 });
+  assert.equal(r.llmCalls, 2);
+});
+
+test('the 1-hour option prices writes at the 1-hour price; off pays every input token; the minimum prefix counts', () => {
+  assert.equal(run({ ttl: '1h' }).cost.bills!.stack.byPart.cacheWrite, 3.69); // 6,144 × $20 × 30
+  const off = run({ ttl: 'off' });
+  assert.equal(off.promptCache, undefined);
+  assert.deepEqual(off.cost.bills!.promptCacheOnly.byPart, off.cost.bills!.noCache.byPart);
+  // A 2,049-token minimum: r3's 2,048-token hit no longer counts; it writes all 4,096.
+  const strict = run({ minTokens: 2049 }).promptCache!;
+  assert.equal(strict.cachedTokens, 0);
+  assert.equal(strict.writtenTokens, 8192);
+});
+
+test('prefill time per uncached input token: a prompt-cache hit shortens the LLM call', () => {
+  // r1: 4,096 uncached × 0.1 ms = 409.6 ms extra; r3: 2,048 uncached = 204.8 ms extra.
+  const r = run({ prefillMsPerToken: 0.1 });
+  const base = run();
+  assert.ok(Math.abs(r.latencyMs.max - base.latencyMs.max - 409.6) < 2, `${r.latencyMs.max} vs ${base.latencyMs.max}`);
+  assert.ok(Math.abs(r.latencyMs.mean * 3 - base.latencyMs.mean * 3 - (409.6 + 204.8)) < 3, `${r.latencyMs.mean} vs ${base.latencyMs.mean}`);
+});
