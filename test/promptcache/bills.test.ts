@@ -28,7 +28,7 @@ const events = (): TraceEvent[] => [
   { type: 'request', t: 0, op: 'llm', key: 'k1', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 5, 6, 7, 8) },
   { type: 'request', t: 1000, op: 'llm', key: 'k1', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 5, 6, 7, 8) },
   { type: 'request', t: 2000, op: 'llm', key: 'k2', tokensIn: 4096, tokensOut: 100, prefix: blocks(1, 2, 3, 4, 9, 10, 11, 12) },
-  { type: 'message', t: 86_400_000, contact: 'c' },
+  { type: 'message', t: 86_400_000, contact: 'c', seq: 1 },
 ];
 
 function run(promptCache: object = {}) {
