@@ -25,18 +25,8 @@ const keep = args.includes('--keep');
 
 const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-
-/** Mulberry32: a small seeded PRNG, so the generated trace is the same on every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's seeded PRNG (mulberry32), from the build just made.
+const { prng: rng } = await import(join(root, 'dist', 'semantic', 'embeddings.js'));
 
 /**
  * `n` Mooncake lines: 64 system prompts of 2–8 blocks shared by many conversations; each

@@ -47,7 +47,8 @@ export async function openTraceSource(file: string, opts: TraceSourceOptions = {
   return new JsonlSource(file, new LineReader(openBytes(file), opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES), opts);
 }
 
-function tooLong(max: number): TraceLineError {
+/** The problem of a line longer than the reader's limit. */
+export function tooLong(max: number): TraceLineError {
   return new TraceLineError(null, `line longer than ${max} bytes (the limit guards memory; raise it with --max-line-bytes)`);
 }
 
@@ -55,23 +56,51 @@ function isBlank(line: string): boolean {
   return line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
 }
 
-class JsonlSource implements TraceSource {
-  events = 0;
+/** What the line-based trace readers share: a bad line is an error or (skipInvalid) skipped and counted; closing. */
+export abstract class LineSource {
   skipped = 0;
+  protected closed = false;
+
+  constructor(
+    protected readonly file: string,
+    protected readonly reader: LineReader,
+    protected readonly opts: TraceSourceOptions,
+  ) {}
+
+  get lines(): number {
+    return this.reader.line;
+  }
+
+  /** An invalid line: an InputError naming file and line, or (with skipInvalid) reported and counted. */
+  protected bad(e: TraceLineError): void {
+    const err = lineError(this.file, this.reader.line, e);
+    if (!this.opts.skipInvalid) {
+      this.close();
+      throw err;
+    }
+    this.opts.onSkip?.(err.message);
+    this.skipped++;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.reader.close();
+  }
+}
+
+class JsonlSource extends LineSource implements TraceSource {
+  events = 0;
   readonly header: TraceHeader | null = null;
   private readonly interner: TraceInterner;
-  private closed = false;
   /** The first event, read ahead with the header. */
   private pending: TraceEvent | null = null;
   /** The record delivered last (for `vectorOf`). */
   private last: TraceRecord | null = null;
   private textVectors: TraceVectors | null = null;
 
-  constructor(
-    private readonly file: string,
-    private readonly reader: LineReader,
-    private readonly opts: TraceSourceOptions,
-  ) {
+  constructor(file: string, reader: LineReader, opts: TraceSourceOptions) {
+    super(file, reader, opts);
     // The first record: a header, or already the first event.
     const first = this.read(true);
     if (first?.type === 'header') this.header = first;
@@ -87,9 +116,6 @@ class JsonlSource implements TraceSource {
     return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
   }
 
-  get lines(): number {
-    return this.reader.line;
-  }
   get opNames(): string[] {
     return this.interner.opNames;
   }
@@ -157,22 +183,5 @@ class JsonlSource implements TraceSource {
     this.events++;
     this.last = rec;
     return true;
-  }
-
-  /** An invalid line: an InputError naming file and line, or (with skipInvalid) reported and counted. */
-  private bad(e: TraceLineError): void {
-    const err = lineError(this.file, this.reader.line, e);
-    if (!this.opts.skipInvalid) {
-      this.close();
-      throw err;
-    }
-    this.opts.onSkip?.(err.message);
-    this.skipped++;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.reader.close();
   }
 }

@@ -17,8 +17,8 @@ import { InputError } from '../errors.js';
 import { openBytes } from '../io/bytes.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
 import { TraceInterner } from './intern.js';
-import { describe, lineError, TraceLineError, type TraceHeader } from './jsonl.js';
-import { openTraceSource, type TraceSource, type TraceSourceOptions } from './reader.js';
+import { describe, TraceLineError, type TraceHeader } from './jsonl.js';
+import { LineSource, openTraceSource, tooLong, type TraceSource, type TraceSourceOptions } from './reader.js';
 import type { RequestEvent, SimEvent } from './types.js';
 import { createHash } from 'node:crypto';
 import { TraceVectors } from '../semantic/trace-vectors.js';
@@ -350,13 +350,10 @@ export async function openAnySource(file: string, format: TraceFormat | undefine
 }
 
 /** Recorded traffic as a TraceSource: one request per row, in file order. */
-class RecordedSource implements TraceSource {
+class RecordedSource extends LineSource implements TraceSource {
   readonly header: TraceHeader | null = null;
   events = 0;
-  skipped = 0;
-  private readonly reader: LineReader;
   private readonly interner: TraceInterner;
-  private closed = false;
   private headerRead: boolean;
   /** Time of the first row (ms), subtracted from every row. */
   private t0 = Number.NaN;
@@ -364,20 +361,17 @@ class RecordedSource implements TraceSource {
   private textVectors: TraceVectors | null = null;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly rows: RowParser,
-    private readonly opts: AnySourceOptions,
+    protected override readonly opts: AnySourceOptions,
   ) {
-    this.reader = new LineReader(openBytes(file), opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    super(file, new LineReader(openBytes(file), opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES), opts);
     this.headerRead = !rows.csv;
     const ops = opts.ops;
     if (ops !== undefined && !ops.includes(IMPORTED_OP)) throw new InputError(`${file}: recorded requests use op "${IMPORTED_OP}", which the scenario lacks`);
     this.interner = new TraceInterner({ ops: ops ?? [IMPORTED_OP], unknownOps: 'extend' });
   }
 
-  get lines(): number {
-    return this.reader.line;
-  }
   get opNames(): string[] {
     return this.interner.opNames;
   }
@@ -413,7 +407,7 @@ class RecordedSource implements TraceSource {
     const r = this.reader;
     for (let line = r.next(); line !== null; line = r.next()) {
       if (r.tooLong) {
-        this.bad(new TraceLineError(null, `line longer than ${r.maxLineBytes} bytes (the limit guards memory; raise it with --max-line-bytes)`));
+        this.bad(tooLong(r.maxLineBytes));
         continue;
       }
       if (line.trim() === '') continue;
@@ -442,22 +436,6 @@ class RecordedSource implements TraceSource {
     this.close();
     if (noRows) throw new InputError(`${this.file}: no requests in the file${this.rows.csv ? ' (only a header, or nothing)' : ''}`);
     return false;
-  }
-
-  private bad(e: TraceLineError): void {
-    const err = lineError(this.file, this.reader.line, e);
-    if (!this.opts.skipInvalid) {
-      this.close();
-      throw err;
-    }
-    this.opts.onSkip?.(err.message);
-    this.skipped++;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.reader.close();
   }
 }
 
