@@ -2,6 +2,7 @@
  * The body of the HTML report for a simulate result: KPIs, the latency percentile plot, per-tier
  * hit bars, the cost comparison, staleness by key class, memory reads and the semantic tier.
  */
+import { BILL_HEAD, BILL_OP_HEAD, billOpRows, billRows, billSummary, promptCacheSummary, provenanceLines } from './bills.js';
 import type { SimulateResult } from '../model/results.js';
 import {
   escapeHtml as esc,
@@ -100,6 +101,35 @@ function cost(r: SimulateResult): string {
   );
 }
 
+function bills(r: SimulateResult): string {
+  const b = r.cost.bills;
+  if (!b) return '';
+  const groups: BarGroup[] = [
+    {
+      label: 'LLM bill',
+      bars: [
+        { value: b.noCache.monthlyUsd, text: `${fmtUsd(b.noCache.monthlyUsd)} no caching`, cls: 'baseline' },
+        { value: b.promptCacheOnly.monthlyUsd, text: `${fmtUsd(b.promptCacheOnly.monthlyUsd)} prompt caching only`, cls: 'stale' },
+        { value: b.stack.monthlyUsd, text: `${fmtUsd(b.stack.monthlyUsd)} tiers + prompt caching`, cls: 'cached' },
+      ],
+    },
+  ];
+  const legend = [
+    { cls: 'baseline', label: 'no caching' },
+    { cls: 'stale', label: 'provider prompt caching only' },
+    { cls: 'cached', label: 'tiers + prompt caching' },
+  ];
+  const notes = [billSummary(b), promptCacheSummary(r), ...provenanceLines(r)].filter(Boolean);
+  return section(
+    'bills',
+    'Three bills per month',
+    barChart('bills-plot', 'LLM API bill per month (USD)', groups, b.noCache.monthlyUsd, legend),
+    htmlTable(BILL_HEAD, billRows(b)),
+    htmlTable(BILL_OP_HEAD, billOpRows(b)),
+    ...notes.map((n) => `<p class="note">${esc(n)}</p>`),
+  );
+}
+
 function staleness(r: SimulateResult): string {
   const ops = Object.entries(r.staleness.byOp);
   const max = Math.max(0.01, ...ops.map(([, s]) => s.staleRate).filter(Number.isFinite));
@@ -144,5 +174,5 @@ function semantic(r: SimulateResult): string {
 
 /** Everything inside <main> for a simulate result. */
 export function simulateBody(r: SimulateResult): string {
-  return [header(r), cards(r), latency(r), tiers(r), cost(r), staleness(r), memory(r), semantic(r)].filter(Boolean).join('\n');
+  return [header(r), cards(r), latency(r), tiers(r), cost(r), bills(r), staleness(r), memory(r), semantic(r)].filter(Boolean).join('\n');
 }

@@ -2,6 +2,7 @@
  * Markdown reports fit for a pull-request comment: a headline with the key numbers, then compact
  * GitHub tables; details fold away. Every text from a scenario or a trace is escaped. Pure.
  */
+import { BILL_HEAD, BILL_OP_HEAD, billOpRows, billRows, billSummary, promptCacheSummary, provenanceLines } from './bills.js';
 import type { AnyResult, BenchResult, SimulateResult } from '../model/results.js';
 import {
   escapeMarkdown as md,
@@ -61,6 +62,9 @@ function simulateMarkdown(r: SimulateResult): string {
     ],
   );
   const assumptions = c.assumptions.map((a) => `- ${md(a)}`).join('\n');
+  const bills = c.bills
+    ? [mdTable(BILL_HEAD, billRows(c.bills)), md(billSummary(c.bills)), md(promptCacheSummary(r)), details('Bills by op and model; what the trace measured', mdTable(BILL_OP_HEAD, billOpRows(c.bills)), provenanceLines(r).map(md).join('\n\n'))].filter(Boolean).join('\n\n')
+    : '';
   const servers = memoryServers(r);
   const memory = Object.keys(r.memory).length
     ? mdTable(['Memory depth', 'Reads', 'Mix', ...servers.map((s) => `by ${s}`)], Object.entries(r.memory).map(([depth, d]) => [depth, fmtInt(d.reads), fmtPct(ratio(d.reads, r.memoryReads)), ...servers.map((s) => `${fmtInt(d.servedBy[s] ?? 0)} (${fmtPct(ratio(d.servedBy[s] ?? 0, d.reads), 0)})`)]))
@@ -78,6 +82,7 @@ function simulateMarkdown(r: SimulateResult): string {
     tiers,
     latency,
     stale,
+    bills,
     details('Cost by op and assumptions', cost, assumptions),
     details('Memory reads and semantic tier', memory, semantic),
   ]

@@ -16,6 +16,7 @@ import {
   textTable,
   wrap,
 } from './format.js';
+import { BILL_HEAD, BILL_OP_HEAD, billOpRows, billRows, billSummary, promptCacheSummary, provenanceLines } from './bills.js';
 
 /** Render a simulate result as text tables with short section titles. */
 export function renderSimulateTable(r: SimulateResult): string {
@@ -28,6 +29,7 @@ export function renderSimulateTable(r: SimulateResult): string {
     memorySection(r),
     semanticSection(r),
     costSection(r),
+    billsSection(r),
   ];
   return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }
@@ -157,4 +159,11 @@ function costSection(r: SimulateResult): string {
     `Tokens in ${fmtInt(c.tokens.baselineIn)} -> ${fmtInt(c.tokens.paidIn)}, out ${fmtInt(c.tokens.baselineOut)} -> ${fmtInt(c.tokens.paidOut)}.`;
   const assumptions = c.assumptions.length ? `\nAssumptions:\n${c.assumptions.map((a) => `  - ${wrap(a, 96).replace(/\n/g, '\n    ')}`).join('\n')}` : '';
   return `Cost\n${table}\n${wrap(summary)}\n${wrap(window)}${assumptions}`;
+}
+
+function billsSection(r: SimulateResult): string {
+  const b = r.cost.bills;
+  if (!b) return '';
+  const notes = [billSummary(b), promptCacheSummary(r), ...provenanceLines(r)].filter(Boolean).map((l) => wrap(l));
+  return `Bills\n${textTable(BILL_HEAD, billRows(b))}\n${textTable(BILL_OP_HEAD, billOpRows(b))}\n${notes.join('\n')}`;
 }

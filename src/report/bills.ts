@@ -1,0 +1,64 @@
+/**
+ * The three bills of a simulate result (no caching; provider prompt caching only; the tiers +
+ * prompt caching) as rows and sentences every renderer (table, Markdown, HTML) lays out its way.
+ * Pure functions of the result.
+ */
+import type { Bill, Bills, SimulateResult } from '../model/results.js';
+import { fmtInt, fmtPct, fmtUsd } from './format.js';
+
+const NAMES: [keyof Bills, string][] = [
+  ['noCache', 'no caching'],
+  ['promptCacheOnly', 'prompt caching only'],
+  ['stack', 'tiers + prompt caching'],
+];
+
+export const BILL_HEAD = ['LLM bill per month', 'Uncached input', 'Cache write', 'Cache read', 'Output', 'Total'];
+export const BILL_OP_HEAD = ['Op · model', ...NAMES.map(([, n]) => n)];
+
+/** One row per bill: its parts and total (USD per month). */
+export function billRows(b: Bills): string[][] {
+  return NAMES.map(([k, name]) => {
+    const p = b[k].byPart;
+    return [name, fmtUsd(p.inputUncached), fmtUsd(p.cacheWrite), fmtUsd(p.cacheRead), fmtUsd(p.output), fmtUsd(b[k].monthlyUsd)];
+  });
+}
+
+/** One row per op and model: the three bills' totals (USD per month). */
+export function billOpRows(b: Bills): string[][] {
+  const rows: string[][] = [];
+  for (const [op, models] of Object.entries(b.noCache.byOp))
+    for (const model of Object.keys(models)) {
+      const usd = (bill: Bill) => fmtUsd(bill.byOp[op]?.[model]?.monthlyUsd ?? 0);
+      rows.push([`${op} · ${model}`, usd(b.noCache), usd(b.promptCacheOnly), usd(b.stack)]);
+    }
+  return rows;
+}
+
+/** What the three bills say, in one sentence. */
+export function billSummary(b: Bills): string {
+  const base = b.noCache.monthlyUsd;
+  const saved = (x: number) => (base > 0 ? ` (${fmtPct(1 - x / base)} less)` : '');
+  return (
+    `LLM API bill per month: ${fmtUsd(base)} with no caching, ${fmtUsd(b.promptCacheOnly.monthlyUsd)} with the provider's prompt cache alone` +
+    `${saved(b.promptCacheOnly.monthlyUsd)}, ${fmtUsd(b.stack.monthlyUsd)} with the tiers in front of it${saved(b.stack.monthlyUsd)}.`
+  );
+}
+
+/** The provider prompt cache (innermost tier) in one sentence, or '' when it is off. */
+export function promptCacheSummary(r: SimulateResult): string {
+  const p = r.promptCache;
+  if (!p) return '';
+  return (
+    `Provider prompt cache (innermost tier): ${fmtInt(p.requests)} calls reached the model; ${fmtPct(p.tokenHitRate)} of their input tokens ` +
+    `were read from the cache (${fmtInt(p.cachedTokens)} of ${fmtInt(p.inputTokens)}), ${fmtInt(p.writtenTokens)} written; ` +
+    `block hit rate ${fmtPct(p.blockHitRate)} (${fmtInt(p.cachedBlocks)} of ${fmtInt(p.blocks)} blocks).`
+  );
+}
+
+/** Which figures the trace measured and which are ASSUMED, as two sentences ('' for old results). */
+export function provenanceLines(r: SimulateResult): string[] {
+  const p = r.provenance;
+  if (!p) return [];
+  const keyless = r.keylessRequests ? ` ${fmtInt(r.keylessRequests)} request(s) had no key and were never looked up in the application tiers.` : '';
+  return [`Measured from the trace: ${p.measured.length ? p.measured.join('; ') : 'nothing (a synthetic workload)'}.${keyless}`, `ASSUMED: ${p.assumed.join('; ')}.`];
+}
