@@ -9,7 +9,7 @@ export function renderSweep(r: SweepResult): string {
   const classes = Object.keys(r.runs[0]?.classes ?? {});
   const classHead = classes.flatMap((c) => [`${c} work saved`, `${c} stale`, `${c} age p50/p99`]);
   const table = new Table({
-    head: [...names, 'USD/month', 'saved', 'hit rate', 'sem. hits', 'false hits', 'false-hit rate', 'stale rate', 'leaks', ...classHead, ''],
+    head: [...names, 'USD/month', 'saved', 'LLM bill w/ prompt cache', 'hit rate', 'sem. hits', 'false hits', 'false-hit rate', 'stale rate', 'leaks', ...classHead, ''],
     style: { head: [], border: [] },
   });
   for (const run of r.runs) {
@@ -20,6 +20,7 @@ export function renderSweep(r: SweepResult): string {
       ...names.map((n) => String(run.params[n])),
       fmtUsd(o.monthlyUsd),
       fmtPctValue(run.result.cost.savingsPct),
+      run.result.cost.bills ? fmtUsd(run.result.cost.bills.stack.monthlyUsd) : '-',
       fmtPct(run.result.hitRate),
       s ? String(s.hits) : '-',
       s ? String(s.falseHits) : '-',
@@ -36,6 +37,7 @@ export function renderSweep(r: SweepResult): string {
   const lines = [
     `sweep of ${[...new Set(r.runs.map((x) => x.result.scenario.name))].join(', ')}: ${r.runs.length} configuration(s) on ${r.threads} thread(s) in ${(r.elapsedMs / 1000).toFixed(2)} s`,
     table.toString(),
+    'LLM bill w/ prompt cache = the LLM API bill of the tiers + the provider prompt cache (simulate --json cost.bills.stack); USD/month prices LLM calls without it.',
     'false-hit rate = semantic false hits / semantic-tier hits; stale rate = stale hits / all cache hits; Pareto front minimises USD/month, false-hit rate and stale rate.',
     ...(classes.length > 0 ? ['work saved = 1 - spend / spend without cache over the class and its components (token-weighted effective hit rate); age = age of what was served.'] : []),
   ];
