@@ -249,6 +249,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const windowDays = source.spanMs() / 86_400_000;
   const days = windowDays > 0 ? windowDays : scenario.workload.days;
   const billed = bills.finish(days);
+  const semanticStats = semantic.finish(ledger); // counts the embedding calls the cost prices
   const cost = computeCost(scenario, opNames, ledger, days);
   cost.bills = billed.bills;
   cost.assumptions.push(...promptCacheAssumptions(scenario, bills));
@@ -283,7 +284,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     latencyMs: percentilesOf(latencyHistogram, 1000),
     latencyHistogram: encodeHistogram(latencyHistogram),
     staleness: { staleHits, staleRate: ratio(staleHits, hits), byOp: staleByOp },
-    semantic: semantic.finish(ledger),
+    semantic: semanticStats,
     invalidations: plan.invalidations,
     cost,
     ...(bills.enabled && { promptCache: billed.promptCache }),
