@@ -125,25 +125,19 @@ export function access(store: KeyedStore, key: number, weight: number, time: num
 /** Run one store over a batch; returns the number of misses. */
 function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean, ttl: boolean): number {
   const n = b.n;
-  const ids = b.key;
+  const keys = b.key;
   const sizes = b.size;
   let misses = 0;
   if (ttl) {
     const times = b.time;
     const ttls = b.ttl;
     for (let i = 0; i < n; i++) {
-      if (!access(store, ids[i]!, bySize ? sizes[i]! : 1, times[i]!, ttls[i]!)) misses++;
+      if (!access(store, keys[i]!, bySize ? sizes[i]! : 1, times[i]!, ttls[i]!)) misses++;
     }
     return misses;
   }
   // no TTL column: nothing expires, so a held key is a hit
-  for (let i = 0; i < n; i++) {
-    const id = ids[i]!;
-    if (store.get(id) < 0) {
-      misses++;
-      store.insert(id, bySize ? sizes[i]! : 1);
-    }
-  }
+  for (let i = 0; i < n; i++) if (!store.access(keys[i]!, bySize ? sizes[i]! : 1)) misses++;
   return misses;
 }
 

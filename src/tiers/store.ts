@@ -225,6 +225,43 @@ export class KeyedStore {
     return slot;
   }
 
+  /**
+   * One request for `key` (weight on a miss): a hit is recorded per policy and returns true; a miss
+   * inserts the key (as `insert`) and returns false. One index probe serves both for the
+   * single-queue policies.
+   */
+  access(key: number, weight = 1): boolean {
+    if (this.dense || this.code > P.Clock) {
+      const slot = this.peek(key);
+      if (slot !== NONE) {
+        this.touch(slot);
+        return true;
+      }
+      this.insert(key, weight);
+      return false;
+    }
+    const table = this.table;
+    const mask = this.mask;
+    let i = hashKey(key) & mask;
+    for (let s = table[i]!; s !== 0; s = table[i]!) {
+      if (this.keyOf[s - 1] === key) {
+        this.touch(s - 1);
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+    this.lastEvictedKey = NONE;
+    this.lastEvictions = 0;
+    if (weight > this.capacity) return false;
+    let cellValid = true;
+    while (this.size > 0 && this.usedWeight + weight > this.capacity) {
+      this.evictSimple();
+      cellValid = false; // deletion shifts probe chains
+    }
+    this.place(key, weight, Q0, cellValid ? i : NONE);
+    return false;
+  }
+
   /** Record an access to a held slot. */
   touch(slot: number): void {
     switch (this.code) {
