@@ -33,6 +33,21 @@ describe('KeyedStore', () => {
     });
   }
 
+  for (const policy of ['lru', 'fifo', 'sieve', 'clock', 's3fifo'] as const) {
+    it(`${policy}: access() (one probe) gives the same hits and contents as get() + insert()`, () => {
+      const rng = new Rng(5);
+      const keys = Array.from({ length: 20_000 }, () => Math.floor(rng.next() ** 2 * 3000) * 7919 + 2 ** 40);
+      const one = new KeyedStore(500, policy);
+      const two = new KeyedStore(500, policy);
+      keys.forEach((k, i) => {
+        const hit = two.get(k) >= 0;
+        if (!hit) two.insert(k);
+        assert.equal(one.access(k), hit, `request ${i}`);
+      });
+      assert.deepEqual(one.keys(), two.keys());
+    });
+  }
+
   it('an unbounded store grows and keeps every key findable', () => {
     const store = new KeyedStore(Number.POSITIVE_INFINITY, 'lru');
     for (let k = 0; k < 50_000; k++) store.insert(k * 31 + 2 ** 40);
