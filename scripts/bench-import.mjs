@@ -11,8 +11,7 @@
 // Peak RSS is the process's maxRSS; constant memory shows as the same RSS at 1 M as at 100 k.
 // Usage: node scripts/bench-import.mjs [--sizes 100000,1000000] [--keep]
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,43 +24,8 @@ const keep = args.includes('--keep');
 
 const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-// The project's seeded PRNG (mulberry32), from the build just made.
-const { prng: rng } = await import(join(root, 'dist', 'semantic', 'embeddings.js'));
-
-/**
- * `n` Mooncake lines: 64 system prompts of 2–8 blocks shared by many conversations; each
- * conversation's turn k repeats its previous prompt's blocks and adds 1–3 new ones; requests
- * arrive ~40 per second of trace time.
- */
-async function generate(file, n) {
-  const rand = rng(42);
-  const out = createWriteStream(file);
-  let nextId = 0;
-  const systems = Array.from({ length: 64 }, () => Array.from({ length: 2 + Math.floor(rand() * 7) }, () => nextId++));
-  const live = [];
-  let t = 0;
-  let buf = '';
-  for (let i = 0; i < n; i++) {
-    t += Math.floor(rand() * 50);
-    let conv;
-    if (live.length < 2000 || rand() < 0.3) {
-      conv = { blocks: [...systems[Math.floor(rand() * systems.length)]] };
-      if (live.length >= 2000) live[Math.floor(rand() * live.length)] = conv;
-      else live.push(conv);
-    } else conv = live[Math.floor(rand() * live.length)];
-    const add = 1 + Math.floor(rand() * 3);
-    for (let k = 0; k < add; k++) conv.blocks.push(nextId++);
-    if (conv.blocks.length > 120) conv.blocks.length = 120; // a context window: later turns start over
-    const input = (conv.blocks.length - 1) * 512 + 1 + Math.floor(rand() * 511);
-    buf += `{"timestamp": ${t}, "input_length": ${input}, "output_length": ${16 + Math.floor(rand() * 500)}, "hash_ids": [${conv.blocks.join(', ')}]}\n`;
-    if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await once(out, 'finish');
-}
+// The trace generator (src/trace/mooncake-synth.ts), from the build just made.
+const { writeMooncakeTrace: generate } = await import(join(root, 'dist', 'trace', 'mooncake-synth.js'));
 
 /** Run the CLI in a fresh process; returns wall seconds and the process's peak RSS (MB). */
 function run(cliArgs) {

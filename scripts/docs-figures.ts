@@ -115,6 +115,20 @@ const SEED_SIMPLE = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'wo
 const SEED_WORKERS = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'workers.count=1,4,8'];
 const SEED_STICKY = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'workers.routing=sticky'];
 
+/** The three bills of a simulate result, by part (USD per month). */
+function billsTable(r: Json): string {
+  const b = r.cost.bills;
+  const row = (k: string, label: string): string[] => {
+    const p = b[k].byPart;
+    return [label, usd(p.inputUncached), usd(p.cacheWrite), usd(p.cacheRead), usd(p.output), `**${usd(b[k].monthlyUsd)}**`];
+  };
+  return table(['LLM bill per month', 'uncached input', 'cache write', 'cache read', 'output', 'total'], ['---', '---:', '---:', '---:', '---:', '---:'], [
+    row('noCache', 'no caching'),
+    row('promptCacheOnly', 'provider prompt caching only'),
+    row('stack', 'L1/L2/L3 tiers + prompt caching'),
+  ]);
+}
+
 const semHits = (r: Json): number => r.result.semantic?.hits ?? 0;
 const tier = (r: Json, name: string): Json => r.result.tiers.find((t: Json) => t.name === name);
 const ageP = (c: Json): string => (c.ageMs ? `${ms(c.ageMs.p50)} / ${ms(c.ageMs.p99)}` : 'n/a');
@@ -268,6 +282,20 @@ export const SECTIONS: Record<string, () => Promise<string>> = {
       ...[1, 4, 8].map((w) => row(find(rs, { 'workers.count': w }), String(w))),
       row(sticky, '4, `--routing sticky`'),
     ]);
+  },
+  'bills-seed': async () => billsTable(await cli(['simulate', '--scenario', 'scenarios/seed-article.yaml'])),
+  'bills-imported': async () => {
+    scratch ??= mkdtempSync(join(tmpdir(), 'llmcache-figures-'));
+    const file = join(scratch, 'mooncake-20k.jsonl');
+    const { writeMooncakeTrace } = await import('../src/trace/mooncake-synth.js');
+    await writeMooncakeTrace(file, 20_000, 42);
+    const r = await cli(['simulate', '--trace', file, '--model', 'claude-sonnet-4-5']);
+    const p = r.promptCache;
+    return (
+      billsTable(r) +
+      `\n${int(r.requests)} requests over ${ms(r.cost.windowDays * 86_400_000)} of trace time, projected to a month; none has a key, so the tiers serve none ` +
+      `(the last two bills are equal). The prompt cache read ${pct(p.tokenHitRate)} of the input tokens (block hit rate ${pct(p.blockHitRate)}).\n`
+    );
   },
   'trace-depth-mix': async () => {
     scratch ??= mkdtempSync(join(tmpdir(), 'llmcache-figures-'));
