@@ -8,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { EVICTION_POLICIES, type EvictionPolicy } from './tiers/store.js';
 import { MEMORY_DEPTHS, type MemoryDepth } from './trace/types.js';
 import { catalogEntry, loadCatalog, nearNames } from './prices/catalog.js';
+import { DEPENDENCIES, documentProblems, INVALIDATIONS, PROMPT_CACHE_MODES, MATCH_MODES, OP_KINDS, ROUTINGS, SCOPE_FILTERS, TIER_KINDS, TIER_SCOPES } from './config/schema.js';
+
+export { TIER_KINDS } from './config/schema.js';
 
 /** Latency model: constant, or lognormal fitted from p50 and p99, or empirical quantiles. All ms. */
 export type LatencyModelConfig =
@@ -16,21 +19,20 @@ export type LatencyModelConfig =
   | { quantiles: number[] };
 
 /** Tier kinds, one module each in src/tiers/ (registry: src/tiers/registry.ts). */
-export const TIER_KINDS = ['memory', 'redis', 'pgvector'] as const;
 export type TierKind = (typeof TIER_KINDS)[number];
-export type TierScope = 'worker' | 'shared';
-export type MatchMode = 'exact' | 'semantic';
-export type Routing = 'round-robin' | 'random' | 'sticky';
-export type Invalidation = 'none' | 'local' | 'broadcast';
+export type TierScope = (typeof TIER_SCOPES)[number];
+export type MatchMode = (typeof MATCH_MODES)[number];
+export type Routing = (typeof ROUTINGS)[number];
+export type Invalidation = (typeof INVALIDATIONS)[number];
 /** What an op's answer depends on: its entity is versioned and invalidated on state change. */
-export type Dependency = 'contact' | 'market' | 'none';
+export type Dependency = (typeof DEPENDENCIES)[number];
 
 /** One operation / key class. */
 export interface OpConfig {
   /** Key template, for documentation and for the bench's string keys. */
   key: string;
   /** `llm`: a miss calls the model and costs tokens; `context`: a memory read served by the system of record. */
-  kind: 'llm' | 'context';
+  kind: (typeof OP_KINDS)[number];
   /** Tokens sent per call (tokens). */
   tokensIn: number;
   /** Tokens generated per call (tokens). */
@@ -65,7 +67,7 @@ export interface TierConfig {
   /** Cosine similarity a semantic match must reach (0..1). */
   threshold: number;
   /** Semantic lookups only see entries of the same contact (`contact`) or everything (`none`). */
-  scopeFilter: 'contact' | 'tenant' | 'none';
+  scopeFilter: (typeof SCOPE_FILTERS)[number];
   /** Entries (null = unbounded). */
   capacity: number | null;
   eviction: EvictionPolicy;
@@ -202,8 +204,8 @@ export interface PromptCacheConfig {
   prefillMsPerToken: number;
 }
 
-export type PromptCacheMode = 'off' | '5m' | '1h' | 'unlimited';
-export const PROMPT_CACHE_MODES: readonly PromptCacheMode[] = ['off', '5m', '1h', 'unlimited'];
+export type PromptCacheMode = (typeof PROMPT_CACHE_MODES)[number];
+export { PROMPT_CACHE_MODES };
 
 export interface Scenario {
   name: string;
@@ -377,9 +379,6 @@ class Checker {
     this.num(`${path}.p99`, v.p99, { min: 0 });
     if (typeof v.p50 === 'number' && typeof v.p99 === 'number' && v.p99 < v.p50) this.fail(`${path}.p99`, `must be >= p50 (${v.p50})`);
   }
-  unknownKeys(path: string, v: Obj, known: object): void {
-    for (const k of Object.keys(v)) if (!(k in known)) this.fail(`${path}.${k}`, `unknown field (known: ${Object.keys(known).join(', ')})`);
-  }
 }
 
 function show(v: unknown): string {
@@ -407,12 +406,16 @@ function merge<T>(base: T, over: unknown): T {
 export function normalizeScenario(doc: unknown, file = '<scenario>'): Scenario {
   const c = new Checker();
   if (!isObj(doc)) throw new ScenarioError(file, ['(root): expected an object']);
+  // Fields, types and ranges against the one definition (src/config/schema.ts); rules between
+  // fields below, after the defaults are filled in. A document of the wrong shape may not get
+  // that far: then the shape problems alone are reported.
+  const shape = documentProblems(doc);
+  const { $schema: _schema, ...body } = doc;
   const base = defaultScenario();
-  c.unknownKeys('', doc, base);
-  const tiersDoc = doc.tiers;
-  const opsDoc = doc.ops;
-  const modelsDoc = doc.models;
-  const s: Scenario = merge(base, { ...doc, tiers: undefined, ops: undefined, models: undefined });
+  const tiersDoc = body.tiers;
+  const opsDoc = body.ops;
+  const modelsDoc = body.models;
+  const s: Scenario = merge(base, { ...body, tiers: undefined, ops: undefined, models: undefined });
   s.tiers = base.tiers;
   if (tiersDoc !== undefined) {
     if (!Array.isArray(tiersDoc)) c.fail('tiers', 'expected an array of tiers');
@@ -422,9 +425,7 @@ export function normalizeScenario(doc: unknown, file = '<scenario>'): Scenario {
           c.fail(`tiers[${i}]`, 'expected an object');
           return tier(`T${i}`, 'memory', 'worker');
         }
-        const filled = merge(tier(String(t.name ?? `T${i}`), 'memory', 'worker'), t);
-        c.unknownKeys(`tiers[${i}]`, t, filled);
-        return filled;
+        return merge(tier(String(t.name ?? `T${i}`), 'memory', 'worker'), t);
       });
   }
   if (opsDoc !== undefined) {
@@ -444,12 +445,23 @@ export function normalizeScenario(doc: unknown, file = '<scenario>'): Scenario {
     }
   }
   addCatalogModels(s);
-  checkScenario(c, s);
-  if (c.problems.length > 0) throw new ScenarioError(file, c.problems);
+  try {
+    checkScenario(c, s);
+  } catch (e) {
+    if (shape.length === 0) throw e;
+  }
+  // One line per field: the shape's message first.
+  const seen = new Set<string>();
+  const problems = [...shape, ...c.problems].filter((p) => {
+    const path = p.slice(0, p.indexOf(': '));
+    if (seen.has(path)) return false;
+    seen.add(path);
+    return true;
+  });
+  if (problems.length > 0) throw new ScenarioError(file, problems);
   return s;
 }
 
-const MODEL_FIELDS: Required<ModelPrice> = { inputPerMTok: 0, outputPerMTok: 0, cachedInputPerMTok: 0, cacheWrite5mPerMTok: 0, cacheWrite1hPerMTok: 0, minCacheTokens: 0 };
 
 /** Ops naming a catalog model the scenario does not price itself get the catalog's prices. */
 function addCatalogModels(s: Scenario): void {
@@ -508,10 +520,10 @@ function checkScenario(c: Checker, s: Scenario): void {
   for (const required of PIPELINE_OPS) if (!(required in s.ops)) c.fail(`ops.${required}`, 'the synthetic pipeline needs this op');
   for (const [name, o] of Object.entries(s.ops)) {
     const p = `ops.${name}`;
-    c.oneOf(`${p}.kind`, o.kind, ['llm', 'context']);
+    c.oneOf(`${p}.kind`, o.kind, OP_KINDS);
     c.num(`${p}.tokensIn`, o.tokensIn, { min: 0 });
     c.num(`${p}.tokensOut`, o.tokensOut, { min: 0 });
-    c.oneOf(`${p}.dependsOn`, o.dependsOn, ['contact', 'market', 'none']);
+    c.oneOf(`${p}.dependsOn`, o.dependsOn, DEPENDENCIES);
     if (o.kind === 'llm' && !(o.model in s.models)) c.fail(`${p}.model`, unknownModel(s, o.model));
     c.latency(`${p}.llmLatency`, o.llmLatency);
     if (o.systemTokens !== undefined) c.num(`${p}.systemTokens`, o.systemTokens, { int: true, min: 0 });
@@ -529,7 +541,6 @@ function checkScenario(c: Checker, s: Scenario): void {
       c.fail(`models.${name}`, 'expected { inputPerMTok, outputPerMTok, cachedInputPerMTok }');
       continue;
     }
-    c.unknownKeys(`models.${name}`, m, MODEL_FIELDS);
     for (const k of ['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok'] as const) c.num(`models.${name}.${k}`, m[k], { min: 0 });
     for (const k of ['cacheWrite5mPerMTok', 'cacheWrite1hPerMTok'] as const) if (m[k] !== undefined) c.num(`models.${name}.${k}`, m[k], { min: 0 });
     if (m.minCacheTokens !== undefined) c.num(`models.${name}.minCacheTokens`, m.minCacheTokens, { int: true, min: 0 });
@@ -542,10 +553,10 @@ function checkScenario(c: Checker, s: Scenario): void {
     if (names.has(t.name)) c.fail(`${p}.name`, `duplicate tier name ${show(t.name)}`);
     names.add(t.name);
     c.oneOf(`${p}.kind`, t.kind, TIER_KINDS);
-    c.oneOf(`${p}.scope`, t.scope, ['worker', 'shared']);
-    c.oneOf(`${p}.match`, t.match, ['exact', 'semantic']);
+    c.oneOf(`${p}.scope`, t.scope, TIER_SCOPES);
+    c.oneOf(`${p}.match`, t.match, MATCH_MODES);
     c.num(`${p}.threshold`, t.threshold, { min: -1, max: 1 });
-    c.oneOf(`${p}.scopeFilter`, t.scopeFilter, ['contact', 'tenant', 'none']);
+    c.oneOf(`${p}.scopeFilter`, t.scopeFilter, SCOPE_FILTERS);
     if (t.capacity !== null) c.num(`${p}.capacity`, t.capacity, { int: true, min: 1 });
     c.oneOf(`${p}.eviction`, t.eviction, EVICTION_POLICIES);
     c.oneOf(`${p}.memoryDepth`, t.memoryDepth, MEMORY_DEPTHS);
@@ -586,7 +597,6 @@ function checkScenario(c: Checker, s: Scenario): void {
   const pc = s.promptCache;
   if (!isObj(pc)) c.fail('promptCache', 'expected { ttl, minTokens, capacityBlocks, blockTokens, prefillMsPerToken }');
   else {
-    c.unknownKeys('promptCache', pc, defaultScenario().promptCache);
     c.oneOf('promptCache.ttl', pc.ttl, PROMPT_CACHE_MODES);
     if (pc.minTokens !== null) c.num('promptCache.minTokens', pc.minTokens, { int: true, min: 0 });
     if (pc.capacityBlocks !== null) c.num('promptCache.capacityBlocks', pc.capacityBlocks, { int: true, min: 1 });
@@ -594,8 +604,8 @@ function checkScenario(c: Checker, s: Scenario): void {
     c.num('promptCache.prefillMsPerToken', pc.prefillMsPerToken, { min: 0 });
   }
   c.num('workers.count', s.workers.count, { int: true, min: 1, max: 1024 });
-  c.oneOf('workers.routing', s.workers.routing, ['round-robin', 'random', 'sticky']);
-  c.oneOf('invalidation', s.invalidation, ['none', 'local', 'broadcast']);
+  c.oneOf('workers.routing', s.workers.routing, ROUTINGS);
+  c.oneOf('invalidation', s.invalidation, INVALIDATIONS);
 }
 
 /** Read a scenario file (.json, .yaml, .yml). */

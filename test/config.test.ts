@@ -19,9 +19,38 @@ describe('scenario validation', () => {
     })();
     assert.ok(err instanceof ScenarioError);
     const text = err.problems.join('\n');
-    for (const path of ['workload.leads', 'workload.depthMix', 'tiers[0].kind', 'tiers[0].capacity', 'tiers[0].ttl.scroe', 'workers.routing', '.colour'])
+    for (const path of ['workload.leads', 'workload.depthMix', 'tiers[0].kind', 'tiers[0].capacity', 'tiers[0].ttl.scroe', 'workers.routing', 'colour: unknown field'])
       assert.ok(text.includes(path), `missing ${path} in:\n${text}`);
     assert.ok(err.problems.length >= 7);
+  });
+
+  it('rejects unknown fields at every depth, naming the nearest valid one', () => {
+    const err = (() => {
+      try {
+        normalizeScenario({
+          workload: { leeds: 300, dayz: 3 },
+          tiers: [{ name: 'L1', kind: 'memory', capacty: 10, latency: { constant: 1, p99: 2 } }],
+          workers: { cuont: 2 },
+          ops: { score: { tokensIN: 10 } },
+          models: { 'claude-article': { inputPerMtok: 1 } },
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(err instanceof ScenarioError, 'typos must not run silently with the defaults');
+    assert.deepEqual(
+      err.problems.filter((p) => p.includes('unknown field')),
+      [
+        'workload.leeds: unknown field (did you mean leads?)',
+        'workload.dayz: unknown field (did you mean days?)',
+        'ops.score.tokensIN: unknown field (did you mean tokensIn?)',
+        'tiers[0].latency.p99: unknown field',
+        'tiers[0].capacty: unknown field (did you mean capacity?)',
+        'workers.cuont: unknown field (did you mean count?)',
+        'models.claude-article.inputPerMtok: unknown field (did you mean inputPerMTok?)',
+      ],
+    );
   });
 
   it('loads every shipped scenario', () => {
