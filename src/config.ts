@@ -5,10 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { EVICTION_POLICIES, type EvictionPolicy } from './tiers/store.js';
-import { MEMORY_DEPTHS, type MemoryDepth } from './trace/types.js';
 import { catalogEntry, loadCatalog, nearNames } from './prices/catalog.js';
-import { DEPENDENCIES, documentProblems, INVALIDATIONS, PROMPT_CACHE_MODES, MATCH_MODES, OP_KINDS, ROUTINGS, SCOPE_FILTERS, TIER_KINDS, TIER_SCOPES } from './config/schema.js';
+import { DEPENDENCIES, documentProblems, EVICTION_POLICIES, MEMORY_DEPTHS, PROMPT_CACHE_MODES, type EvictionPolicy, type MemoryDepth, INVALIDATIONS, MATCH_MODES, OP_KINDS, ROUTINGS, SCOPE_FILTERS, TIER_KINDS, TIER_SCOPES } from './config/schema.js';
 
 export { TIER_KINDS } from './config/schema.js';
 
@@ -88,7 +86,7 @@ export interface TierConfig {
   enabled: boolean;
   /** A hit pushes the entry's expiry to now + TTL (sliding expiry) instead of keeping the fixed one. */
   refreshOnHit: boolean;
-  /** Velocity-adaptive TTL (src/semantic/freshness.ts); null = the fixed TTL per op. */
+  /** Velocity-adaptive TTL (src/cache/freshness.ts); null = the fixed TTL per op. */
   adaptiveTtl: AdaptiveTtlConfig | null;
 }
 
@@ -639,6 +637,12 @@ export interface ScenarioOverrides {
   promptCache?: string;
   promptCacheMinTokens?: number;
   promptCacheCapacity?: number;
+}
+
+/** The scenario a command runs: the file's (or the article's default) with flag overrides. */
+export function resolveScenario(o: ScenarioOverrides & { scenario?: string }): Scenario {
+  const base = o.scenario ? loadScenario(o.scenario) : defaultScenario();
+  return applyOverrides(base, o);
 }
 
 export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {

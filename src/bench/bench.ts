@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { BenchEnv, BenchResult } from '../model/results.js';
-import { activeTiers } from '../sim/policy.js';
+import { activeTiers } from '../cache/policy.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
 import type { AdapterOptions } from '../tiers/adapter.js';

@@ -6,11 +6,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Scenario } from '../config.js';
 import { encodeHistogram } from '../histogram.js';
-import { activeTiers } from '../sim/policy.js';
+import { activeTiers } from '../cache/policy.js';
 import { InputError } from '../errors.js';
 import { mergeNodeCommands, type AdapterOptions, type NodeCommands, type TierAdapter } from '../tiers/adapter.js';
 import { createTier } from '../tiers/registry.js';
-import { benchChildEntry, childExecArgv, stopChild } from './child.js';
+import { benchChildEntry, childExecArgv, stopChild } from '../core/child.js';
 import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
 import { BenchStack, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
 

@@ -4,7 +4,7 @@
  */
 import { scenarioFingerprint, type Scenario } from '../config.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf, type Histogram } from '../histogram.js';
-import { activeTiers } from '../sim/policy.js';
+import { activeTiers } from '../cache/policy.js';
 import { BENCH_SCHEMA, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial } from '../model/results.js';
 import { redact } from '../errors.js';
 import type { TierSnapshot } from './host.js';

@@ -7,7 +7,7 @@
  * - Open loop (`rate` R req/s): request n is due at start + n / R; it is issued when due (never
  *   held back by earlier ones) and timed from that INTENDED start, so a stall shows in the tail
  *   instead of being hidden (coordinated omission).
- * - Routing and invalidation follow the shared policy (src/sim/policy.ts) in trace order;
+ * - Routing and invalidation follow the shared policy (src/cache/policy.ts) in trace order;
  *   message and state events are applied as they are reached.
  * - Warm-up requests run but are not recorded. Each trial replays the trace from its start on a
  *   fresh stack (its own key prefix / table) and is kept in the result.
@@ -16,12 +16,12 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Scenario } from '../config.js';
 import type { BenchTimeline } from '../model/results.js';
 import { newHistogram, recordUs, type Histogram } from '../histogram.js';
-import { activeTiers, invalidationTargets, routerFor } from '../sim/policy.js';
-import { velocityAdaptive } from '../semantic/freshness.js';
+import { activeTiers, invalidationTargets, routerFor } from '../cache/policy.js';
+import { velocityAdaptive } from '../cache/freshness.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
 import type { AdapterOptions } from '../tiers/adapter.js';
 import type { TierSnapshot, WorkerHost } from './host.js';
-import type { VectorSource } from '../semantic/trace-vectors.js';
+import type { VectorSource } from '../trace/vectors.js';
 import { sleep, type BenchJob, type TierFaults } from './stack.js';
 
 export type BenchSource = EventSource & { opNames?: string[] } & Partial<VectorSource>;

@@ -20,7 +20,7 @@ import { NO_ENTITY, type Generations } from '../cache/entry.js';
 import type { Scenario, TierConfig } from '../config.js';
 import type { BenchSemanticStats } from '../model/results.js';
 import { classifyHit, SemanticCounters } from '../semantic/correctness.js';
-import { SyntheticEmbedder } from '../semantic/embeddings.js';
+import { SyntheticEmbedder } from '../vectors/embeddings.js';
 import type { FoundEntry, SemanticQuery, TierAdapter } from '../tiers/adapter.js';
 
 /** The ground truth and vector fields of a bench request (see BenchJob). */

@@ -29,8 +29,8 @@
  * caching tier; writes live the base TTL or the velocity-adaptive one.
  */
 import type { Scenario, TierConfig } from '../config.js';
-import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from '../semantic/freshness.js';
-import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from '../sim/policy.js';
+import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
+import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from './policy.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
 import { Generations } from './entry.js';
 

@@ -11,7 +11,8 @@ import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
 import { intOption, positiveOption } from './options.js';
-import { resolveScenario, type SimulateCliOptions } from './simulate.js';
+import { resolveScenario } from '../config.js';
+import type { SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 interface BenchCliOptions extends SimulateCliOptions {

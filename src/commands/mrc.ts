@@ -1,7 +1,7 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCapacity, type ReplayPolicy } from '../replay/engine.js';
 import { computeMrc } from '../replay/mrc.js';
 import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';

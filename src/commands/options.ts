@@ -1,5 +1,22 @@
 /** Small helpers shared by the command definitions: option parsers and stderr progress. */
+import type { ScenarioOverrides } from '../config.js';
 import { InputError } from '../errors.js';
+import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
+import type { EmbedderCliOptions } from '../semantic/embedders.js';
+
+/** Flags of the commands that run a scenario (simulate, bench, trace generate). */
+export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides {
+  scenario?: string;
+  json?: boolean;
+  out?: string;
+  force?: boolean;
+  trace?: string;
+  traceFormat?: string;
+  map?: string;
+  timeUnit?: string;
+  skipInvalid?: boolean;
+  latencyFrom?: string;
+}
 
 /** Commander parser for an integer option with a lower bound. */
 export function intOption(flag: string, min: number): (v: string) => number {
@@ -35,4 +52,16 @@ export function progressReporter(label: string, stream: NodeJS.WriteStream = pro
     stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%`);
     if (pct >= 100) stream.write('\n');
   };
+}
+
+/** `--trace-format` / `--from` checked against the known formats; undefined = detect. */
+export function traceFormat(value: string | undefined, flag = '--trace-format'): TraceFormat | undefined {
+  if (value === undefined) return undefined;
+  if (!(TRACE_FORMATS as readonly string[]).includes(value)) throw new InputError(`${flag}: expected one of ${TRACE_FORMATS.join(' | ')}, got ${JSON.stringify(value)}`);
+  return value as TraceFormat;
+}
+
+export function timeUnit(value: string | undefined): 's' | 'ms' | undefined {
+  if (value === undefined || value === 's' || value === 'ms') return value;
+  throw new InputError(`--time-unit: expected s or ms, got ${JSON.stringify(value)}`);
 }

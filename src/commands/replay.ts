@@ -1,6 +1,6 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
-import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from '../replay/cli-options.js';
+import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCacheSpecs, replay } from '../replay/engine.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';

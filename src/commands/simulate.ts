@@ -1,38 +1,19 @@
 /** `llmcache simulate`: a month of traffic through the tier stack in virtual time. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { applyOverrides, defaultScenario, loadScenario, withImportedOp, type Scenario, type ScenarioOverrides } from '../config.js';
+import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { intOption, positiveOption, progressReporter } from './options.js';
-import { embedderKind, traceVectors, type EmbedderCliOptions } from '../semantic/embedders.js';
-
-export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides {
-  scenario?: string;
-  json?: boolean;
-  out?: string;
-  force?: boolean;
-  trace?: string;
-  traceFormat?: string;
-  map?: string;
-  timeUnit?: string;
-  skipInvalid?: boolean;
-  latencyFrom?: string;
-}
-
-/** The scenario a command runs: the file's (or the article's default) with flag overrides. */
-export function resolveScenario(o: SimulateCliOptions): Scenario {
-  const base = o.scenario ? loadScenario(o.scenario) : defaultScenario();
-  return applyOverrides(base, o);
-}
+import { intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
+import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 /** The scenario for `--trace`: with an op for imported requests when the trace has them. */
 async function scenarioForTrace(scenario: Scenario, o: SimulateCliOptions): Promise<Scenario> {
   if (!o.trace) return scenario;
   const { detectFormat, traceOps, IMPORTED_OP } = await import('../trace/recorded.js');
-  const { traceFormat } = await import('./trace.js');
+  const { traceFormat } = await import('./options.js');
   const format = traceFormat(o.traceFormat) ?? detectFormat(o.trace);
   return traceOps(o.trace, format).includes(IMPORTED_OP) ? withImportedOp(scenario, IMPORTED_OP, o.model) : scenario;
 }
@@ -54,7 +35,7 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
   if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE (the synthetic workload uses its ground-truth vectors)`);
   if (o.trace) {
     const { openAnySource } = await import('../trace/recorded.js');
-    const { traceFormat, timeUnit } = await import('./trace.js');
+    const { traceFormat, timeUnit } = await import('./options.js');
     opts.source = await openAnySource(o.trace, traceFormat(o.traceFormat), {
       map: o.map,
       timeUnit: timeUnit(o.timeUnit),

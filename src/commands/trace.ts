@@ -2,10 +2,10 @@
 import { output } from '../output.js';
 import type { Command } from 'commander';
 import { renderTraceStats } from '../report/trace-stats-render.js';
-import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
+import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorded.js';
 import { InputError } from '../errors.js';
 import { computeTraceStats } from '../trace/stats.js';
-import { intOption, positiveOption } from './options.js';
+import { intOption, positiveOption, timeUnit, traceFormat } from './options.js';
 
 /** Skip messages printed on stderr before the rest are only counted. */
 const SHOWN_SKIPS = 5;
@@ -17,17 +17,6 @@ export interface FormatOptions {
   timeUnit?: string;
 }
 
-/** `--trace-format` / `--from` checked against the known formats; undefined = detect. */
-export function traceFormat(value: string | undefined, flag = '--trace-format'): TraceFormat | undefined {
-  if (value === undefined) return undefined;
-  if (!(TRACE_FORMATS as readonly string[]).includes(value)) throw new InputError(`${flag}: expected one of ${TRACE_FORMATS.join(' | ')}, got ${JSON.stringify(value)}`);
-  return value as TraceFormat;
-}
-
-export function timeUnit(value: string | undefined): 's' | 'ms' | undefined {
-  if (value === undefined || value === 's' || value === 'ms') return value;
-  throw new InputError(`--time-unit: expected s or ms, got ${JSON.stringify(value)}`);
-}
 
 /** A stderr reporter of skipped lines: the first few in full, then only counted. */
 export function skipReporter(): (msg: string) => void {
@@ -78,7 +67,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  llmcache trace generate --leads 500 --days 30 -o traces/article.jsonl.gz')
     .action(async (o: GenerateOptions) => {
       // Loaded here, not for `trace stats`: the generator, the engine's scenario handling and faker.
-      const [{ resolveScenario }, { writeSyntheticTrace }] = await Promise.all([import('./simulate.js'), import('../trace/writer.js')]);
+      const [{ resolveScenario }, { writeSyntheticTrace }] = await Promise.all([import('../config.js'), import('../trace/writer.js')]);
       const scenario = resolveScenario(o);
       const started = performance.now();
       const r = await writeSyntheticTrace(scenario, o.out, { overwrite: o.force });

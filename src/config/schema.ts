@@ -9,8 +9,15 @@
  * an op's model exists, ...) are checked after the defaults are filled in.
  */
 import { z } from 'zod';
-import { EVICTION_POLICIES } from '../tiers/store.js';
-import { MEMORY_DEPTHS } from '../trace/types.js';
+
+/** Eviction policy of a store (parameters: `EVICTION_PARAMETERS` in src/tiers/store.ts, docs/policies.md). */
+export type EvictionPolicy = 'lru' | 'fifo' | 'sieve' | 'clock' | '2q' | 'arc' | 's3fifo' | 'tinylfu';
+/** Every policy a store (a tier's `eviction`, `replay --cache`, `sweep`) accepts, in one list. */
+export const EVICTION_POLICIES: readonly EvictionPolicy[] = ['lru', 'fifo', 'sieve', 'clock', '2q', 'arc', 's3fifo', 'tinylfu'];
+
+/** How far back a memory-context read reaches: the last 10 messages, the last 100, the whole history. */
+export type MemoryDepth = 'recent10' | 'recent100' | 'full';
+export const MEMORY_DEPTHS: readonly MemoryDepth[] = ['recent10', 'recent100', 'full'];
 
 /** Each enum, spelled once: the types in src/config.ts derive from these lists. */
 export const TIER_KINDS = ['memory', 'redis', 'pgvector'] as const;

@@ -6,8 +6,15 @@
  */
 import { KeyedStore } from '../tiers/store.js';
 import type { ReplayPolicy } from './engine.js';
-import type { MrcPoint } from './mrc.js';
 import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
+
+/** One point of a miss-ratio curve. */
+export interface MrcPoint {
+  /** Cache size (entries). */
+  capacity: number;
+  /** Fraction of requests that miss in an LRU cache of that size. */
+  missRatio: number;
+}
 
 /** One policy's curve in an mrc result. */
 export interface PolicyCurve {

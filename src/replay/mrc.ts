@@ -19,12 +19,9 @@ import { RecordedTrace } from './opt.js';
 import { newRequestBatch, type RequestReader } from './types.js';
 
 /** One point of a miss-ratio curve. */
-export interface MrcPoint {
-  /** Cache size (entries). */
-  capacity: number;
-  /** Fraction of requests that miss in an LRU cache of that size. */
-  missRatio: number;
-}
+import type { MrcPoint } from './curves.js';
+
+export type { MrcPoint };
 
 const INITIAL_TIMES = 1 << 12;
 

@@ -3,7 +3,7 @@
  * an in-memory RequestReader and an oracleGeneral file writer (with true next-access times).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { Rng } from '../sim/random.js';
+import { Rng } from '../stats/random.js';
 import { ORACLE_RECORD_BYTES, encodeOracleRecord } from './oracle.js';
 import type { RequestBatch, RequestReader } from './types.js';
 

@@ -14,9 +14,9 @@ import type { Scenario } from '../config.js';
 import { InputError, redact } from '../errors.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
 import { newSimEvent, EVENT_REQUEST } from '../trace/types.js';
-import { fromTrace } from './embeddings.js';
+import { fromTrace } from '../vectors/embeddings.js';
 import { EmbeddingError, OpenAIEmbedder } from './openai.js';
-import { TraceVectors } from './trace-vectors.js';
+import { TraceVectors } from '../trace/vectors.js';
 
 export const EMBEDDERS = ['synthetic', 'text', 'url'] as const;
 export type EmbedderKind = (typeof EMBEDDERS)[number];

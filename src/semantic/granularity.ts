@@ -18,7 +18,7 @@ import type { Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { OP_STRIDE } from '../trace/generator.js';
 import { copyEvent, EVENT_REQUEST, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
-import type { VectorSource } from './trace-vectors.js';
+import type { VectorSource } from '../trace/vectors.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

@@ -5,7 +5,7 @@
  * the texts of a recorded trace before a simulation.
  */
 import { redact } from '../errors.js';
-import { normalize } from './embeddings.js';
+import { normalize } from '../vectors/embeddings.js';
 
 export interface OpenAIEmbedderOptions {
   /** Full endpoint URL, e.g. http://127.0.0.1:8080/v1/embeddings. */

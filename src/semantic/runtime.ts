@@ -13,7 +13,7 @@ import { modelTier } from '../tiers/registry.js';
 import type { EventSource, SimEvent } from '../trace/types.js';
 import { SemanticCounters } from './correctness.js';
 import { assertNotBypassed } from './safety.js';
-import type { VectorSource } from './trace-vectors.js';
+import type { VectorSource } from '../trace/vectors.js';
 import { isSemantic, SemanticContext, SemanticTierInstance, semanticResult, type VectorHook } from './tier.js';
 
 export class SemanticRuntime {

@@ -15,8 +15,8 @@ import type { Generations } from '../cache/entry.js';
 import { TierInstance } from '../tiers/model.js';
 import type { SimEvent } from '../trace/types.js';
 import { classifyHit, SemanticCounters } from './correctness.js';
-import { SyntheticEmbedder } from './embeddings.js';
-import { SemanticIndex } from './index.js';
+import { SyntheticEmbedder } from '../vectors/embeddings.js';
+import { SemanticIndex } from './vector-index.js';
 
 /** Optional source hook: write the event's own vector (trace-carried or pre-embedded) and return true. */
 export type VectorHook = (ev: SimEvent, out: Float32Array, offset: number) => boolean;

@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { benchChildEntry, childExecArgv, stopChild } from '../bench/child.js';
+import { benchChildEntry, childExecArgv, stopChild } from '../core/child.js';
 
 /** A running embedded server. */
 export interface EmbeddedPg {

@@ -11,11 +11,10 @@
  * needs (expiry, creation time, entity version, invalidation generation, two int payloads).
  */
 
-/** Eviction policy of a store (parameters: `EVICTION_PARAMETERS`, docs/policies.md). */
-export type EvictionPolicy = 'lru' | 'fifo' | 'sieve' | 'clock' | '2q' | 'arc' | 's3fifo' | 'tinylfu';
+// The list of policies lives with the scenario model (a tier's `eviction`, `replay --cache`, `sweep` accept it).
+import { EVICTION_POLICIES, type EvictionPolicy } from '../config/schema.js';
 
-/** Every policy a store (a tier's `eviction`, `replay --cache`, `sweep`) accepts, in one list. */
-export const EVICTION_POLICIES: readonly EvictionPolicy[] = ['lru', 'fifo', 'sieve', 'clock', '2q', 'arc', 's3fifo', 'tinylfu'];
+export { EVICTION_POLICIES, type EvictionPolicy };
 
 /**
  * Each policy's fixed parameters, as libCacheSim's defaults (C = capacity, sizes truncated to

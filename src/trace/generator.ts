@@ -11,7 +11,7 @@
  * Memory: one day of message times is held at a time (Float64Array, sorted), never the trace.
  */
 import type { Scenario } from '../config.js';
-import { Rng, cumulative, LatencySampler } from '../sim/random.js';
+import { Rng, cumulative, LatencySampler } from '../stats/random.js';
 import {
   copyEvent,
   EVENT_MESSAGE,

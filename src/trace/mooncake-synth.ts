@@ -6,7 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { prng } from '../semantic/embeddings.js';
+import { prng } from '../vectors/embeddings.js';
 
 export async function writeMooncakeTrace(file: string, n: number, seed = 42): Promise<void> {
   const rand = prng(seed);

@@ -7,7 +7,7 @@ import { lineError, parseLine, TraceLineError, type TraceHeader, type TraceRecor
 import { openBytes } from '../io/bytes.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
 import type { EventSource, RequestEvent, SimEvent, TraceEvent } from './types.js';
-import { TraceVectors } from '../semantic/trace-vectors.js';
+import { TraceVectors } from './vectors.js';
 
 /** Writes the vector of a request record into out[offset..offset+dim); false when it has none. */
 export type RecordVectors = (rec: Pick<RequestEvent, 'embedding' | 'text'>, out: Float32Array, offset: number) => boolean;
@@ -108,7 +108,7 @@ class JsonlSource extends LineSource implements TraceSource {
     this.interner = new TraceInterner({ ops: opts.ops ?? this.header?.ops, unknownOps: opts.unknownOps ?? (opts.ops ? 'error' : 'extend') });
   }
 
-  /** VectorSource (src/semantic/trace-vectors.ts): the vector of the request just delivered. */
+  /** VectorSource (src/trace/vectors.ts): the vector of the request just delivered. */
   vectorOf(_ev: SimEvent, out: Float32Array, offset: number): boolean {
     const rec = this.last;
     if (rec === null || rec.type !== 'request') return false;

@@ -21,7 +21,7 @@ import { describe, TraceLineError, type TraceHeader } from './jsonl.js';
 import { LineSource, openTraceSource, tooLong, type TraceSource, type TraceSourceOptions } from './reader.js';
 import type { RequestEvent, SimEvent } from './types.js';
 import { createHash } from 'node:crypto';
-import { TraceVectors } from '../semantic/trace-vectors.js';
+import { TraceVectors } from './vectors.js';
 
 export const TRACE_FORMATS = ['llmcache', 'mooncake', 'azure', 'burstgpt', 'csv', 'jsonl'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];

@@ -6,8 +6,9 @@
  */
 
 /** How far back a memory-context read reaches. */
-export type MemoryDepth = 'recent10' | 'recent100' | 'full';
-export const MEMORY_DEPTHS: readonly MemoryDepth[] = ['recent10', 'recent100', 'full'];
+import { MEMORY_DEPTHS, type MemoryDepth } from '../config/schema.js';
+
+export { MEMORY_DEPTHS, type MemoryDepth };
 /** Number of messages each depth needs (full = the whole history). */
 export const DEPTH_MESSAGES: readonly number[] = [10, 100, Number.POSITIVE_INFINITY];
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { latencyModelsFromBench } from '../../src/bench/calibrate.ts';
 import { renderBenchTable } from '../../src/report/bench-table.ts';
 import { runBench } from '../../src/bench/bench.ts';
-import { LatencySampler, Rng } from '../../src/sim/random.ts';
+import { LatencySampler, Rng } from '../../src/stats/random.ts';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.ts';
 import { benchOptions, smallScenario } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { childExecArgv } from '../../src/bench/child.ts';
+import { childExecArgv } from '../../src/core/child.ts';
 
 test('a forked child keeps the parent\'s Node options but not its -e/--print code or --input-type', () => {
   assert.deepEqual(childExecArgv(['--import', 'tsx', '--input-type=module', '-e', 'main()', '--max-old-space-size=512']), ['--import', 'tsx', '--max-old-space-size=512']);

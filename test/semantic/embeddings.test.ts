@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dot, fromTrace, HashedTextEmbedder, SyntheticEmbedder } from '../../src/semantic/embeddings.js';
+import { dot, fromTrace, HashedTextEmbedder, SyntheticEmbedder } from '../../src/vectors/embeddings.js';
 
 const cfg = { dim: 48, intents: 24, seed: 42, spread: { min: 0.12, max: 0.42 }, nearMissPairs: 4, nearMissCosine: 0.88 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyOverrides, loadScenario } from '../../src/config.js';
-import { adaptiveTtlMs, VelocityTracker } from '../../src/semantic/freshness.js';
+import { adaptiveTtlMs, VelocityTracker } from '../../src/cache/freshness.js';
 import { simulate } from '../../src/sim/engine.js';
 import { applyPoint } from '../../src/sweep/grid.js';
 

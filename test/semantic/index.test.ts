@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SyntheticEmbedder } from '../../src/semantic/embeddings.js';
-import { SemanticIndex, type ScopeFilter } from '../../src/semantic/index.js';
+import { SyntheticEmbedder } from '../../src/vectors/embeddings.js';
+import { SemanticIndex, type ScopeFilter } from '../../src/semantic/vector-index.js';
 
 const DIM = 32;
 const space = new SyntheticEmbedder({ dim: DIM, intents: 12, seed: 5, spread: { min: 0.1, max: 0.5 }, nearMissPairs: 3, nearMissCosine: 0.88 });

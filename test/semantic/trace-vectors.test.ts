@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultScenario } from '../../src/config.js';
-import { dot } from '../../src/semantic/embeddings.js';
-import { TraceVectors, type VectorSource } from '../../src/semantic/trace-vectors.js';
+import { dot } from '../../src/vectors/embeddings.js';
+import { TraceVectors, type VectorSource } from '../../src/trace/vectors.js';
 import { simulate } from '../../src/sim/engine.js';
 import { EVENT_REQUEST, newSimEvent, type EventSource, type SimEvent } from '../../src/trace/types.js';
 

@@ -1,7 +1,7 @@
 /** Synthetic bench results for gate tests: seeded lognormal latencies, optional slowdown of one tier. */
 import { BENCH_SCHEMA, SIMULATE_SCHEMA } from '../../src/model/results.js';
 import type { BenchResult, BenchTrial, Percentiles, SimulateResult } from '../../src/model/results.js';
-import { Rng, normalQuantile } from '../../src/sim/random.js';
+import { Rng, normalQuantile } from '../../src/stats/random.js';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.js';
 
 /** Values (µs) recorded into a project HDR histogram, base64-encoded. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareTrials } from '../../src/stats/compare.js';
-import { Rng } from '../../src/sim/random.js';
+import { Rng } from '../../src/stats/random.js';
 
 const guard = { paired: false, disturbedFactor: 1.5 };
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mannWhitneyU, midRanks } from '../../src/stats/mann-whitney.js';
 import { normalCdf, normalUpperTail } from '../../src/stats/normal.js';
-import { Rng } from '../../src/sim/random.js';
+import { Rng } from '../../src/stats/random.js';
 
 const close = (a: number, b: number, tol: number, msg?: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${msg ?? ''} expected ${b} ± ${tol}, got ${a}`);

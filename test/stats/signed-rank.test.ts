@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signedRank } from '../../src/stats/signed-rank.js';
-import { Rng } from '../../src/sim/random.js';
+import { Rng } from '../../src/stats/random.js';
 
 const close = (a: number, b: number, tol: number) => assert.ok(Math.abs(a - b) <= tol, `expected ${b} ± ${tol}, got ${a}`);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyedStore } from '../../src/tiers/store.js';
-import { Rng } from '../../src/sim/random.js';
+import { Rng } from '../../src/stats/random.js';
 
 /** Naive LRU / FIFO over an array: obviously correct, O(n) per operation. */
 function reference(policy: 'lru' | 'fifo', capacity: number, keys: number[]): boolean[] {

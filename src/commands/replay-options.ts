@@ -1,12 +1,12 @@
 /** Flags shared by `replay` and `mrc`: how to read the trace, where the result goes, and progress on a terminal. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { intOption, progressReporter } from '../commands/options.js';
+import { intOption, progressReporter } from './options.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { guessFormat, parseFormat } from './open.js';
-import { openPipelined } from './pipeline.js';
-import type { ReaderOptions, RequestReader, TraceFormat } from './types.js';
+import { guessFormat, parseFormat } from '../replay/open.js';
+import { openPipelined } from '../replay/pipeline.js';
+import type { ReaderOptions, RequestReader, TraceFormat } from '../replay/types.js';
 
 /** Parsed trace-reading flags. */
 export interface TraceCliOptions {

@@ -14,7 +14,7 @@
  * keeps an expiry queue, purged on insert (an annotated store is reaped by its owner).
  */
 import { KeyedStore, type EvictionPolicy } from '../tiers/store.js';
-import { dot } from './embeddings.js';
+import { dot } from '../vectors/embeddings.js';
 
 export type ScopeFilter = 'contact' | 'tenant' | 'none';
 

@@ -5,7 +5,7 @@
  */
 import type { Invalidation, Routing, Scenario, TierConfig } from '../config.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
-import { Rng } from './random.js';
+import { Rng } from '../stats/random.js';
 
 /** Tiers that take part in lookups, in stack order. */
 export function activeTiers(s: Scenario): TierConfig[] {

@@ -4,8 +4,8 @@
  * c) is wired in by ./embedders.ts. An event source exposes them to the simulator through
  * `VectorSource.vectorOf` (the semantic context prefers it over the synthetic ground truth).
  */
-import type { RequestEvent, SimEvent } from '../trace/types.js';
-import { fromTrace, HashedTextEmbedder } from './embeddings.js';
+import type { RequestEvent, SimEvent } from './types.js';
+import { fromTrace, HashedTextEmbedder } from '../vectors/embeddings.js';
 
 /** An event source that can give the vector of the event it just delivered. */
 export interface VectorSource {
