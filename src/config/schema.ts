@@ -9,6 +9,7 @@
  * an op's model exists, ...) are checked after the defaults are filled in.
  */
 import { z } from 'zod';
+import { editDistance } from '../prices/catalog.js';
 
 /** Eviction policy of a store (parameters: `EVICTION_PARAMETERS` in src/tiers/store.ts, docs/policies.md). */
 export type EvictionPolicy = 'lru' | 'fifo' | 'sieve' | 'clock' | '2q' | 'arc' | 's3fifo' | 'tinylfu';
@@ -229,15 +230,4 @@ function suggest(key: string, known: string[]): string {
   }
   if (best !== '' && bestDistance <= Math.max(2, Math.floor(best.length / 3))) return ` (did you mean ${best}?)`;
   return known.length > 0 ? ` (known: ${known.join(', ')})` : '';
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
