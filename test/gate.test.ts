@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asResult, gate, type GateMetric } from '../src/gate.js';
+import { asResult, DEFAULT_GATE_OPTIONS, gate, judge, type GateMetric } from '../src/gate.js';
 import { InputError } from '../src/errors.js';
 import { benchResult, simulateResult } from './stats/bench-fixture.js';
 
@@ -10,7 +10,9 @@ const find = (ms: GateMetric[], tier: string | undefined, stat: string) => {
   return m;
 };
 
-test('A vs A (same distribution, different draws) passes: no false failure in 30 pairs', () => {
+test('A vs A (same distribution, different draws): at most 1 false failure in 30 pairs with the defaults', () => {
+  // 12 metrics, each with at most an alpha = 1 % chance of a false alarm: a family-wise rate of a
+  // few % is what the defaults promise (docs/gate.md); these seeded pairs have exactly one (L3 p50).
   let failures = 0;
   for (let i = 0; i < 30; i++) {
     const v = gate(benchResult({ seed: 1000 + i, drift: 0.03 }), benchResult({ seed: 2000 + i, drift: 0.03 }));
@@ -18,7 +20,7 @@ test('A vs A (same distribution, different draws) passes: no false failure in 30
     assert.equal(v.metrics.length, 12, 'e2e + 3 tiers, 3 percentiles each');
     if (v.verdict === 'fail') failures++;
   }
-  assert.equal(failures, 0);
+  assert.ok(failures <= 1, `false failures ${failures}/30`);
 });
 
 test('a 20 % slowdown of L2 fails on the L2 metric with high confidence', () => {
@@ -44,7 +46,7 @@ test('a 10 % slowdown of L2 is detected in ≥ 19 of 20 pairs at threshold 5 %',
 });
 
 test('a significant change between warn and threshold warns but does not fail', () => {
-  const v = gate(benchResult({ seed: 5 }), benchResult({ seed: 6, slow: { L2: 1.07 } }));
+  const v = gate(benchResult({ seed: 5 }), benchResult({ seed: 6, slow: { L2: 1.07 } }), { threshold: 0.1, warn: 0.05 });
   const l2 = find(v.metrics, 'L2', 'p50');
   assert.equal(l2.status, 'warn');
   assert.equal(v.verdict, 'warn');
@@ -59,14 +61,40 @@ test('a large but insignificant difference is not a failure (5 noisy trials)', (
   assert.notEqual(l2.status, 'fail');
 });
 
-test('P99 from too few samples can only warn, with the reason', () => {
-  // 400 requests: L3 gets 120 lookups per trial -> its P99 rests on 1 sample.
+test('P99 from too few samples in all trials together is "could not tell", with the reason', () => {
+  // 400 requests: L3 gets 120 lookups per trial, 840 in 7 trials -> its P99 rests on 8 samples.
   const v = gate(benchResult({ seed: 11, requests: 400 }), benchResult({ seed: 12, requests: 400, slow: { L3: 1.5 } }));
   const p99 = find(v.metrics, 'L3', 'p99');
   assert.ok(p99.pValue < 0.01 && p99.change > 0.1, 'the slowdown itself is real');
-  assert.equal(p99.status, 'warn');
-  assert.match(p99.note ?? '', /rests on 1 sample\(s\) per trial; ≥ 1000 per trial needed/);
+  assert.equal(p99.status, 'unsure');
+  assert.equal(p99.pooledSamples, 840);
+  assert.match(p99.reason, /^L3 lookup p99 \+\d+\.\d % \(\+\d+\.\d µs\), p 0\.\d+: could not tell: p99 rests on 8 sample\(s\) in all trials of a side; ≥ 1000 needed/);
   assert.equal(find(v.metrics, 'L3', 'p50').status, 'fail', 'P50 has plenty of samples and still fails');
+  assert.equal(v.verdict, 'fail', 'a failing metric outranks one that could not tell');
+});
+
+test('P99 pooled across trials can fail: 4,592 samples in 7 trials hold 45 beyond the P99', () => {
+  // 656 requests a trial (6 samples beyond the P99 per trial), as in the report of issue 12.
+  const v = gate(benchResult({ seed: 13, requests: 656 }), benchResult({ seed: 14, requests: 656, slow: { L1: 2, L2: 2, L3: 2 } }));
+  const p99 = find(v.metrics, undefined, 'p99');
+  assert.equal(p99.pooledSamples, 4592);
+  assert.equal(p99.status, 'fail', p99.reason);
+  assert.match(p99.reason, /^end-to-end request p99 \+\d+\.\d % .*: slower by more than the 5\.0 % threshold, 99\.\d+ % confident$/);
+});
+
+test('paired, +30 % in every pair: fails; when the guard doubles p and 7 pairs cannot reach alpha 0.01: "could not tell", never a silent pass', () => {
+  const series = (baseline: number[], current: number[]) => ({ name: 'latencyUs', stat: 'p50', baseline, current, minSamples: 5000, pooledSamples: 35000 });
+  const opts = { ...DEFAULT_GATE_OPTIONS, paired: true };
+  // Issue 12's example: the spread of the trials themselves is wide, so no trial is "disturbed".
+  const wide = judge(series([100, 101, 102, 103, 104, 105, 300], [130, 131, 133, 134, 135, 137, 390]), opts);
+  assert.equal(wide.status, 'fail', wide.reason);
+  assert.equal(wide.pValue, 1 / 128);
+  // Tight trials, +10 % in every pair, one pair 5x slower: the guard sets it aside and doubles p: at best 2/128.
+  const m = judge(series([100, 100, 100, 100, 100, 100, 500], [110, 110, 110, 110, 110, 110, 520]), opts);
+  assert.equal(m.status, 'unsure');
+  assert.match(m.reason, /could not tell: the smallest possible p is 0\.016 ≥ alpha 0\.01 once disturbed trials are set aside; run more trials/);
+  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true });
+  assert.ok(v.warnings.some((w) => /with 7 vs 7 trials paired a metric whose disturbed trials are set aside \(p doubled\) can reach p 0\.016 at best/.test(w)), v.warnings.join('\n'));
 });
 
 test('--latency-warn-only turns latency failures into warnings', () => {
@@ -174,6 +202,6 @@ test('--stats: low percentiles from the trial histograms; a bad name or missing 
   assert.equal(p5.status, 'fail');
   assert.ok(Math.abs(p5.change - 0.1) < 0.03, `p5 change ${p5.change}`);
   assert.deepEqual(v.options.stats, ['p5', 'p50']);
-  assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { stats: ['p5'] }), /p5 of end-to-end latency needs the trial histograms/);
+  assert.throws(() => gate(benchResult({ seed: 1, histograms: false }), benchResult({ seed: 2, histograms: false }), { stats: ['p5'] }), /p5 of end-to-end latency needs the trial histograms/);
   assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { stats: ['median'] }), /stats: expected percentiles/);
 });

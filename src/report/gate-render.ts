@@ -6,8 +6,8 @@ import type { GateMetric, GateStatus, GateVerdict } from '../gate.js';
 import type { ExactDifference } from '../stats/exact-diff.js';
 import { escapeMarkdown, fmtInt, fmtLatency, fmtPct, oneLine, textTable } from './format.js';
 
-const LABEL: Record<GateStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
-const ICON: Record<GateStatus, string> = { pass: ':white_check_mark:', warn: ':warning:', fail: ':x:' };
+const LABEL: Record<GateStatus, string> = { pass: 'PASS', warn: 'WARN', unsure: 'COULD NOT TELL', fail: 'FAIL' };
+const ICON: Record<GateStatus, string> = { pass: ':white_check_mark:', warn: ':warning:', unsure: ':grey_question:', fail: ':x:' };
 
 /** "+10.3%", "-2.0%", "n/a". */
 export function fmtChange(change: number): string {
@@ -36,7 +36,7 @@ function headline(v: GateVerdict): string {
 }
 
 function failing(v: GateVerdict): string[] {
-  const out = v.metrics.filter((m) => m.status !== 'pass').map((m) => `${metricLabel(m)} ${m.stat} ${fmtChange(m.change)} (p ${fmtP(m.pValue)}): ${m.status}`);
+  const out = v.metrics.filter((m) => m.status !== 'pass').map((m) => `${LABEL[m.status]}: ${m.reason}`);
   for (const d of v.exact?.differences ?? []) out.push(`${d.path}: ${String(d.baseline)} -> ${String(d.current)}`);
   return out;
 }

@@ -3,7 +3,9 @@
  * guard against DISTURBED trials. On a shared machine a burst of other work makes a whole trial
  * about twice as slow, on whichever side happened to run then; three such trials on one side can
  * hide a real 10 % change from a rank test. A trial is disturbed when its value exceeds
- * `disturbedFactor` × the median of ALL trials of both sides. The rule looks only at the pooled
+ * `disturbedFactor` × the median of ALL trials of both sides — and lies beyond the pooled trials'
+ * own spread (median × e^(4 × robust σ of the log values)), so a metric that is merely wide, such as
+ * a clean lognormal with σ 0.3, has no trial set aside. The rule looks only at the pooled
  * values, never at which side a trial came from, so the rank test on the kept trials is still
  * exact. The guard tests both ways (all trials, undisturbed trials) and keeps the smaller p-value
  * doubled (Bonferroni): the false-alarm rate stays at or below alpha, and a large real regression
@@ -29,6 +31,11 @@ export interface SideComparison {
   shift: number;
   /** Trials left out as disturbed by the test whose p-value was kept (0 = all trials used). */
   disturbed: number;
+  /**
+   * The smallest p-value this comparison could have produced for "current is larger", whatever the
+   * values (guard doubling included): when it is ≥ alpha the metric cannot fail, however slow.
+   */
+  minP: number;
 }
 
 export interface CompareOptions {
@@ -38,21 +45,48 @@ export interface CompareOptions {
   disturbedFactor: number;
 }
 
+/**
+ * log(c / b), rounded to 12 significant digits: |log(110/100)| and |log(100/110)| differ in the
+ * last bit of a double, and the signed-rank test must see such symmetric ratios as tied.
+ */
+export function logRatio(c: number, b: number): number {
+  const x = Math.log(Math.max(c, 0.5) / Math.max(b, 0.5));
+  return x === 0 ? 0 : Number(x.toPrecision(12));
+}
+
+/** Smallest one-sided p of the exact test: 1 / 2^n paired, 1 / C(n1 + n2, n2) unpaired. */
+export function smallestP(n1: number, n2: number, paired: boolean): number {
+  if (paired) return 0.5 ** Math.min(n1, n2);
+  let ways = 1;
+  for (let i = 1; i <= n2; i++) ways = (ways * (n1 + i)) / i;
+  return 1 / ways;
+}
+
 function plain(b: readonly number[], c: readonly number[], paired: boolean): Omit<SideComparison, 'disturbed'> {
+  const minP = smallestP(b.length, c.length, paired);
   if (paired) {
-    const logRatios = c.map((v, i) => Math.log(Math.max(v, 0.5) / Math.max(b[i]!, 0.5)));
+    const logRatios = c.map((v, i) => logRatio(v, b[i]!));
     const t = signedRank(logRatios);
-    return { pGreater: t.pGreater, pLess: t.pLess, change: Math.exp(median(logRatios)) - 1, baseline: median(b), current: median(c), shift: hodgesLehmannShift(b, c) };
+    return { pGreater: t.pGreater, pLess: t.pLess, change: Math.exp(median(logRatios)) - 1, baseline: median(b), current: median(c), shift: hodgesLehmannShift(b, c), minP };
   }
   const t = mannWhitneyU(b, c);
-  return { pGreater: t.pGreater, pLess: t.pLess, change: ratioOfMediansChange(b, c), baseline: median(b), current: median(c), shift: hodgesLehmannShift(b, c) };
+  return { pGreater: t.pGreater, pLess: t.pLess, change: ratioOfMediansChange(b, c), baseline: median(b), current: median(c), shift: hodgesLehmannShift(b, c), minP };
+}
+
+/** Spread allowance of the guard: e^(4 × 1.4826 × MAD of the log values), ≥ `factor`. */
+function disturbedLimit(values: readonly number[], factor: number): number {
+  const m = median(values);
+  const logs = values.map((v) => Math.log(Math.max(v, 0.5)));
+  const ml = median(logs);
+  const sigma = 1.4826 * median(logs.map((x) => Math.abs(x - ml)));
+  return m * Math.max(factor, Math.exp(4 * sigma));
 }
 
 /** Compare `baseline` and `current` trial values of one metric. */
 export function compareTrials(baseline: readonly number[], current: readonly number[], o: CompareOptions): SideComparison {
   const all = { ...plain(baseline, current, o.paired), disturbed: 0 };
   if (!(o.disturbedFactor > 0)) return all;
-  const limit = o.disturbedFactor * median([...baseline, ...current]);
+  const limit = disturbedLimit([...baseline, ...current], o.disturbedFactor);
   const ok = (v: number) => v <= limit;
   let b: number[];
   let c: number[];
@@ -66,9 +100,9 @@ export function compareTrials(baseline: readonly number[], current: readonly num
   }
   const dropped = baseline.length + current.length - b.length - c.length;
   if (dropped === 0) return all;
-  const double = (x: SideComparison): SideComparison => ({ ...x, pGreater: Math.min(1, 2 * x.pGreater), pLess: Math.min(1, 2 * x.pLess) });
+  const double = (x: SideComparison): SideComparison => ({ ...x, pGreater: Math.min(1, 2 * x.pGreater), pLess: Math.min(1, 2 * x.pLess), minP: Math.min(1, 2 * x.minP) });
   if (b.length < 2 || c.length < 2) return double(all);
   const kept = { ...plain(b, c, o.paired), disturbed: dropped };
   const best = kept.pGreater < all.pGreater ? kept : all;
-  return { ...double(best), pLess: Math.min(1, 2 * Math.min(all.pLess, kept.pLess)) };
+  return { ...double(best), pLess: Math.min(1, 2 * Math.min(all.pLess, kept.pLess)), minP: Math.min(1, 2 * Math.min(all.minP, kept.minP)) };
 }

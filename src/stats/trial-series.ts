@@ -23,7 +23,10 @@ export interface Series {
   stat: string;
   baseline: number[];
   current: number[];
+  /** Fewest samples (requests or lookups) in any one trial. */
   minSamples: number;
+  /** Samples of all trials of a side together, the smaller side's. */
+  pooledSamples: number;
 }
 
 /** Gather end-to-end and per-tier percentile series; tiers missing or idle on a side are skipped with a warning. */
@@ -54,6 +57,8 @@ export function latencySeries(b: BenchResult, c: BenchResult, stats: string[], w
     const bv = bp.map((x) => values(x, label));
     const cv = cp.map((x) => values(x, label));
     const minSamples = Math.min(...[...bp, ...cp].map((x) => x.latencyUs.count));
-    return stats.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples }));
+    const total = (xs: { latencyUs: Percentiles }[]) => xs.reduce((n, x) => n + x.latencyUs.count, 0);
+    const pooledSamples = Math.min(total(bp), total(cp));
+    return stats.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples, pooledSamples }));
   });
 }

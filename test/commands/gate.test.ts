@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../cli-helper.js';
+import { main } from '../../src/cli.js';
+import { output } from '../../src/output.js';
 import { tempDir } from '../tmp-helper.js';
 import { benchResult, simulateResult } from '../stats/bench-fixture.js';
 
@@ -32,7 +34,7 @@ test('a regression exits 1; --json prints the verdict; the job summary is append
   const md = readFileSync(summary, 'utf8');
   assert.ok(md.startsWith('# earlier step\n'), 'previous summary kept');
   assert.match(md, /llmcache gate: FAIL/);
-  assert.match(md, /L2 lookup p50 \+2\d\.\d%/);
+  assert.match(md, /FAIL: L2 lookup p50 \+2\d\.\d % \(\+\d+\.\d µs\), p 0\.000\d+: slower by more than the 5\.0 % threshold/);
 });
 
 test('unusable input exits 2 with the reason: bench vs simulate, bad JSON, missing file, too few trials', async () => {
@@ -75,4 +77,43 @@ test('simulate results: identical pass, a changed figure fails and is listed', a
   const r = await run(['gate', '-b', a, '-c', b]);
   assert.equal(r.code, 1);
   assert.match(r.out, /llmCalls\s+│?\s*4100\s+│?\s*4200/);
+});
+
+test('exit codes: a warn exits 0; a hit-count difference exits 1; a crash exits 70 with one line', async () => {
+  // L2 3 % slower in every trial: significant, above the 2 % warn level, below the 5 % threshold.
+  const warnOnly = file('warn.json', benchResult({ seed: 2, slow: { L2: 1.03 } }));
+  let r = await run(['gate', '-b', file('w-base.json', benchResult({ seed: 1 })), '-c', warnOnly, '--json']);
+  assert.equal(JSON.parse(r.out).verdict, 'warn');
+  assert.equal(r.code, 0, 'a warning is not a failure');
+
+  // Closed loop at concurrency 1, same seed: hit counts are deterministic; one trial counts one hit more.
+  const seq = (seed: number, hitsOf: (trial: number) => number) => {
+    const x = benchResult({ seed, drift: 0.02 });
+    x.mode = { ...x.mode, concurrency: 1 };
+    x.trials.forEach((t, i) => (t.tiers[1]!.hits = hitsOf(i)));
+    return x;
+  };
+  const b = file('seq-base.json', seq(7, () => 800));
+  r = await run(['gate', '-b', b, '-c', file('seq-same.json', seq(8, () => 800)), '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(JSON.parse(r.out).exact.compared > 0);
+  r = await run(['gate', '-b', b, '-c', file('seq-diff.json', seq(8, (i) => (i === 3 ? 801 : 800))), '--json']);
+  assert.equal(r.code, 1);
+  assert.match(JSON.stringify(JSON.parse(r.out).exact.differences), /current trial 4: tiers\[L2\]\.hits/);
+
+  // An unexpected exception (here: printing fails) is a crash: exit 70, "internal error" on stderr.
+  const saved = { ...output };
+  let err = '';
+  output.stdout = () => {
+    throw new TypeError('stdout is gone');
+  };
+  output.stderr = (s) => void (err += s);
+  try {
+    const code = await main(['node', 'llmcache', 'gate', '-b', b, '-c', b]);
+    assert.equal(code, 70);
+    assert.match(err, /^llmcache: internal error: TypeError: stdout is gone/);
+  } finally {
+    Object.assign(output, saved);
+    process.exitCode = undefined;
+  }
 });

@@ -25,7 +25,7 @@ export interface FixtureOptions {
   cpu?: string;
   node?: string;
   fingerprint?: string;
-  /** Encode per-trial HDR histograms (needed for percentiles other than p50/p95/p99). */
+  /** Encode per-trial HDR histograms (default; needed for percentiles other than p50/p95/p99). */
   histograms?: boolean;
 }
 
@@ -62,9 +62,9 @@ export function benchResult(o: FixtureOptions): BenchResult {
         lat.push(v);
         e2e[i]! += v;
       }
-      return { name: tier.name, kind: tier.kind, lookups: lat.length, hits: 0, misses: lat.length, errors: 0, latencyUs: percentiles(lat), histogram: o.histograms ? encode(lat) : '' };
+      return { name: tier.name, kind: tier.kind, lookups: lat.length, hits: 0, misses: lat.length, errors: 0, latencyUs: percentiles(lat), histogram: o.histograms !== false ? encode(lat) : '' };
     });
-    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: o.histograms ? encode(e2e) : '', tiers });
+    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: o.histograms !== false ? encode(e2e) : '', tiers });
   }
   return {
     schema: BENCH_SCHEMA,

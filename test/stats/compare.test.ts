@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareTrials } from '../../src/stats/compare.js';
-import { Rng } from '../../src/stats/random.js';
+import { compareTrials, logRatio } from '../../src/stats/compare.js';
+import { normalQuantile, Rng } from '../../src/stats/random.js';
 
 const guard = { paired: false, disturbedFactor: 1.5 };
 
@@ -45,4 +45,29 @@ test('paired mode drops a pair when either member is disturbed', () => {
   const r = compareTrials(a, b, { paired: true, disturbedFactor: 1.5 });
   assert.equal(r.disturbed, 4, 'two pairs, both members');
   assert.ok(Math.abs(r.change - 0.1) < 0.01);
+});
+
+test('clean lognormal trials (σ 0.3) are almost never set aside as disturbed', () => {
+  // Before the guard took the trials' own spread into account it flagged ~35 % of such runs.
+  const rng = new Rng(5);
+  const lognormal = () => 100 * Math.exp(0.3 * normalQuantile(Math.min(1 - 1e-12, Math.max(1e-12, rng.next()))));
+  let flagged = 0;
+  const runs = 1000;
+  for (let i = 0; i < runs; i++) {
+    const a = Array.from({ length: 7 }, lognormal);
+    const b = Array.from({ length: 7 }, lognormal);
+    if (compareTrials(a, b, guard).disturbed > 0) flagged++;
+  }
+  assert.ok(flagged / runs <= 0.05, `flagged ${flagged}/${runs}`); // 24/1000 here; 1.5 × median alone: ~35 %
+});
+
+test('paired: symmetric ratios (110/100 and 100/110) are tied in the signed-rank test', () => {
+  // Ratios +10 %, −10 % (1/1.1), +20 %, +30 %, +40 %, −33 % (1/1.5), +60 %: the first two tie at rank
+  // 1.5, so W+ = 1.5 + 3 + 4 + 5 + 7 = 20.5 and 20 of the 128 sign patterns reach it: p = 0.15625.
+  // Untied (|log 1.1| a bit above |log(1/1.1)| in floating point) it would be W+ 21, p 0.148.
+  const b = [100, 110, 100, 100, 100, 150, 100];
+  const c = [110, 100, 120, 130, 140, 100, 160];
+  assert.equal(logRatio(110, 100), -logRatio(100, 110));
+  const r = compareTrials(b, c, { paired: true, disturbedFactor: 0 });
+  assert.equal(r.pGreater, 20 / 128);
 });

@@ -96,3 +96,14 @@ test('rejects empty or non-finite samples', () => {
   assert.throws(() => mannWhitneyU([], [1]), RangeError);
   assert.throws(() => mannWhitneyU([1, NaN], [1]), RangeError);
 });
+
+test('normal approximation: continuity correction of 0.5 toward the mean, both tails (values computed independently)', () => {
+  // x = 1,2,4,7 and y = 3,5,6,8,9 (no ties): U = 16, mean 10, sd √(4·5·10/12) = 4.0825.
+  // pGreater = P(Z ≥ (16 − 10 − 0.5) / sd), pLess = P(Z ≤ (16 − 10 + 0.5) / sd), from Python's math.erfc;
+  // with the correction's sign flipped pGreater would be 0.0557: far outside the tolerance.
+  const r = mannWhitneyU([1, 2, 4, 7], [3, 5, 6, 8, 9], { exactMaxN: 0 });
+  assert.equal(r.method, 'normal');
+  assert.equal(r.u, 16);
+  close(r.pGreater, 0.08895479749349126, 1e-6);
+  close(r.pLess, 0.9443265567334298, 1e-6);
+});

@@ -33,3 +33,13 @@ test('zeros are dropped, ties get mid-ranks, and the normal approximation agrees
   assert.equal(approx.method, 'normal');
   close(approx.pGreater, exact.pGreater, 0.003);
 });
+
+test('normal approximation: continuity correction of 0.5 toward the mean, both tails (values computed independently)', () => {
+  // d = 1, −2, 3, 4, 5, 6, −7, 8: W+ = 27, mean 18, sd √(8·9·17/24) = 7.1414; reference p-values
+  // from Python's math.erfc (sign flipped: pGreater 0.0917).
+  const r = signedRank([1, -2, 3, 4, 5, 6, -7, 8], { exactMaxN: 0 });
+  assert.equal(r.method, 'normal');
+  assert.equal(r.wPlus, 27);
+  close(r.pGreater, 0.11697641673529485, 1e-6);
+  close(r.pLess, 0.9082846905089109, 1e-6);
+});
