@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('What a multi-tier cache in front of your LLM calls will do, before you build it and after.')
     .version('0.1.0')
     .showHelpAfterError()
+    // Options after a subcommand belong to it (`gate run --json`), never to a parent with the same flag.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => output.stdout(s), writeErr: (s) => output.stderr(s) })
     .exitOverride();
   const named = argv[2] !== undefined && COMMANDS.has(argv[2]) ? [argv[2]] : [...COMMANDS.keys()];

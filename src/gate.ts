@@ -257,6 +257,7 @@ function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): strin
       const list = Object.entries(r.injectedDelay).map(([t, f]) => `${t} +${Math.round(f * 100)} %`).join(', ');
       warnings.push(`${label} ran with an injected delay (${list})`);
     }
+    for (const [t, x] of Object.entries(r.injectedTail ?? {})) warnings.push(`${label} ran with an injected tail: ${Math.round(x.share * 1000) / 10} % of ${t} lookups +${x.ms} ms`);
     if (r.clientBottleneck) warnings.push(`${label}: the benchmark client was the bottleneck; its latencies include client queueing`);
     if (r.errors > 0) warnings.push(`${label}: ${r.errors} lookup error(s) during the run`);
   }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
-import type { BenchEnv, BenchResult } from '../model/results.js';
+import type { BenchEnv, BenchResult, InjectedTail } from '../model/results.js';
 import { activeTiers } from '../cache/policy.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { openTraceSource, type RecordVectors } from '../trace/reader.js';
@@ -48,6 +48,8 @@ export interface BenchRunOptions extends LoadOptions {
   cleanupWithinMs?: number;
   /** Stop issuing requests when aborted (Ctrl-C): the trial in progress ends, clean-up runs, the result says `interrupted`. */
   signal?: AbortSignal;
+  /** Slow a share of a tier's lookups by a fixed time, e.g. { L3: { ms: 20, share: 0.02 } }. */
+  injectTail?: Record<string, InjectedTail>;
   /** Base of the run's key prefix / table names; random by default. */
   runId?: string;
   now?: () => Date;
@@ -78,7 +80,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     if (t.kind !== 'memory' && t.capacity !== null) warnings.push(`${t.name}: capacity ${t.capacity} is not enforced on a ${t.kind} backend (the simulator enforces it).`);
   for (const t of tiers.filter((x) => x.match === 'semantic' && x.kind !== 'pgvector'))
     warnings.push(`${t.name} is semantic on a ${t.kind} backend, which has no similarity search: bench looks it up by exact key only (simulate also matches by similarity).`);
-  for (const name of [...Object.keys(o.injectDelay ?? {}), ...(o.stall ? [o.stall.tier] : [])])
+  for (const name of [...Object.keys(o.injectDelay ?? {}), ...Object.keys(o.injectTail ?? {}), ...(o.stall ? [o.stall.tier] : [])])
     if (!tiers.some((t) => t.name === name)) throw new InputError(`no tier named ${name} (tiers: ${tiers.map((t) => t.name).join(', ')})`);
 
   let embedded: EmbeddedPg | null = null;
@@ -106,6 +108,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       hnsw: o.hnsw,
       // Semantic tiers store the scenario's vectors (the simulator's embedding space).
       dimensions: tiers.some((t) => t.match === 'semantic') ? o.scenario.embedding.dim : o.dimensions,
+      autoPipelining: !(o.loop === 'closed' && o.concurrency <= 1),
     };
     host = o.processes ? new ProcessHost(o.processes) : new InlineHost(o.scenario.workers.count);
     const scenario = o.processes ? { ...o.scenario, workers: { ...o.scenario.workers, count: o.processes } } : o.scenario;
@@ -115,6 +118,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     const envOf = new Set<string>();
     const faults: Record<string, TierFaults> = {};
     for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
+    for (const [name, t] of Object.entries(o.injectTail ?? {})) faults[name] = { ...faults[name], tailMs: t.ms, tailShare: t.share };
     const trials = await runTrials({
       scenario,
       openSource: async (): Promise<BenchSource> => {
@@ -167,6 +171,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
         },
         llmTimeScale: o.llmTimeScale,
         injectedDelay: o.injectDelay && Object.keys(o.injectDelay).length > 0 ? o.injectDelay : undefined,
+        injectedTail: o.injectTail && Object.keys(o.injectTail).length > 0 ? o.injectTail : undefined,
         warnings,
         interruptedBy: o.signal?.aborted ? String(o.signal.reason ?? 'abort') : undefined,
         trialsPlanned: o.trials,

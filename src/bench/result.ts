@@ -5,7 +5,7 @@
 import { scenarioFingerprint, type Scenario } from '../config.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf, type Histogram } from '../histogram.js';
 import { activeTiers } from '../cache/policy.js';
-import { BENCH_SCHEMA, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial } from '../model/results.js';
+import { BENCH_SCHEMA, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial, type InjectedTail } from '../model/results.js';
 import { redact } from '../errors.js';
 import type { TierSnapshot } from './host.js';
 import { mergeNodeCommands, type NodeCommands } from '../tiers/adapter.js';
@@ -20,6 +20,7 @@ export interface ResultMeta {
   mode: BenchResult['mode'];
   llmTimeScale: number;
   injectedDelay?: Record<string, number>;
+  injectedTail?: Record<string, InjectedTail>;
   warnings?: string[];
   /** The signal that stopped the run, if one did. */
   interruptedBy?: string;
@@ -28,6 +29,8 @@ export interface ResultMeta {
 
 /** Event-loop delay p99 above this (µs) means the client could not keep up. */
 const CLIENT_DELAY_LIMIT_US = 5000;
+/** Client CPU (share of a core) from which a delayed event loop is the client's own doing. */
+const BUSY_CLIENT_CPU = 0.5;
 
 function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] {
   return activeTiers(meta.scenario).map((cfg, k) => {
@@ -144,10 +147,19 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
   const late = trials.reduce((a, t) => a + t.lateDispatches, 0);
   const warnings = [...(meta.warnings ?? [])];
   const bottleneck: string[] = [];
-  if (eld.p99 > CLIENT_DELAY_LIMIT_US) bottleneck.push(`its event loop was delayed ${(eld.p99 / 1000).toFixed(1)} ms at p99`);
+  const delayed = eld.p99 > CLIENT_DELAY_LIMIT_US;
+  // A delayed event loop in a client that used little CPU waited for a CPU others held: the
+  // machine was busy, the client was not the bottleneck (a closed loop at concurrency 1 spends most
+  // of its time waiting for the backends).
+  if (delayed && clientCpu >= BUSY_CLIENT_CPU) bottleneck.push(`its event loop was delayed ${(eld.p99 / 1000).toFixed(1)} ms at p99`);
   if (clientCpu >= 0.9) bottleneck.push(`it used ${(clientCpu * 100).toFixed(0)}% of a core`);
   if (meta.mode.loop === 'open' && late > 0.01 * requests) bottleneck.push(`${late} requests were issued more than 1 ms late`);
   if (bottleneck.length > 0) warnings.push(`The client limited this run (${bottleneck.join('; ')}): figures include client time.`);
+  else if (delayed) {
+    warnings.push(
+      `The machine was busy: the client waited for a CPU (event loop delayed ${(eld.p99 / 1000).toFixed(1)} ms at p99 while it used ${(clientCpu * 100).toFixed(0)}% of a core); latencies include that wait.`,
+    );
+  }
   const failedOpen = trials.reduce((a, t) => a + t.failedOpen, 0);
   tiers.forEach((t, k) => {
     if (t.errors + (t.writeErrors ?? 0) === 0) return;
@@ -195,6 +207,7 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     clientBottleneck: bottleneck.length > 0,
     trials: trials.map((t) => trialOf(meta, t)),
     ...(meta.injectedDelay ? { injectedDelay: meta.injectedDelay } : {}),
+    ...(meta.injectedTail ? { injectedTail: meta.injectedTail } : {}),
     llmTimeScale: meta.llmTimeScale,
     clientCpu,
     hits,

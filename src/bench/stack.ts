@@ -62,6 +62,11 @@ export interface TierFaults {
   delayFraction?: number;
   /** Lookups that start before this time (performance.now(), ms) wait until it: a stall. */
   stallUntil?: number;
+  /** A tail regression: this share (0..1) of the lookups, evenly spread, each wait `tailMs` longer. */
+  tailShare?: number;
+  tailMs?: number;
+  /** Lookups seen so far (spreads the tail share deterministically). */
+  tailSeen?: number;
 }
 
 /** Counters and histograms of one tier, in one process (lookups, hits and stale hits: the walk's). */
@@ -261,6 +266,7 @@ export class BenchStack {
         /* busy wait: sub-millisecond precision */
       }
     }
+    if (f?.tailShare && inTail(f)) await sleep(f.tailMs ?? 0);
     if (measure) recordUs(tr.counters.histogram, (performance.now() - t0) * 1000);
     return e;
   }
@@ -302,6 +308,12 @@ function newCounters(semantic: boolean): TierCounters {
 function noteError(c: TierCounters, err: unknown, measure: boolean): void {
   if (measure) c.errors++;
   c.firstError ??= (err as Error).message;
+}
+
+/** Whether this lookup is one of the `tailShare` slowed ones: lookup n is when ⌊n·share⌋ steps up. */
+function inTail(f: TierFaults): boolean {
+  const n = (f.tailSeen = (f.tailSeen ?? 0) + 1);
+  return Math.floor(n * f.tailShare!) > Math.floor((n - 1) * f.tailShare!);
 }
 
 /** Resolve after `ms` milliseconds. */

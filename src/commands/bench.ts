@@ -4,6 +4,7 @@ import { output } from '../output.js';
 import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
+import type { InjectedTail } from '../model/results.js';
 import { timestampedResultPath, writeFileAtomic } from '../io.js';
 import { renderBenchTable } from '../report/bench-table.js';
 import { textTable } from '../report/format.js';
@@ -36,6 +37,7 @@ interface BenchCliOptions extends SimulateCliOptions {
   valueBytes: number;
   llmTimeScale: number;
   injectDelay: Record<string, number>;
+  injectTail: Record<string, InjectedTail>;
   injectStall?: { tier: string; atMs: number; forMs: number };
   micro?: boolean;
   full?: boolean;
@@ -54,6 +56,14 @@ export function parseInjectDelay(v: string, acc: Record<string, number> = {}): R
   const m = /^([A-Za-z][\w-]*):(\d+(?:\.\d+)?)(%)?$/.exec(v.trim());
   if (!m) throw new InputError(`--inject-delay: expected TIER:PCT such as L2:10%, got ${JSON.stringify(v)}`);
   return { ...acc, [m[1]!]: m[3] ? Number(m[2]) / 100 : Number(m[2]) };
+}
+
+/** "L3:20ms@2%" -> { L3: { ms: 20, share: 0.02 } } merged into `acc`: 2 % of L3 lookups 20 ms slower. */
+export function parseInjectTail(v: string, acc: Record<string, InjectedTail> = {}): Record<string, InjectedTail> {
+  const m = /^([A-Za-z][\w-]*):([\d.]+(?:ms|s|m)?)@(\d+(?:\.\d+)?)%$/.exec(v.trim());
+  const share = m ? Number(m[3]) / 100 : NaN;
+  if (!m || !(share > 0 && share <= 1)) throw new InputError(`--inject-tail: expected TIER:DURATION@PCT such as L3:20ms@2%, got ${JSON.stringify(v)}`);
+  return { ...acc, [m[1]!]: { ms: parseDuration(m[2]!), share } };
 }
 
 /** "L2:200ms@1s": stall L2 for 200 ms, 1 s into the measurement. */
@@ -94,6 +104,7 @@ export function register(program: Command): void {
     .option('--value-bytes <n>', 'payload size of cached values (bytes)', intOption('--value-bytes', 0), 512)
     .option('--llm-time-scale <f>', 'simulated LLM calls sleep the scenario latency x this (0 = no sleep)', (v) => Number(v), 0.001)
     .option('--inject-delay <tier:pct>', 'slow a tier\'s lookups by a known fraction, e.g. L2:10% (repeatable)', parseInjectDelay, {})
+    .option('--inject-tail <tier:dur@pct>', 'a tail regression: this share of a tier\'s lookups wait this much longer, e.g. L3:20ms@2% (repeatable)', parseInjectTail, {})
     .option('--inject-stall <tier:dur@at>', 'stall a tier once, e.g. L2:200ms@1s', parseStall)
     .option('--micro', 'run the per-operation microbenchmarks (tinybench) instead')
     .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (default) | synthetic | url (see simulate --help)')
@@ -112,6 +123,7 @@ Examples:
   llmcache bench --rate 2000 --duration 10s        # open loop, timed from each intended start
   llmcache bench --workers 4                       # 4 real worker processes sharing L2 / L3
   llmcache bench --inject-delay L2:10% --trials 5  # a known regression, to test the gate
+  llmcache bench --inject-tail L3:20ms@2%          # a known tail regression: 2 % of L3 lookups +20 ms
   llmcache bench --micro                           # tinybench per-operation microbenchmarks
 LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms call sleeps 0.9 ms).`,
     )
@@ -157,6 +169,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
           valueBytes: o.valueBytes,
           llmTimeScale: o.llmTimeScale,
           injectDelay: o.injectDelay,
+          injectTail: o.injectTail,
           stall: o.injectStall,
           signal: stop.signal,
           onProgress: progress,

@@ -1,14 +1,22 @@
-/** `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn, 1 regression, 2 unusable input. */
+/**
+ * `llmcache gate`: compare a current result with a baseline; exit 0 pass/warn/could not tell, 1
+ * regression, 2 unusable input. `llmcache gate run`: bench two revisions alternately, then gate.
+ */
 import { output } from '../output.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { asResult, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
-import { writeFileAtomic } from '../io.js';
 import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
 import { escapeMarkdown } from '../report/format.js';
 import { readResultText, type ResultFile } from '../report/validate.js';
 import { poolResults } from '../stats/pool.js';
+import { runRounds, sideCommand } from '../gate-run.js';
+import { timestampedResultPath, writeFileAtomic } from '../io.js';
+import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
+import { intOption } from './options.js';
+import { defaultScenario, loadScenario } from '../config.js';
+import { activeTiers } from '../cache/policy.js';
 
 export interface GateCliOptions {
   baseline: string[];
@@ -45,11 +53,11 @@ function readSide(files: string[], label: string): ResultFile {
 }
 
 /** Append to the GitHub job summary when the runner provides one, and to --summary; never overwrite. */
-function appendSummary(markdown: string, o: GateCliOptions, env: NodeJS.ProcessEnv = process.env): void {
+function appendSummary(markdown: string, o: Pick<GateCliOptions, 'summary'>, env: NodeJS.ProcessEnv = process.env): void {
   for (const file of [env.GITHUB_STEP_SUMMARY, o.summary]) if (file) appendFileSync(file, `${markdown}\n`);
 }
 
-function gateOptions(o: GateCliOptions): Partial<GateOptions> {
+function gateOptions(o: Pick<GateCliOptions, 'threshold' | 'warn' | 'alpha' | 'latencyWarnOnly' | 'paired' | 'stats'>): Partial<GateOptions> {
   return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false, stats: o.stats };
 }
 
@@ -78,49 +86,139 @@ function updateBaseline(o: GateCliOptions, current: ResultFile): void {
   else if (verdict) output.stdout(renderGateTable(verdict));
 }
 
-export function register(program: Command): void {
-  program
-    .command('gate')
-    .description('Fail a change that makes cache lookups slower: rank test over repeated bench trials plus a minimum effect size; exact comparison of simulate results')
-    .requiredOption('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled')
-    .requiredOption('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled')
-    .addOption(new Option('--threshold <pct>', 'fail when a significant slowdown exceeds this').argParser(fractionOption('--threshold')).default(DEFAULT_GATE_OPTIONS.threshold, '10%'))
-    .addOption(new Option('--warn <pct>', 'warn when a significant slowdown exceeds this').argParser(fractionOption('--warn')).default(DEFAULT_GATE_OPTIONS.warn, '5%'))
-    .addOption(new Option('--alpha <p>', 'significance level of the one-sided rank test').argParser(fractionOption('--alpha')).default(DEFAULT_GATE_OPTIONS.alpha, '0.01'))
+/** The judging flags shared by `gate` and `gate run`. */
+function judgingOptions(cmd: Command): Command {
+  const pctLabel = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return cmd
+    .addOption(new Option('--threshold <pct>', 'fail when a significant slowdown exceeds this').argParser(fractionOption('--threshold')).default(DEFAULT_GATE_OPTIONS.threshold, pctLabel(DEFAULT_GATE_OPTIONS.threshold)))
+    .addOption(new Option('--warn <pct>', 'warn when a significant slowdown exceeds this').argParser(fractionOption('--warn')).default(DEFAULT_GATE_OPTIONS.warn, pctLabel(DEFAULT_GATE_OPTIONS.warn)))
+    .addOption(new Option('--alpha <p>', 'significance level of the one-sided rank test').argParser(fractionOption('--alpha')).default(DEFAULT_GATE_OPTIONS.alpha, String(DEFAULT_GATE_OPTIONS.alpha)))
     .addOption(
-      new Option('--stats <list>', 'percentiles to compare; others than p50/p95/p99 (e.g. p1,p5) come from the trial histograms')
+      new Option('--stats <list>', 'percentiles to compare (p1: the lookup floor, for shifts; p99: the tail, pooled over trials); others than p50/p95/p99 come from the trial histograms')
         .argParser((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
-        .default(DEFAULT_GATE_OPTIONS.stats, 'p50,p95,p99'),
+        .default(DEFAULT_GATE_OPTIONS.stats, DEFAULT_GATE_OPTIONS.stats.join(',')),
     )
-    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')
-    .option('--summary <file>', 'also append the Markdown summary to this file (e.g. for a PR comment)')
+    .option('--summary <file>', 'also append the Markdown summary to this file (e.g. for a PR comment)');
+}
+
+/** Print the verdict (table or JSON), append the summary, set exit code 1 on a regression. */
+function report(verdict: GateVerdict, o: Pick<GateCliOptions, 'json' | 'summary'>): void {
+  output.stdout(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
+  appendSummary(renderGateMarkdown(verdict), o);
+  if (verdict.verdict === 'fail') {
+    output.stderr('llmcache gate: regression detected\n');
+    process.exitCode = 1;
+  }
+}
+
+/** Gate, writing the reason to the summary too when the input is unusable. */
+function gateOrExplain(baseline: string[], current: ResultFile, o: GateCliOptions | GateRunCliOptions): GateVerdict {
+  try {
+    return gate(readSide(baseline, 'baseline').result, current.result, gateOptions(o));
+  } catch (e) {
+    if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`, o);
+    throw e;
+  }
+}
+
+export interface GateRunCliOptions extends Omit<GateCliOptions, 'baseline' | 'current' | 'updateBaseline'> {
+  base: string;
+  head: string;
+  rounds: number;
+  requests: number;
+  scenario?: string;
+  outDir?: string;
+  benchArgs?: string;
+}
+
+/** `gate run`: alternate the two sides' bench round by round, keep every result, pool and gate. */
+async function gateRun(o: GateRunCliOptions): Promise<void> {
+  const outDir = o.outDir ?? timestampedResultPath('gate-run').replace(/\.json$/, '');
+  const extra = (o.benchArgs ?? '').split(/\s+/).filter(Boolean);
+  const benchArgs = ['--requests', String(o.requests), ...(o.scenario ? ['--scenario', o.scenario] : []), ...extra];
+  if (o.rounds < DEFAULT_GATE_OPTIONS.minTrials) throw new InputError(`--rounds: the gate needs at least ${DEFAULT_GATE_OPTIONS.minTrials} rounds (one trial a side each), got ${o.rounds}`);
+  for (const side of ['base', 'head'] as const) sideCommand(side, o[side]); // unusable sides fail before anything starts
+  let pg: EmbeddedPg | undefined;
+  try {
+    // One Postgres for both sides, started once: the same L3 server, and no PGlite start per run.
+    if (!extra.includes('--pg-url') && !process.env.DATABASE_URL && needsPostgres(o.scenario)) {
+      output.stderr('gate run: starting embedded PGlite + pgvector (shared by both sides)\n');
+      pg = await spawnPGliteServer();
+      benchArgs.push('--pg-url', pg.url);
+    }
+    const files = await runRounds({ base: o.base, head: o.head, rounds: o.rounds, outDir, benchArgs, onProgress: (m) => output.stderr(`gate run: ${m}\n`) });
+    const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), o);
+    writeFileAtomic(`${outDir}/gate.json`, `${JSON.stringify(verdict, null, 2)}\n`, { overwrite: true });
+    output.stderr(`gate run: ${o.rounds} round(s) kept in ${outDir}/ (base-NN.json, head-NN.json, gate.json)\n`);
+    report(verdict, o);
+  } finally {
+    await pg?.stop();
+  }
+}
+
+/** Whether the scenario both sides will run (the given file, else the built-in default) has a pgvector tier. */
+function needsPostgres(file: string | undefined): boolean {
+  try {
+    return activeTiers(file ? loadScenario(file) : defaultScenario()).some((t) => t.kind === 'pgvector');
+  } catch {
+    return true; // an unreadable scenario: the sides will say why
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('gate')
+    .description('Fail a change that makes cache lookups slower: rank test over repeated bench trials plus a minimum effect size; exact comparison of simulate results')
+    // `gate run --json`: the flags after `run` are run's own, though `gate` has the same ones.
+    .enablePositionalOptions()
+    // Checked in the action, not by commander: a mandatory option here would be demanded of `gate run` too.
+    .option('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled (required)')
+    .option('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled (required)');
+  judgingOptions(cmd)
+    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
     .option('--update-baseline', 'accept --current as the new --baseline (overwrites it atomically) and exit 0')
     .addHelpText(
       'after',
-      '\nExit codes: 0 pass or warn, 1 regression, 2 unusable input (other kind, schema or scenario; < 5 trials).\n' +
+      '\nExit codes: 0 pass, warn or could not tell, 1 regression, 2 unusable input (other kind, schema or scenario; < 5 trials).\n' +
         'Markdown is appended to $GITHUB_STEP_SUMMARY when that variable is set.\n\nExamples:\n' +
         '  llmcache gate --baseline results/baseline.json --current results/bench-head.json\n' +
         '  llmcache gate -b base.json -c head.json --threshold 5% --warn 2% --json\n' +
         '  llmcache gate -b results/base-*.json -c results/head-*.json   (interleaved runs, pooled per side)\n' +
-        '  llmcache gate -b results/baseline.json -c results/bench-main.json --update-baseline',
+        '  llmcache gate -b results/baseline.json -c results/bench-main.json --update-baseline\n' +
+        '  llmcache gate run --base ../main --head .   (bench both checkouts alternately, then gate)',
     )
     .action((o: GateCliOptions) => {
+      const missing = (['baseline', 'current'] as const).filter((k) => !o[k]?.length);
+      if (missing.length > 0) throw new InputError(`gate: ${missing.map((k) => `--${k}`).join(' and ')} required (or \`llmcache gate run --base DIR --head DIR\` to bench both sides first)`);
       const current = readSide(o.current, 'current');
       if (o.updateBaseline) return updateBaseline(o, current);
-      let verdict: GateVerdict;
-      try {
-        verdict = gate(readSide(o.baseline, 'baseline').result, current.result, gateOptions(o));
-      } catch (e) {
-        if (e instanceof InputError) appendSummary(`### :no_entry: llmcache gate: unusable input\n\n${escapeMarkdown(redact(e.message))}\n`, o);
-        throw e;
-      }
-      output.stdout(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
-      appendSummary(renderGateMarkdown(verdict), o);
-      if (verdict.verdict === 'fail') {
-        output.stderr('llmcache gate: regression detected\n');
-        process.exitCode = 1;
-      }
+      report(gateOrExplain(o.baseline, current, o), o);
     });
+
+  judgingOptions(
+    cmd
+      .command('run')
+      .description('Bench two revisions alternately (base, head; head, base; …) against the same backends, keep every round, pool each side and gate')
+      .requiredOption('--base <dir-or-cmd>', 'the baseline: a built checkout of llmcache, or a command that runs its bench (e.g. "node ../main/bin/llmcache.js bench")')
+      .requiredOption('--head <dir-or-cmd>', 'the revision under test, the same way')
+      .option('--rounds <n>', 'rounds; each runs one single-trial bench of each side', intOption('--rounds', 1), GATE_RUN_ROUNDS)
+      .option('-n, --requests <n>', 'measured requests per bench run', intOption('--requests', 1), GATE_RUN_REQUESTS)
+      .option('-s, --scenario <file>', 'scenario file for both sides (default: each side\'s built-in default; they must match)')
+      .option('--out-dir <dir>', 'keep the bench results of every round here (default results/gate-run-<timestamp>/)')
+      .option('--bench-args <flags>', 'more bench flags for both sides, e.g. "--seed 1 --llm-time-scale 0"'),
+  )
+    .addHelpText(
+      'after',
+      '\nEmbedded PGlite is started once and shared by both sides unless --bench-args has --pg-url or $DATABASE_URL is set.\n' +
+        'Exit codes: 0 pass, warn or could not tell, 1 regression, 2 a side could not be benchmarked or the two are not comparable.\n\nExamples:\n' +
+        '  llmcache gate run --base ../base --head .\n' +
+        '  llmcache gate run --base ../base --head . --rounds 14 --scenario scenarios/seed-article.yaml --summary gate.md',
+    )
+    .action((o: GateRunCliOptions) => gateRun(o));
 }
+
+/** Defaults of `gate run`, measured to meet the error-rate targets (docs/gate.md). */
+export const GATE_RUN_ROUNDS = 10;
+export const GATE_RUN_REQUESTS = 2000;

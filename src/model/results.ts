@@ -308,6 +308,8 @@ export interface BenchResult {
   trials: BenchTrial[];
   /** Fault injection in effect (e.g. { L2: 0.1 }). */
   injectedDelay?: Record<string, number>;
+  /** Tail-regression injection in effect: per tier, `share` (0..1) of the lookups wait `ms` longer. */
+  injectedTail?: Record<string, InjectedTail>;
   /** Simulated LLM calls sleep the scenario's latency × this factor. */
   llmTimeScale?: number;
   /** Client (load generator) CPU time / wall time during the measurement (1 = one full core). */
@@ -322,3 +324,9 @@ export interface BenchResult {
 }
 
 export type AnyResult = SimulateResult | BenchResult;
+
+/** A tail regression injected into one tier: `share` (0..1) of its lookups wait `ms` (ms) longer. */
+export interface InjectedTail {
+  ms: number;
+  share: number;
+}

@@ -41,7 +41,7 @@ export function poolResults(results: AnyResult[], label: string): AnyResult {
   sameOrThrow(label, 'seed', runs.map((r) => r.seed));
   sameOrThrow(label, 'bench mode', runs.map((r) => r.mode));
   sameOrThrow(label, 'environment (CPU, node)', runs.map((r) => [r.env?.cpu, r.env?.node]));
-  sameOrThrow(label, 'injected delay', runs.map((r) => r.injectedDelay ?? {}));
+  sameOrThrow(label, 'injected delay', runs.map((r) => [r.injectedDelay ?? {}, r.injectedTail ?? {}]));
   const first = runs[0]!;
   const sum = (f: (r: BenchResult) => number) => runs.reduce((s, r) => s + (f(r) ?? 0), 0);
   const trials = runs.flatMap((r) => r.trials);

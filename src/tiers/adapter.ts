@@ -110,6 +110,12 @@ export interface AdapterOptions {
   hnsw: boolean;
   /** Embedding dimensions of semantic tiers. */
   dimensions: number;
+  /**
+   * Redis auto-pipelining (default on). Off when one request is in flight at a time (closed loop,
+   * concurrency 1): there is nothing to pipeline, and each command would pay for a pipeline object
+   * and a deferred write — client time inside every measured lookup.
+   */
+  autoPipelining?: boolean;
 }
 
 /** Serialize an entry's metadata and payload into one string (Redis values). */

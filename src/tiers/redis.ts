@@ -213,6 +213,7 @@ export function redisTier(cfg: TierConfig, o: AdapterOptions): RedisTier {
     prefix: redisPrefix(o.runId, cfg.name),
     timeoutMs: o.timeoutMs,
     tlsCa: o.redisTlsCa,
+    autoPipelining: o.autoPipelining,
   });
 }
 

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCli } from '../cli-helper.js';
+import { tempDir } from '../tmp-helper.js';
+import { roundPlan } from '../../src/gate-run.js';
+
+// Two checkouts of this project (the same sources; the second with a delay injected into its
+// in-process tier), run through their own TypeScript sources, as `gate run` runs any checkout
+// without a dist/. A one-tier in-process scenario keeps every bench run short and off the
+// shared Redis / Postgres.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { dir, file } = tempDir('llmcache-gate-run-');
+
+function checkout(name: string, patch?: (src: string) => string): string {
+  const at = join(dir, name);
+  for (const part of ['src', 'scenarios', 'schema', 'package.json', 'tsconfig.json']) if (existsSync(join(root, part))) cpSync(join(root, part), join(at, part), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(at, 'node_modules'));
+  if (patch) {
+    const f = join(at, 'src', 'tiers', 'memory.ts');
+    const before = readFileSync(f, 'utf8');
+    const after = patch(before);
+    assert.notEqual(after, before, 'the injected delay must apply');
+    writeFileSync(f, after);
+  }
+  return at;
+}
+
+const base = checkout('base');
+// Every in-process lookup busy-waits 40 µs more: far above the ~1–3 µs of the lookup itself.
+const slow = checkout('head-slow', (s) =>
+  s.replace(/async get\(keyId: number\): Promise<FoundEntry \| null> \{/, '$&\n    for (const end = performance.now() + 0.04; performance.now() < end; );'),
+);
+const scenario = file('memory-only.json', JSON.stringify({ name: 'gate-run-test', memoryWriteThrough: false, workload: { leads: 30, days: 2 }, workers: { count: 1 }, tiers: [{ name: 'L1', kind: 'memory', scope: 'worker', capacity: 1000, memoryDepth: 'full', ttl: { memory: 900, score: 900, intent: 900, market: 3600, response: 900 } }] }));
+const args = (head: string, out: string, extra: string[] = []) => ['gate', 'run', '--base', base, '--head', head, '--scenario', scenario, '--requests', '400', '--bench-args', '--warmup 50 --llm-time-scale 0', '--out-dir', join(dir, out), '--json', ...extra];
+
+test('round plan: base first in odd rounds, head first in even ones; one file per side and round', () => {
+  assert.deepEqual(
+    roundPlan(3, 'o').map((r) => `${r.round}:${r.side}:${r.out}`),
+    ['1:base:o/base-01.json', '1:head:o/head-01.json', '2:head:o/head-02.json', '2:base:o/base-02.json', '3:base:o/base-03.json', '3:head:o/head-03.json'],
+  );
+});
+
+test('gate run end to end: a checkout with a slower lookup fails (exit 1); the same sources do not; every round is kept', async () => {
+  let r = await runCli(args(slow, 'slow', ['--rounds', '5']));
+  assert.equal(r.code, 1, r.err);
+  const v = JSON.parse(r.out);
+  const l1 = v.metrics.find((m: { tier?: string; stat: string }) => m.tier === 'L1' && m.stat === 'p50');
+  assert.equal(l1.status, 'fail', l1.reason);
+  assert.match(l1.reason, /^L1 lookup p50 \+\d+\.\d % \(\+\d+\.\d µs\), p 0\.00\d+: slower by more than the 5\.0 % threshold/);
+  assert.deepEqual(readdirSync(join(dir, 'slow')).sort(), ['base-01.json', 'base-02.json', 'base-03.json', 'base-04.json', 'base-05.json', 'gate.json', 'head-01.json', 'head-02.json', 'head-03.json', 'head-04.json', 'head-05.json']);
+  assert.match(r.err, /round 2\/5: head\n.*round 2\/5: base\n/);
+
+  // The same sources: 7 rounds at alpha 0.001 (6 metrics: a false failure has < 1 % chance).
+  r = await runCli(args(checkout('head-same'), 'same', ['--rounds', '7', '--alpha', '0.001']));
+  assert.equal(r.code, 0, r.out);
+  assert.notEqual(JSON.parse(r.out).verdict, 'fail');
+});
+
+test('gate run: a side that cannot be benchmarked, or two sides on different scenarios, exit 2 with the reason', async () => {
+  let r = await runCli(args(join(dir, 'nowhere'), 'x'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--head .*nowhere: no such directory/);
+  r = await runCli(args(dir, 'x'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--head .*: not a built llmcache checkout \(no dist\/cli\.js/);
+  // A command whose bench fails.
+  r = await runCli(args(`node ${join(base, 'no-such-entry.js')}`, 'x'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /head could not be benchmarked \(round 1, exit 1\): Error: Cannot find module/);
+  // The head benches another workload (a command wrapping the base checkout, adding --leads 31).
+  const wrapper = file('other.mjs', `import { main } from ${JSON.stringify(join(base, 'src', 'cli.ts'))};\nprocess.exitCode = await main([...process.argv, '--leads', '31']);\n`);
+  const other = `node --import ${pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href} ${wrapper} bench`;
+  r = await runCli(args(other, 'diff', ['--rounds', '5']));
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /different scenarios: baseline "gate-run-test" \(\w+\), current "gate-run-test" \(\w+\)/);
+});
