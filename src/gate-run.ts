@@ -82,6 +82,8 @@ export interface GateRunOptions {
   /** Flags for every bench run (after the side's command), e.g. --requests 2000 --scenario FILE. */
   benchArgs: string[];
   onProgress?: (msg: string) => void;
+  /** Called with the two files of round 1: refuse early (InputError) what the gate would refuse at the end. */
+  checkFirstRound?: (base: string, head: string) => void;
 }
 
 /** Run every round; the result files per side. A bench that fails makes that side unreadable (InputError). */
@@ -98,6 +100,7 @@ export async function runRounds(o: GateRunOptions, env: NodeJS.ProcessEnv = proc
       throw new InputError(`${run.side} could not be benchmarked (round ${run.round}, exit ${r.code})${why ? `: ${redact(why)}` : ''}`);
     }
     files[run.side].push(run.out);
+    if (run.round === 1 && files.base.length === 1 && files.head.length === 1) o.checkFirstRound?.(files.base[0]!, files.head[0]!);
   }
   return files;
 }

@@ -138,7 +138,7 @@ export function asResult(doc: unknown, label: string): AnyResult {
 }
 
 /** Refuse pairs that cannot be compared: exit 2 with the reason. */
-function assertComparable(b: AnyResult, c: AnyResult): void {
+export function assertComparable(b: AnyResult, c: AnyResult): void {
   if (b.kind !== c.kind) throw new InputError(`cannot compare a ${b.kind} result (baseline) with a ${c.kind} result (current)`);
   if (b.schema !== c.schema) throw new InputError(`different result schemas: baseline ${b.schema}, current ${c.schema}`);
   if (b.scenario.fingerprint !== c.scenario.fingerprint) {

@@ -6,7 +6,7 @@ import { output } from '../output.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
-import { asResult, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
+import { asResult, assertComparable, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
 import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
 import { escapeMarkdown } from '../report/format.js';
 import { readResultText, type ResultFile } from '../report/validate.js';
@@ -137,7 +137,7 @@ export interface GateRunCliOptions extends Omit<GateCliOptions, 'baseline' | 'cu
 async function gateRun(o: GateRunCliOptions): Promise<void> {
   const outDir = o.outDir ?? timestampedResultPath('gate-run').replace(/\.json$/, '');
   const extra = (o.benchArgs ?? '').split(/\s+/).filter(Boolean);
-  const benchArgs = ['--requests', String(o.requests), ...(o.scenario ? ['--scenario', o.scenario] : []), ...extra];
+  const benchArgs = ['--requests', String(o.requests), ...GATE_RUN_BENCH_ARGS, ...(o.scenario ? ['--scenario', o.scenario] : []), ...extra];
   if (o.rounds < DEFAULT_GATE_OPTIONS.minTrials) throw new InputError(`--rounds: the gate needs at least ${DEFAULT_GATE_OPTIONS.minTrials} rounds (one trial a side each), got ${o.rounds}`);
   for (const side of ['base', 'head'] as const) sideCommand(side, o[side]); // unusable sides fail before anything starts
   let pg: EmbeddedPg | undefined;
@@ -148,7 +148,16 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
       pg = await spawnPGliteServer();
       benchArgs.push('--pg-url', pg.url);
     }
-    const files = await runRounds({ base: o.base, head: o.head, rounds: o.rounds, outDir, benchArgs, onProgress: (m) => output.stderr(`gate run: ${m}\n`) });
+    const files = await runRounds({
+      base: o.base,
+      head: o.head,
+      rounds: o.rounds,
+      outDir,
+      benchArgs,
+      onProgress: (m) => output.stderr(`gate run: ${m}\n`),
+      // Different scenarios, kinds or modes show in round 1: stop there, not after every round.
+      checkFirstRound: (b, h) => assertComparable(readResultText(b, 'baseline', asResult).result, readResultText(h, 'current', asResult).result),
+    });
     const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), o);
     writeFileAtomic(`${outDir}/gate.json`, `${JSON.stringify(verdict, null, 2)}\n`, { overwrite: true });
     output.stderr(`gate run: ${o.rounds} round(s) kept in ${outDir}/ (base-NN.json, head-NN.json, gate.json)\n`);
@@ -207,7 +216,7 @@ export function register(program: Command): void {
       .option('-n, --requests <n>', 'measured requests per bench run', intOption('--requests', 1), GATE_RUN_REQUESTS)
       .option('-s, --scenario <file>', 'scenario file for both sides (default: each side\'s built-in default; they must match)')
       .option('--out-dir <dir>', 'keep the bench results of every round here (default results/gate-run-<timestamp>/)')
-      .option('--bench-args <flags>', 'more bench flags for both sides, e.g. "--seed 1 --llm-time-scale 0"'),
+      .option('--bench-args <flags>', `more bench flags for both sides, after the defaults ${GATE_RUN_BENCH_ARGS.join(' ')} (a later flag wins), e.g. "--seed 1"`),
   )
     .addHelpText(
       'after',
@@ -222,3 +231,5 @@ export function register(program: Command): void {
 /** Defaults of `gate run`, measured to meet the error-rate targets (docs/gate.md). */
 export const GATE_RUN_ROUNDS = 10;
 export const GATE_RUN_REQUESTS = 2000;
+/** Simulated LLM calls do not sleep: the gate judges the cache's lookups, and CI time is short. */
+export const GATE_RUN_BENCH_ARGS = ['--llm-time-scale', '0'];

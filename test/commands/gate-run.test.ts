@@ -76,4 +76,5 @@ test('gate run: a side that cannot be benchmarked, or two sides on different sce
   r = await runCli(args(other, 'diff', ['--rounds', '5']));
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, /different scenarios: baseline "gate-run-test" \(\w+\), current "gate-run-test" \(\w+\)/);
+  assert.deepEqual(readdirSync(join(dir, 'diff')).sort(), ['base-01.json', 'head-01.json'], 'refused after round 1, not after 5');
 });

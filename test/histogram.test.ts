@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../src/histogram.js';
+import { Rng } from '../src/stats/random.js';
+
+test('FastRecorder gives the same percentiles as recording each value (bench and simulate record latencies through it)', () => {
+  const rng = new Rng(3);
+  const direct = newHistogram();
+  const fast = new FastRecorder();
+  // 0.3 µs .. ~200 ms, spanning many HDR buckets; plus the edges 0, < 1 µs and exactly 2048 µs.
+  const values = [0, 0.4, 2048, 2047.5, ...Array.from({ length: 20_000 }, () => Math.exp(rng.next() * 12.2) - 0.7)];
+  for (const v of values) {
+    recordUs(direct, v);
+    fast.record(v);
+  }
+  const viaFast = newHistogram();
+  fast.flushInto(viaFast);
+  assert.equal(viaFast.totalCount, values.length);
+  // Every figure but the max is identical; the max is its bucket's lowest value (3 significant digits).
+  const { max: fastMax, ...fastRest } = percentilesOf(viaFast);
+  const { max, ...rest } = percentilesOf(direct);
+  assert.deepEqual(fastRest, rest);
+  assert.ok(fastMax <= max && fastMax >= max * 0.999, `max ${fastMax} vs ${max}`);
+  for (const p of [1, 5, 25, 75, 99.9]) assert.equal(viaFast.getValueAtPercentile(p), direct.getValueAtPercentile(p), `p${p}`);
+});
