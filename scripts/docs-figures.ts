@@ -81,7 +81,6 @@ const table = (head: string[], align: string[], rows: string[][]): string =>
 // ---------------------------------------------------------------------------------------------
 // Runs of the built CLI (memoised: several sections quote one run)
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the CLI's JSON, read field by field */
 type Json = any;
 const runs = new Map<string, Promise<Json>>();
 let scratch: string | undefined;

@@ -31,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('llmcache')
     .description('What a multi-tier cache in front of your LLM calls will do, before you build it and after.')
     .version('0.1.0')
-    .showHelpAfterError()
     // Options after a subcommand belong to it (`gate run --json`), never to a parent with the same flag.
     .enablePositionalOptions()
-    .configureOutput({ writeOut: (s) => output.stdout(s), writeErr: (s) => output.stderr(s) })
+    // A usage error is one line (printed by usageError), not the whole help after it.
+    .configureOutput({ writeOut: (s) => output.stdout(s), writeErr: (s) => output.stderr(s), outputError: () => {} })
     .exitOverride();
   const named = argv[2] !== undefined && COMMANDS.has(argv[2]) ? [argv[2]] : [...COMMANDS.keys()];
   for (const name of named) (await COMMANDS.get(name)!()).register(program);
@@ -42,23 +42,43 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    return exitCodeFor(e);
+    return exitCodeFor(e, argv);
   }
 }
 
-function exitCodeFor(e: unknown): number {
+/** The command line's command (`simulate`, `trace stats`), for messages; '' when there is none. */
+function commandName(argv: string[]): string {
+  const name = argv[2] !== undefined && COMMANDS.has(argv[2]) ? argv[2] : '';
+  const sub = name === 'trace' && argv[3] !== undefined && /^[a-z]+$/.test(argv[3]) ? ` ${argv[3]}` : '';
+  return name + sub;
+}
+
+/** What starts every error message: `llmcache simulate`, so the reader knows which command spoke. */
+function speaker(argv: string[]): string {
+  const name = commandName(argv);
+  return name ? `llmcache ${name}` : 'llmcache';
+}
+
+/** One line for commander's usage errors: what was wrong and where the usage is. */
+function usageError(e: CommanderError, argv: string[]): string {
+  const what = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return `${speaker(argv)}: ${what}; see \`${speaker(argv)} --help\`\n`;
+}
+
+function exitCodeFor(e: unknown, argv: string[]): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+    if (e.code !== 'commander.help') output.stderr(usageError(e, argv));
     return 2;
   }
   if (e instanceof InputError || e instanceof ScenarioError) {
-    output.stderr(`llmcache: ${redact(e.message)}\n`);
+    output.stderr(`${speaker(argv)}: ${redact(e.message)}\n`);
     return 2;
   }
   if (e instanceof CheckFailed) {
-    output.stderr(`llmcache: ${redact(e.message)}\n`);
+    output.stderr(`${speaker(argv)}: ${redact(e.message)}\n`);
     return 1;
   }
-  output.stderr(`llmcache: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+  output.stderr(`${speaker(argv)}: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
   return 70;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { InputError } from './errors.js';
 import { catalogEntry, loadCatalog, nearNames } from './prices/catalog.js';
 import { DEPENDENCIES, documentProblems, EVICTION_POLICIES, MEMORY_DEPTHS, PROMPT_CACHE_MODES, type EvictionPolicy, type MemoryDepth, INVALIDATIONS, MATCH_MODES, OP_KINDS, ROUTINGS, SCOPE_FILTERS, TIER_KINDS, TIER_SCOPES } from './config/schema.js';
 
@@ -612,7 +613,9 @@ export function loadScenario(file: string): Scenario {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ScenarioError(file, [`(file): cannot read: ${(e as Error).message}`]);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such scenario file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read the scenario (${code ?? (e as Error).message})`;
+    throw new InputError(`${file}: ${why}; give a .yaml or .json scenario such as scenarios/small.yaml (the shipped ones are in scenarios/)`);
   }
   let doc: unknown;
   try {

@@ -117,7 +117,7 @@ test('fewer than 5 trials a side is unusable input (exit 2) with the reason', ()
 test('bench vs simulate, different scenarios, unknown schema: unusable input', () => {
   assert.throws(() => gate(benchResult({ seed: 1 }), simulateResult()), (e: Error) => e instanceof InputError && /cannot compare a bench result \(baseline\) with a simulate result/.test(e.message));
   assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2, fingerprint: '0000000000000000' })), /different scenarios: baseline "article" \(abcdef0123456789\), current "article" \(0000000000000000\)/);
-  assert.throws(() => asResult({ ...simulateResult(), schema: 'llmcache/simulate@9' }, 'base.json'), /base.json: unknown result schema "llmcache\/simulate@9"/);
+  assert.throws(() => asResult({ ...simulateResult(), schema: 'llmcache/simulate@9' }, 'base.json'), /base.json is a "llmcache\/simulate@9" document, not a simulate or bench result \(llmcache\/simulate@1, llmcache\/bench@1\)/);
   assert.throws(() => asResult([1, 2], 'x.json'), InputError);
   assert.equal(asResult(simulateResult(), 'ok.json').kind, 'simulate');
   const broken = benchResult({ seed: 1 }) as unknown as { trials: { latencyUs: Record<string, unknown> }[] };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { output } from '../output.js';
 import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, redact } from '../errors.js';
 import type { InjectedTail } from '../model/results.js';
 import { timestampedResultPath, writeFileAtomic } from '../io.js';
 import { renderBenchTable } from '../report/bench-table.js';
@@ -15,6 +15,7 @@ import { intOption, positiveOption } from './options.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
+import { requireJsonlTrace } from '../trace/detect.js';
 
 interface BenchCliOptions extends SimulateCliOptions {
   trace?: string;
@@ -43,12 +44,19 @@ interface BenchCliOptions extends SimulateCliOptions {
   full?: boolean;
 }
 
-/** "10s", "500ms", "2m" or plain seconds -> ms. */
-export function parseDuration(v: string): number {
+/** "10s", "500ms", "2m" or plain seconds -> ms (>= 0); `flag` names the option in the message. */
+function parseTime(flag: string, v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new InputError(`--duration: expected e.g. 10s, 500ms or 2m, got ${JSON.stringify(v)}`);
+  if (!m) throw new InputError(`${flag}: expected e.g. 10s, 500ms or 2m, got ${JSON.stringify(v)}`);
   const n = Number(m[1]);
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+/** `--duration`: a time > 0 (a trial of no time measures nothing). */
+export function parseDuration(v: string): number {
+  const ms = parseTime('--duration', v);
+  if (!(ms > 0)) throw new InputError(`--duration: a trial must last longer than 0, got ${JSON.stringify(v)}; give e.g. 5s (or --requests N)`);
+  return ms;
 }
 
 /** "L2:10%" or "L2:0.1" -> { L2: 0.1 } merged into `acc`. */
@@ -70,7 +78,29 @@ export function parseInjectTail(v: string, acc: Record<string, InjectedTail> = {
 export function parseStall(v: string): { tier: string; atMs: number; forMs: number } {
   const m = /^([A-Za-z][\w-]*):([\d.]+(?:ms|s|m)?)@([\d.]+(?:ms|s|m)?)$/.exec(v.trim());
   if (!m) throw new InputError(`--inject-stall: expected TIER:DURATION@OFFSET such as L2:200ms@1s, got ${JSON.stringify(v)}`);
-  return { tier: m[1]!, forMs: parseDuration(m[2]!), atMs: parseDuration(m[3]!) };
+  return { tier: m[1]!, forMs: parseTime('--inject-stall', m[2]!), atMs: parseTime('--inject-stall', m[3]!) };
+}
+
+/**
+ * Refuse a backend URL that is not one (`--redis-url notaurl`) before any connection is tried,
+ * naming the flag, its environment variable and an example.
+ */
+export function checkBackendUrl(flag: string, env: string, value: string, schemes: string[], example: string): void {
+  let scheme = '';
+  try {
+    const u = new URL(value);
+    if (u.hostname !== '') scheme = u.protocol.slice(0, -1);
+  } catch {
+    // not a URL: scheme stays ''
+  }
+  if (!schemes.includes(scheme)) {
+    throw new InputError(`${flag} (or ${env}) ${JSON.stringify(redact(value))} is not a ${schemes[0]} URL; give one such as ${example}`);
+  }
+}
+
+function checkBackendUrls(o: BenchCliOptions): void {
+  if (o.l2 !== 'memory' && !o.redisCluster) checkBackendUrl('--redis-url', 'REDIS_URL', o.redisUrl, ['redis', 'rediss'], 'redis://127.0.0.1:6379');
+  if (o.pgUrl) checkBackendUrl('--pg-url', 'DATABASE_URL', o.pgUrl, ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/llmcache');
 }
 
 export function register(program: Command): void {
@@ -129,6 +159,8 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
     )
     .action(async (o: BenchCliOptions) => {
       const progress = (m: string) => output.stderr(`bench: ${m}\n`);
+      checkBackendUrls(o);
+      if (o.trace) requireJsonlTrace(o.trace);
       if (o.micro) return micro(o, progress);
       let scenario = resolveScenario(o);
       if (o.l2 !== undefined) {

@@ -67,7 +67,7 @@ export function register(program: Command): void {
         '  llmcache mrc keys.txt --policies opt,s3fifo,arc   # each policy\'s curve, OPT beneath them',
     )
     .action(async (file: string, o: MrcCliOptions) => {
-      const { reader, format } = await openTraceInWorker(file, o, true);
+      const { reader, format } = await openTraceInWorker(file, o, 'mrc', true);
       const progress = traceProgress('mrc', reader.totalBytes);
       // neither --sample nor --exact: exact up to AUTO_EXACT_BYTES on disk, else fixed-size SHARDS
       const auto = o.sample === undefined && o.sampleKeys === undefined && o.exact !== true;

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { intOption, progressReporter } from './options.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { guessFormat, parseFormat } from '../replay/open.js';
+import { keyTraceFormat } from '../replay/detect.js';
+import { parseFormat } from '../replay/open.js';
 import { openPipelined } from '../replay/pipeline.js';
 import type { ReaderOptions, RequestReader, TraceFormat } from '../replay/types.js';
 
@@ -21,7 +22,7 @@ export interface TraceCliOptions {
 /** Add the trace-reading flags to a command. */
 export function addTraceOptions(cmd: Command): Command {
   return cmd
-    .option('--format <format>', 'txt (one key a line) | csv | oracle (oracleGeneral binary); default: from the file name')
+    .option('--format <format>', 'txt (one key a line) | csv | oracle (oracleGeneral binary); default: from the content')
     .option('--columns <map>', 'csv column roles in order, e.g. time,key,size,ttl (- skips a column), or key=2,size=4')
     .option('--delimiter <char>', 'csv field delimiter (\\t for tab)', ',')
     .option('--header', 'csv: the first line is a header to skip')
@@ -51,9 +52,12 @@ export function emitResult<T>(result: T, o: ResultCliOptions, table: (result: T)
   output.stdout(o.json ? json : table(result));
 }
 
-/** The format and reader options the trace flags ask for. */
-function traceRequest(file: string, o: TraceCliOptions): { format: TraceFormat; options: ReaderOptions } {
-  const format = o.format ? parseFormat(o.format) : guessFormat(file);
+/**
+ * The format (from the content, checked against --format; `command` is named in refusals) and the
+ * reader options the trace flags ask for.
+ */
+function traceRequest(file: string, o: TraceCliOptions, command: string): { format: TraceFormat; options: ReaderOptions } {
+  const format = keyTraceFormat(file, o.format ? parseFormat(o.format) : undefined, command);
   if (format !== 'csv' && (o.columns || o.header)) throw new InputError('--columns and --header apply to --format csv only');
   const options = { skipInvalid: o.skipInvalid, columns: o.columns, delimiter: o.delimiter, header: o.header, maxLineBytes: o.maxLineBytes };
   return { format, options };
@@ -63,8 +67,8 @@ function traceRequest(file: string, o: TraceCliOptions): { format: TraceFormat; 
  * Open the trace named on the command line in a reader worker (pipeline.ts): decoding, and with
  * `ids` the dense key ids, on the other core.
  */
-export async function openTraceInWorker(file: string, o: TraceCliOptions, ids = false): Promise<{ reader: RequestReader; format: TraceFormat }> {
-  const { format, options } = traceRequest(file, o);
+export async function openTraceInWorker(file: string, o: TraceCliOptions, command: string, ids = false): Promise<{ reader: RequestReader; format: TraceFormat }> {
+  const { format, options } = traceRequest(file, o, command);
   return { reader: await openPipelined(file, format, options, ids), format };
 }
 

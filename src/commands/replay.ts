@@ -47,7 +47,7 @@ export function register(program: Command): void {
     )
     .action(async (file: string, o: ReplayCliOptions) => {
       const caches = parseCacheSpecs(o.cache);
-      const { reader, format } = await openTraceInWorker(file, o);
+      const { reader, format } = await openTraceInWorker(file, o, 'replay');
       const progress = traceProgress('replay', reader.totalBytes);
       const run = await replay(reader, caches, {
         bySize: o.bySize,

@@ -19,17 +19,6 @@ export function parseFormat(value: string): TraceFormat {
   return value as TraceFormat;
 }
 
-/**
- * Guess the format from the file name when `--format` is not given: `.oracle`/`.bin`/
- * `oracleGeneral` -> oracle, `.csv` -> csv, otherwise txt (a trailing `.gz` is ignored).
- */
-export function guessFormat(file: string): TraceFormat {
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.csv')) return 'csv';
-  if (name.endsWith('.oracle') || name.endsWith('.bin') || name.includes('oraclegeneral')) return 'oracle';
-  return 'txt';
-}
-
 /** Open a streaming reader for `file`. */
 export function openReader(file: string, format: TraceFormat, opts: ReaderOptions = {}): RequestReader {
   return READERS[format](file, opts);

@@ -65,7 +65,8 @@ export function asReportableResult(doc: unknown, label: string): AnyResult {
   const d = doc as { schema?: unknown; kind?: unknown };
   const shape = typeof d.schema === 'string' ? SHAPES.get(d.schema) : undefined;
   if (!shape) {
-    throw new InputError(`${label}: unknown result schema ${JSON.stringify(d.schema)}; llmcache report reads ${[...SHAPES.keys()].join(' and ')}`);
+    const what = typeof d.schema === 'string' ? `a ${JSON.stringify(d.schema)} document` : 'a JSON file without a llmcache result schema';
+    throw new InputError(`${label} is ${what}, not a simulate or bench result (${[...SHAPES.keys()].join(', ')}); give a file written by \`llmcache simulate -o FILE\` or \`llmcache bench -o FILE\``);
   }
   if (d.kind !== shape.kind) throw new InputError(`${label}: schema ${d.schema} needs kind "${shape.kind}", found ${JSON.stringify(d.kind)}`);
   const problems: string[] = [];
@@ -107,9 +108,22 @@ export function readResultText(file: string, label?: string, check: (doc: unknow
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${name}: not valid JSON (${(e as Error).message})`);
+    throw new InputError(`${name} is ${notJson(text, e as Error)}, not a simulate or bench result; give a file written by \`llmcache simulate -o FILE\` or \`llmcache bench -o FILE\``);
   }
   return { text, result: check(doc, name) };
+}
+
+/** What a file that is not JSON looks like, in words (never its raw bytes). */
+function notJson(text: string, e: Error): string {
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 4096))) return 'a binary file';
+  try {
+    const first = JSON.parse(text.slice(0, text.indexOf('\n'))) as { type?: unknown };
+    if (typeof first.type === 'string') return 'a JSONL trace (one event a line)';
+  } catch {
+    // not JSON lines either
+  }
+  const pos = /position (\d+)/.exec(e.message)?.[1];
+  return `not valid JSON${pos ? ` (at byte ${pos})` : ''}`;
 }
 
 /** Read and validate a result file (exit 2 with the file and the problem when it is not one). */

@@ -279,7 +279,9 @@ export function parseLine(line: string): TraceRecord {
   try {
     v = JSON.parse(line);
   } catch (e) {
-    throw new TraceLineError(null, `invalid JSON: ${(e as Error).message.split('\n')[0]}`);
+    // The parser quotes the line; control and invalid bytes are escaped so a message never carries raw bytes.
+    const why = (e as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    throw new TraceLineError(null, `invalid JSON: ${why}`);
   }
   return validateRecord(v);
 }

@@ -34,7 +34,7 @@ test('validation lists every missing or mistyped field with its path', () => {
       /tiers\[1\]\.hits: expected number, got string/.test(e.message) &&
       /cost\.assumptions: expected array, got string/.test(e.message),
   );
-  assert.throws(() => asReportableResult({ ...r, schema: 'llmcache/simulate@9' }, 'x.json'), /unknown result schema "llmcache\/simulate@9"/);
+  assert.throws(() => asReportableResult({ ...r, schema: 'llmcache/simulate@9' }, 'x.json'), /x\.json is a "llmcache\/simulate@9" document/);
   assert.throws(() => asReportableResult({ ...r, kind: 'bench' }, 'x.json'), /needs kind "simulate", found "bench"/);
   assert.throws(() => asReportableResult([], 'x.json'), /expected a JSON object, got array/);
   assert.equal(asReportableResult(benchFixture(), 'b.json').kind, 'bench');

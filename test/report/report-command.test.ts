@@ -43,8 +43,8 @@ test('-o writes the report atomically and refuses to overwrite without --force',
 test('bad input exits 2 with a clear message', async () => {
   const cases: [string[], RegExp][] = [
     [['report', join(dir, 'missing.json')], /missing\.json: cannot read the result file \(ENOENT\)/],
-    [['report', file('bad.json', '{"schema": ')], /bad\.json: not valid JSON/],
-    [['report', file('other.json', { schema: 'something/else@1', kind: 'simulate' })], /unknown result schema "something\/else@1"/],
+    [['report', file('bad.json', '{"schema": ')], /bad\.json is not valid JSON/],
+    [['report', file('other.json', { schema: 'something/else@1', kind: 'simulate' })], /other\.json is a "something\/else@1" document/],
     [['report', file('partial.json', { ...simulateFixture(), tiers: undefined })], /tiers: expected array, got nothing/],
     [['report', sim, '--format', 'pdf'], /argument 'pdf' is invalid/],
   ];
