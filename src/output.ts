@@ -10,4 +10,6 @@ export const output = {
   stderr: (text: string): void => {
     process.stderr.write(text);
   },
+  /** Whether stderr is a terminal: `\r` progress bars are drawn only then (CI logs and pipes stay clean). */
+  stderrIsTTY: (): boolean => process.stderr.isTTY === true,
 };

@@ -8,8 +8,11 @@ export interface CliRun {
   err: string;
 }
 
-/** Run `llmcache ...args` with extra environment variables; restores output, env and exitCode. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Run `llmcache ...args` with extra environment variables; restores output, env and exitCode.
+ * stderr is not a terminal unless `opts.tty` (so no `\r` progress unless a test asks for it).
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}, opts: { tty?: boolean } = {}): Promise<CliRun> {
   let out = '';
   let err = '';
   const saved = { ...output };
@@ -17,6 +20,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   Object.assign(process.env, env);
   output.stdout = (s) => void (out += s);
   output.stderr = (s) => void (err += s);
+  output.stderrIsTTY = () => opts.tty === true;
   try {
     const code = await main(['node', 'llmcache', ...args]);
     return { code, out, err };

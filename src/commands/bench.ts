@@ -5,7 +5,7 @@ import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import type { InjectedTail } from '../model/results.js';
-import { timestampedResultPath, writeFileAtomic } from '../io.js';
+import { checkOutPath, timestampedResultPath, writeFileAtomic } from '../io.js';
 import { renderBenchTable } from '../report/bench-table.js';
 import { textTable } from '../report/format.js';
 import { newRunId, runBench } from '../bench/bench.js';
@@ -160,6 +160,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
     .action(async (o: BenchCliOptions) => {
       const progress = (m: string) => output.stderr(`bench: ${m}\n`);
       checkBackendUrls(o);
+      if (o.out && !o.micro) checkOutPath(o.out, { overwrite: o.force });
       if (o.trace) requireJsonlTrace(o.trace);
       if (o.micro) return micro(o, progress);
       let scenario = resolveScenario(o);

@@ -1,5 +1,6 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
 import type { Command } from 'commander';
+import { checkOutPath } from '../io.js';
 import { InputError } from '../errors.js';
 import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCapacity, type ReplayPolicy } from '../replay/engine.js';
@@ -67,6 +68,7 @@ export function register(program: Command): void {
         '  llmcache mrc keys.txt --policies opt,s3fifo,arc   # each policy\'s curve, OPT beneath them',
     )
     .action(async (file: string, o: MrcCliOptions) => {
+      if (o.out) checkOutPath(o.out, { overwrite: o.force });
       const { reader, format } = await openTraceInWorker(file, o, 'mrc', true);
       const progress = traceProgress('mrc', reader.totalBytes);
       // neither --sample nor --exact: exact up to AUTO_EXACT_BYTES on disk, else fixed-size SHARDS

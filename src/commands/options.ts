@@ -1,6 +1,7 @@
 /** Small helpers shared by the command definitions: option parsers and stderr progress. */
 import type { ScenarioOverrides } from '../config.js';
 import { InputError } from '../errors.js';
+import { output } from '../output.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
 import type { EmbedderCliOptions } from '../semantic/embedders.js';
 
@@ -40,8 +41,8 @@ export function positiveOption(flag: string): (v: string) => number {
  * A progress callback that draws a bar on stderr when stderr is a terminal, and nothing
  * otherwise (CI logs and pipes stay clean).
  */
-export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr): ((fraction: number) => void) | undefined {
-  if (!stream.isTTY) return undefined;
+export function progressReporter(label: string): ((fraction: number) => void) | undefined {
+  if (!output.stderrIsTTY()) return undefined;
   let last = -1;
   return (fraction: number) => {
     const pct = Math.floor(fraction * 100);
@@ -49,8 +50,8 @@ export function progressReporter(label: string, stream: NodeJS.WriteStream = pro
     last = pct;
     const width = 30;
     const filled = Math.round((pct / 100) * width);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%`);
-    if (pct >= 100) stream.write('\n');
+    output.stderr(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}%`);
+    if (pct >= 100) output.stderr('\n');
   };
 }
 

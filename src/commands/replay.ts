@@ -1,5 +1,6 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
+import { checkOutPath } from '../io.js';
 import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCacheSpecs, replay } from '../replay/engine.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     )
     .action(async (file: string, o: ReplayCliOptions) => {
       const caches = parseCacheSpecs(o.cache);
+      if (o.out) checkOutPath(o.out, { overwrite: o.force });
       const { reader, format } = await openTraceInWorker(file, o, 'replay');
       const progress = traceProgress('replay', reader.totalBytes);
       const run = await replay(reader, caches, {

@@ -3,7 +3,7 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
+import { checkOutPath, writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
@@ -80,8 +80,11 @@ export function register(program: Command): void {
       '\nExamples:\n  llmcache simulate --leads 500\n  llmcache simulate --scenario scenarios/multi-worker.yaml --workers 8 --json\n  llmcache simulate --invalidation broadcast --out results/broadcast.json\n  llmcache simulate --trace my-traffic.jsonl.gz --skip-invalid\n  llmcache simulate --latency-from results/bench-2026-11-26T06-00-00Z.json',
     )
     .action(async (o: SimulateCliOptions) => {
+      if (o.out) checkOutPath(o.out, { overwrite: o.force });
       const scenario = await scenarioForTrace(resolveScenario(o), o);
-      const result = simulate(scenario, await engineOptions(scenario, o));
+      const opts = await engineOptions(scenario, o);
+      const result = simulate(scenario, opts);
+      opts.onProgress?.(1); // the bar ends at 100 % on its own line
       if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
       output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));
     });

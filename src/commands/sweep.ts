@@ -3,13 +3,13 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
+import { checkOutPath, writeFileAtomic } from '../io.js';
 import { classOps, classStats } from '../sweep/classes.js';
 import { applyPoint, expandGrid, parseParam, type ParamPoint } from '../sweep/grid.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
 import { renderSweep } from '../sweep/report.js';
-import { intOption, positiveOption } from './options.js';
+import { intOption, positiveOption, progressReporter } from './options.js';
 
 /** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
 export function parseRate(flag: string, s: string): number {
@@ -60,6 +60,7 @@ export function register(program: Command): void {
     )
     .action(async (f: SweepFlags) => {
       if (f.scenario.length === 0) throw new InputError('sweep needs --scenario FILE');
+      if (f.out) checkOutPath(f.out, { overwrite: f.force });
       if (f.param.length === 0 && f.scenario.length < 2) throw new InputError('sweep needs at least one --param NAME=V1,V2,… (or two --scenario files)');
       const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
       const bases = f.scenario.map((file) => applyOverrides(loadScenario(file), { leads: f.leads, days: f.days, seed: f.seed }));
@@ -75,11 +76,8 @@ export function register(program: Command): void {
       for (const c of classes) if (!bases.some((b) => c in b.ops)) throw new InputError(`--by-class ${c}: no such op (ops: ${Object.keys(bases[0]!.ops).join(', ')})`);
       const threads = poolSize(points.length, f.threads);
       const t0 = performance.now();
-      const results = await runPool(scenarios, {
-        threads,
-        onProgress: (done, total) => output.stderr(`\rsweep: ${done}/${total} configurations`),
-      });
-      output.stderr('\n');
+      const draw = progressReporter(`sweep: ${points.length} configuration(s)`);
+      const results = await runPool(scenarios, { threads, onProgress: draw ? (done, total) => draw(done / total) : undefined });
       const out = analyse(
         points.map((params, i) => ({
           params,
