@@ -59,10 +59,18 @@ function speaker(argv: string[]): string {
   return name ? `llmcache ${name}` : 'llmcache';
 }
 
+/**
+ * A message as printed: the password of any URL hidden, and control or undecodable bytes quoted from
+ * a bad file shown as \uXXXX escapes, so an error never carries raw bytes to the terminal.
+ */
+function printable(message: string): string {
+  return redact(message).replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** One line for commander's usage errors: what was wrong and where the usage is. */
 function usageError(e: CommanderError, argv: string[]): string {
   const what = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
-  return `${speaker(argv)}: ${what}; see \`${speaker(argv)} --help\`\n`;
+  return `${speaker(argv)}: ${printable(what)}; see \`${speaker(argv)} --help\`\n`;
 }
 
 function exitCodeFor(e: unknown, argv: string[]): number {
@@ -72,13 +80,13 @@ function exitCodeFor(e: unknown, argv: string[]): number {
     return 2;
   }
   if (e instanceof InputError || e instanceof ScenarioError) {
-    output.stderr(`${speaker(argv)}: ${redact(e.message)}\n`);
+    output.stderr(`${speaker(argv)}: ${printable(e.message)}\n`);
     return 2;
   }
   if (e instanceof CheckFailed) {
-    output.stderr(`${speaker(argv)}: ${redact(e.message)}\n`);
+    output.stderr(`${speaker(argv)}: ${printable(e.message)}\n`);
     return 1;
   }
-  output.stderr(`${speaker(argv)}: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+  output.stderr(`${speaker(argv)}: internal error: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
   return 70;
 }

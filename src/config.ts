@@ -617,6 +617,7 @@ export function loadScenario(file: string): Scenario {
     const why = code === 'ENOENT' ? 'no such scenario file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read the scenario (${code ?? (e as Error).message})`;
     throw new InputError(`${file}: ${why}; give a .yaml or .json scenario such as scenarios/small.yaml (the shipped ones are in scenarios/)`);
   }
+  if (text.includes('\u0000') || text.includes('\ufffd')) throw new InputError(`${file} is a binary file, not a YAML or JSON scenario; give one such as scenarios/small.yaml`);
   let doc: unknown;
   try {
     doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
