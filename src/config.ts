@@ -607,6 +607,30 @@ function checkScenario(c: Checker, s: Scenario): void {
   c.oneOf('invalidation', s.invalidation, INVALIDATIONS);
 }
 
+/** Deepest `[`/`{` nesting a scenario may have; the YAML parser recurses per level (and can exhaust memory). */
+const MAX_NESTING = 64;
+
+/** Deepest nesting of flow brackets in `text`, outside quoted strings and `#` comments (a quote ends with its line). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') quote = '';
+    else if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol - 1;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
 /** Read a scenario file (.json, .yaml, .yml). */
 export function loadScenario(file: string): Scenario {
   let text: string;
@@ -618,6 +642,7 @@ export function loadScenario(file: string): Scenario {
     throw new InputError(`${file}: ${why}; give a .yaml or .json scenario such as scenarios/small.yaml (the shipped ones are in scenarios/)`);
   }
   if (text.includes('\u0000') || text.includes('\ufffd')) throw new InputError(`${file} is a binary file, not a YAML or JSON scenario; give one such as scenarios/small.yaml`);
+  if (nestingDepth(text) > MAX_NESTING) throw new InputError(`${file}: nested deeper than ${MAX_NESTING} levels of [ ] or { }; a scenario is a few levels deep (see scenarios/small.yaml)`);
   let doc: unknown;
   try {
     doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);

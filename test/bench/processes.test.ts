@@ -11,8 +11,8 @@ import { simulate } from '../../src/sim/engine.ts';
 import { benchOptions, smallScenario } from './helpers.ts';
 
 /** Per tier: its stale hits, and lookups and hits per op. */
-const perTier = (tiers: { name: string; staleHits: number; byOp?: Record<string, { lookups: number; hits: number }> }[]) =>
-  Object.fromEntries(tiers.map((t) => [t.name, { staleHits: t.staleHits, ...Object.fromEntries(Object.entries(t.byOp ?? {}).map(([op, c]) => [op, [c.lookups, c.hits]])) }]));
+const perTier = (tiers: { name: string; staleHits?: number; byOp?: Record<string, { lookups: number; hits: number }> }[]) =>
+  Object.fromEntries(tiers.map((t) => [t.name, { staleHits: t.staleHits ?? 0, ...Object.fromEntries(Object.entries(t.byOp ?? {}).map(([op, c]) => [op, [c.lookups, c.hits]])) }]));
 
 for (const routing of ['round-robin', 'sticky'] as const) {
   test(`2 worker processes (${routing}): the same lookups, hits and stale hits per tier and op as simulate with 2 workers`, { timeout: 180_000 }, async () => {

@@ -116,6 +116,9 @@ test('empty or degenerate runs are refused: an empty trace, a header without eve
 test('a missing scenario, a wrong-kind result for gate, a backend URL that is not one: one sentence with the fix', async () => {
   refused(await runCli(['simulate', '--scenario', 'nope.yaml']), /^llmcache simulate: nope\.yaml: no such scenario file; give a \.yaml or \.json scenario such as scenarios\/small\.yaml/);
   refused(await runCli(['sweep', '--scenario', 'nope.yaml', '--param', 'L1.capacity=1,2']), /^llmcache sweep: nope\.yaml: no such scenario file/);
+  // The YAML parser recurses per level: 10,000 levels exhausted memory in a sweep; refused up front.
+  refused(await runCli(['sweep', '--scenario', tmp.file('deep.yaml', 'tiers: ' + '['.repeat(10_000)), '--param', 'L1.capacity=1,2']), /deep\.yaml: nested deeper than 64 levels/);
+  refused(await runCli(['simulate', '--scenario', put('binary.yaml', BINARY)]), /binary\.yaml is a binary file, not a YAML or JSON scenario/);
   refused(await runCli(['gate', '-b', files.result, '-c', files.result]), /^llmcache gate: (baseline|current) .*mrc\.json is a "llmcache\/mrc@1" document, not a simulate or bench result .*`llmcache simulate -o FILE` or `llmcache bench -o FILE`/);
   refused(await runCli(['gate', '-b', files.jsonl, '-c', files.jsonl]), /^llmcache gate: (baseline|current) .*trace\.jsonl is a JSONL trace \(one event a line\), not a simulate or bench result/);
   refused(await runCli(['gate', '-b', files.binary, '-c', files.binary]), /^llmcache gate: (baseline|current) .*image\.png is a binary file, not a simulate or bench result/);
