@@ -105,6 +105,7 @@ test('empty or degenerate runs are refused: an empty trace, a header without eve
   for (const f of [files.empty, files.headerOnly]) {
     refused(await runCli(['simulate', '--trace', f]), /^llmcache simulate: .* has no events: a trace needs at least one message or request line/);
     refused(await runCli(['trace', 'stats', f]), /^llmcache trace stats: .* has no events/);
+    refused(await runCli(['bench', '--trace', f, '--l2', 'memory', '-n', '10']), /^llmcache bench: .* has no events/);
   }
   refused(await runCli(['replay', files.empty]), /^llmcache replay: .*empty\.jsonl is empty: it has no requests/);
   refused(await runCli(['mrc', files.empty]), /^llmcache mrc: .*empty\.jsonl is empty/);
