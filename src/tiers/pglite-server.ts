@@ -6,6 +6,7 @@
  * `startPGliteServer` runs it in this process; `spawnPGliteServer` runs it in a child process so
  * the WASM engine does not share the client's event loop (what the bench uses).
  */
+import { InputError } from '../errors.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -47,13 +48,17 @@ function childEntry(): string {
   return file;
 }
 
-/** Start PGlite + pgvector in a child process; resolves once it listens (timeout in ms). */
-export async function spawnPGliteServer(timeoutMs = 30_000): Promise<EmbeddedPg> {
+/**
+ * Start PGlite + pgvector in a child process; resolves once it listens (timeout in ms). Loading the
+ * WASM build took 44 s on a 2-core machine at load average 20 (it is about 2 s when idle), so the
+ * default waits 2 minutes rather than fail a run that would have started.
+ */
+export async function spawnPGliteServer(timeoutMs = 120_000): Promise<EmbeddedPg> {
   const child: ChildProcess = fork(childEntry(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: childExecArgv() });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`embedded PGlite did not start within ${timeoutMs} ms`));
+      reject(new InputError(`embedded PGlite did not start within ${timeoutMs / 1000} s (is the machine overloaded?); give a Postgres with pgvector through --pg-url`));
     }, timeoutMs);
     child.once('message', (m: { port?: number; error?: string }) => {
       clearTimeout(timer);
