@@ -17,9 +17,10 @@ test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intende
   // ~80 of 600 requests were due during the stall: the tail must carry it.
   assert.ok(open.latencyUs.p99 >= 100_000, `open-loop p99 ${open.latencyUs.p99} µs should show the 200 ms stall`);
   assert.ok(open.latencyUs.p999 >= 150_000, `open-loop p99.9 ${open.latencyUs.p999} µs should show the 200 ms stall`);
-  // Only the tail carries the stall: the median stays under half of it. (On a 2-core machine at load
-  // average 20 the open loop's median itself rose to 40 ms: the client queues; 50 ms was too tight.)
-  assert.ok(open.latencyUs.p50 < 100_000, `the median stays below half the stall (${open.latencyUs.p50} µs)`);
+  // Only the tail carries the stall: the median is below a third of p99 and below the stall itself.
+  // Relative, because a loaded client slows every request alike (medians of 40-73 ms were measured at
+  // load average 20, against p99 of 330-430 ms; an absolute 50 ms bound failed there).
+  assert.ok(open.latencyUs.p50 < Math.min(200_000, open.latencyUs.p99 / 3), `the median (${open.latencyUs.p50} µs) stays far below p99 (${open.latencyUs.p99} µs)`);
   const l2 = open.tiers.find((t) => t.name === 'L2')!;
   assert.ok(l2.latencyUs.max >= 100_000, 'the stalled tier\'s own histogram has it too');
 
