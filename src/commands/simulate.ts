@@ -3,6 +3,7 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
+import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { checkOutPath, writeFileAtomic } from '../io.js';
 import { renderSimulateTable } from '../report/simulate-table.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
@@ -81,6 +82,7 @@ export function register(program: Command): void {
     )
     .action(async (o: SimulateCliOptions) => {
       if (o.out) checkOutPath(o.out, { overwrite: o.force });
+      if (o.trace) refuseBinaryOrEmptyTrace(o.trace);
       const scenario = await scenarioForTrace(resolveScenario(o), o);
       const opts = await engineOptions(scenario, o);
       const result = simulate(scenario, opts);

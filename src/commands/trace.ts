@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { renderTraceStats } from '../report/trace-stats-render.js';
 import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorded.js';
 import { InputError } from '../errors.js';
+import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { computeTraceStats } from '../trace/stats.js';
 import { intOption, positiveOption, timeUnit, traceFormat } from './options.js';
 
@@ -138,6 +139,7 @@ export function register(program: Command): void {
     .option('--max-line-bytes <n>', 'longest accepted line (bytes)', intOption('--max-line-bytes', 64))
     .option('--top <n>', 'most requested keys to list', intOption('--top', 0))
     .action(async (file: string, o: StatsOptions) => {
+      refuseBinaryOrEmptyTrace(file);
       const source = await openAnySource(file, traceFormat(o.traceFormat), {
         map: o.map,
         timeUnit: timeUnit(o.timeUnit),

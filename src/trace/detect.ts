@@ -24,3 +24,12 @@ export function requireJsonlTrace(file: string): void {
       return;
   }
 }
+
+/**
+ * For readers that take several text formats (llmcache JSONL and recorded traffic): refuse only what
+ * none of them reads — a binary file (never quoted) and a file without events — in one sentence.
+ */
+export function refuseBinaryOrEmptyTrace(file: string): void {
+  const s = sniffTrace(file);
+  if (s.kind === 'empty' || s.kind === 'binary') requireJsonlTrace(file);
+}

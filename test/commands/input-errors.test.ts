@@ -95,7 +95,6 @@ test('a binary file as a trace: one sentence, never its bytes', async () => {
   refused(await runCli(['trace', 'stats', files.binary]), /^llmcache trace stats: .*image\.png is a binary file, not a JSONL trace/);
   refused(await runCli(['replay', files.binary]), /^llmcache replay: .*image\.png is a binary file but not oracleGeneral/);
   refused(await runCli(['simulate', '--trace', files.oracle]), /is a binary oracleGeneral trace, not a JSONL trace .*`llmcache replay /);
-  refused(await runCli(['simulate', '--trace', files.keys]), /is a key-request trace \(one key a line\), not a JSONL trace .*`llmcache replay .*`llmcache mrc /);
   // A JSONL trace with a damaged line names file and line, with the bytes escaped.
   const damaged = tmp.file('damaged.jsonl', JSONL + '\u0001\u0002{"type":"message"}\n');
   refused(await runCli(['simulate', '--trace', damaged, '--scenario', 'scenarios/small.yaml']), /damaged\.jsonl:4: invalid JSON: .*\\u0001/);
