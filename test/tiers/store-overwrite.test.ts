@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyedStore } from '../../src/tiers/store.js';
-import { Rng } from '../../src/sim/random.js';
+import { Rng } from '../../src/stats/random.js';
 
 /** Insert a, b, c into a store of 3, overwrite a (no get), insert d: which key left? */
 function evictedAfterOverwrite(policy: 'lru' | 'fifo' | 'sieve'): number[] {
