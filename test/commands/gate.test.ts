@@ -111,7 +111,7 @@ test('exit codes: a warn exits 0; a hit-count difference exits 1; a crash exits 
   try {
     const code = await main(['node', 'llmcache', 'gate', '-b', b, '-c', b]);
     assert.equal(code, 70);
-    assert.match(err, /^llmcache: internal error: TypeError: stdout is gone/);
+    assert.match(err, /^llmcache gate: internal error: TypeError: stdout is gone/);
   } finally {
     Object.assign(output, saved);
     process.exitCode = undefined;
