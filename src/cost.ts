@@ -77,7 +77,7 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
     'streaming and tool-use requests bypass the cache and are paid in full',
     `baseline: the same trace with no cache (every LLM request is a call)`,
   ];
-  if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls} embedding calls at $${s.embedding.usdPerMTok}/1M tokens`);
+  if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls.toLocaleString('en-US')} embedding calls in the window at $${s.embedding.usdPerMTok}/1M tokens`);
   if (infraMonthlyUsd > 0) assumptions.push(`infrastructure: $${infraMonthlyUsd}/month for the enabled tiers`);
   return {
     baselineMonthlyUsd: round(baselineMonthlyUsd),

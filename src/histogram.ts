@@ -26,7 +26,12 @@ export function decodeHistogram(base64: string): Histogram {
   return hdr.decodeFromCompressedBase64(base64, 32);
 }
 
-/** Percentiles of a histogram, divided by `scale` (1 for µs, 1000 for ms). */
+/**
+ * Percentiles of a histogram, divided by `scale` (1 for µs, 1000 for ms). One definition for every
+ * figure, max included: the top of the HDR bucket that holds it (at most 0.1 % above the recorded
+ * value). So max is never below a percentile, and a histogram decoded from a result gives the
+ * same numbers as the one that was encoded (the raw max does not survive encoding).
+ */
 export function percentilesOf(h: Histogram, scale = 1): Percentiles {
   const at = (p: number) => (h.totalCount === 0 ? 0 : h.getValueAtPercentile(p) / scale);
   return {
@@ -34,7 +39,7 @@ export function percentilesOf(h: Histogram, scale = 1): Percentiles {
     p95: at(95),
     p99: at(99),
     p999: at(99.9),
-    max: h.totalCount === 0 ? 0 : h.maxValue / scale,
+    max: at(100),
     mean: h.totalCount === 0 ? 0 : h.mean / scale,
     count: h.totalCount,
   };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../src/histogram.js';
+import fc from 'fast-check';
+import { decodeHistogram, encodeHistogram, FastRecorder, newHistogram, percentilesOf, recordUs } from '../src/histogram.js';
 import { Rng } from '../src/stats/random.js';
 
 test('FastRecorder gives the same percentiles as recording each value (bench and simulate record latencies through it)', () => {
@@ -22,4 +23,24 @@ test('FastRecorder gives the same percentiles as recording each value (bench and
   assert.deepEqual(fastRest, rest);
   assert.ok(fastMax <= max && fastMax >= max * 0.999, `max ${fastMax} vs ${max}`);
   for (const p of [1, 5, 25, 75, 99.9]) assert.equal(viaFast.getValueAtPercentile(p), direct.getValueAtPercentile(p), `p${p}`);
+});
+
+test('one definition for percentiles and max: max is never below a percentile, and decoding a result gives the same numbers', () => {
+  const h = newHistogram();
+  recordUs(h, 5000); // 5,000 µs falls in the HDR bucket [5,000, 5,003]
+  const direct = percentilesOf(h);
+  assert.equal(direct.p999, 5003);
+  assert.equal(direct.max, 5003, 'max is the top of its bucket, like the percentiles');
+  assert.deepEqual(percentilesOf(decodeHistogram(encodeHistogram(h))), direct);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 50_000_000 }), { minLength: 1, maxLength: 200 }), (values) => {
+      const r = newHistogram();
+      for (const v of values) recordUs(r, v);
+      const p = percentilesOf(r, 1000);
+      assert.ok(p.p50 <= p.p95 && p.p95 <= p.p99 && p.p99 <= p.p999 && p.p999 <= p.max, JSON.stringify(p));
+      assert.ok(p.max >= Math.max(...values) / 1000, 'max covers the largest recorded value');
+      assert.deepEqual(percentilesOf(decodeHistogram(encodeHistogram(r)), 1000), p);
+    }),
+    { numRuns: 200, seed: 7 },
+  );
 });

@@ -19,6 +19,8 @@ export interface TierSnapshot {
   lookups: number[];
   hits: number[];
   stale: number[];
+  /** Memory reads served by this tier as the system of record (not lookups, not hits). */
+  sorReads: number;
   errors: number;
   writes: number;
   writeErrors: number;
@@ -85,6 +87,7 @@ export function snapshot(stack: BenchStack, adapters: TierAdapter[][]): TierSnap
     lookups: Array.from(t.walk.lookups),
     hits: Array.from(t.walk.hits),
     stale: Array.from(t.walk.stale),
+    sorReads: t.walk.sorReads,
     errors: t.counters.errors,
     writes: t.counters.writes,
     writeErrors: t.counters.writeErrors,

@@ -41,6 +41,7 @@ function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] 
     const lookups = meta.opNames.map(() => 0);
     const hits = meta.opNames.map(() => 0);
     let stale = 0;
+    let sorReads = 0;
     const nodeParts: NodeCommands[] = [];
     for (const proc of snaps) {
       const t = proc[k]!;
@@ -52,6 +53,7 @@ function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] 
       t.lookups.forEach((v, i) => (lookups[i]! += v));
       t.hits.forEach((v, i) => (hits[i]! += v));
       t.stale.forEach((v) => (stale += v));
+      sorReads += t.sorReads;
     }
     const byOp: Record<string, { lookups: number; hits: number }> = {};
     meta.opNames.forEach((n, i) => {
@@ -69,6 +71,7 @@ function tierStats(meta: ResultMeta, snaps: TierSnapshot[][]): BenchTierStats[] 
       latencyUs: percentilesOf(h),
       histogram: encodeHistogram(h),
       staleHits: stale,
+      systemOfRecordReads: sorReads,
       writes,
       writeErrors,
       byOp,

@@ -187,9 +187,11 @@ export class RequestWalk {
     for (let k = this.cursor + 1; k < tiers.length; k++) {
       const t = tiers[k]!;
       if (t.ttl[op]! < 0 && !(context && t.sor)) continue;
-      if (this.measure) t.lookups[op]++;
-      // A tier that never holds that much history is passed over without a call.
+      // A tier that never holds that much history is passed over without a call: not a lookup.
       if (context && !t.sor && t.depth < this.depth) continue;
+      // A read from the system of record is not a cache lookup: `servedByRecord` counts it apart,
+      // so the tiers' shares (hits / requests) sum to the hit rate (docs/reports.md).
+      if (this.measure && !(context && t.sor)) t.lookups[op]++;
       this.cursor = k;
       return k;
     }
@@ -232,9 +234,12 @@ export class RequestWalk {
     return true;
   }
 
-  /** After the lookups: count the serving tier's hit, stale when the entry's version is not the request's. */
+  /**
+   * After the lookups: count the serving tier's hit, stale when the entry's version is not the
+   * request's. A read served by the system of record is not a cache hit (counted in `sorReads`).
+   */
   settle(): void {
-    if (this.hitTier === END || !this.measure) return;
+    if (this.hitTier === END || !this.measure || !this.hitEntry) return;
     const t = this.tiers[this.hitTier]!;
     t.hits[this.op]++;
     if (this.hitEntry && this.version !== this.requestVersion) t.stale[this.op]++;

@@ -45,7 +45,10 @@ export interface SimTierStats {
   share: number;
   staleHits: number;
   evictions: number;
-  /** Memory reads served because this tier is the system of record (included in hits). */
+  /**
+   * Memory reads served because this tier is the system of record. Not cache hits: counted in
+   * neither `lookups` nor `hits`, so the tiers' shares sum to the overall hit rate.
+   */
   systemOfRecordReads: number;
   byOp: Record<string, OpTierCounts>;
 }
@@ -240,6 +243,8 @@ export interface BenchTierStats {
   histogram: string;
   /** Hits whose entity version differs from the current one (staleness oracle). */
   staleHits?: number;
+  /** Memory reads served as the system of record (not in `lookups` or `hits`; see SimTierStats). */
+  systemOfRecordReads?: number;
   /** Write-backs and back-fills issued to this tier, and how many failed. */
   writes?: number;
   writeErrors?: number;

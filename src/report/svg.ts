@@ -38,7 +38,7 @@ export function percentileCurve(histogram: string | undefined, fields: Percentil
           const nines = (top * i) / steps;
           points.push({ nines, us: h.getValueAtPercentile(100 * (1 - 10 ** -nines)) });
         }
-        points.push({ nines: top, us: h.maxValue });
+        points.push({ nines: top, us: h.getValueAtPercentile(100) });
         return points;
       }
     } catch {

@@ -58,11 +58,14 @@ export class SemanticRuntime {
   /** Price embeddings into the ledger; return `SimulateResult.semantic`. */
   finish(ledger: TokenLedger): SimulateResult['semantic'] {
     if (this.ctx === null) return undefined;
-    ledger.embeddingCalls += this.ctx.embeddingCalls;
-    ledger.embeddingTokens += this.ctx.embeddingCalls * this.scenario.embedding.tokensPerCall;
-    return semanticResult(
+    const result = semanticResult(
       [...this.counters].map(([name, counters]) => ({ name, counters })),
       this.opNames,
     );
+    // One count everywhere: the bill prices the embedding calls the result reports.
+    const calls = result?.embeddingCalls ?? 0;
+    ledger.embeddingCalls += calls;
+    ledger.embeddingTokens += calls * this.scenario.embedding.tokensPerCall;
+    return result;
   }
 }

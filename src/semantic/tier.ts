@@ -27,8 +27,6 @@ export class SemanticContext {
   readonly synthetic: SyntheticEmbedder;
   /** Vector of the request being served. */
   readonly q: Float32Array;
-  /** Embedding calls (one per request that needed its vector). */
-  embeddingCalls = 0;
   private stampT = NaN;
   private stampKey = NaN;
   private stampPara = NaN;
@@ -50,7 +48,6 @@ export class SemanticContext {
     this.stampKey = ev.key;
     this.stampPara = ev.paraphrase;
     this.hasVector = this.hook?.(ev, this.q, 0) === true || this.synthetic.embedRequest(ev.intent, ev.paraphrase, this.q);
-    if (this.hasVector) this.embeddingCalls++;
     return this.hasVector;
   }
 }

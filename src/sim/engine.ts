@@ -234,8 +234,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     let h = 0;
     let s = 0;
     for (const tr of plan.tiers) {
-      // A system-of-record read is not a cache hit: it cannot be stale.
-      if (!(tr.sor && isContext[i] === 1)) h += tr.hits[i]!;
+      h += tr.hits[i]!; // system-of-record reads are not hits (sorReads)
       s += tr.stale[i]!;
     }
     if (requestsByOp[i] === 0) return;

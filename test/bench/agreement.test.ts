@@ -37,6 +37,14 @@ for (const variant of [
     assert.deepEqual(perTier(bench.tiers), perTier(sim.tiers));
     if (variant.invalidation !== 'broadcast') assert.ok(sim.tiers[0]!.staleHits > 0, 'stale entries reach L1, so stale hits are compared for real');
     assert.deepEqual(stalePerTier(bench.tiers), stalePerTier(sim.tiers));
+    assert.deepEqual(
+      bench.tiers.map((t) => [t.name, t.systemOfRecordReads ?? 0]),
+      sim.tiers.map((t) => [t.name, t.systemOfRecordReads]),
+      'system-of-record reads are counted apart from hits, the same in both',
+    );
+    // The latency table and the tier table count the same calls: a lookup is timed once, a tier
+    // passed over (too shallow for a memory read) is neither; system-of-record reads are timed.
+    for (const t of bench.tiers) assert.equal(t.latencyUs.count, t.lookups + (t.systemOfRecordReads ?? 0), `${t.name}: timed calls = lookups + system-of-record reads`);
     assert.equal(bench.llmCalls, sim.llmCalls);
     assert.equal(bench.bypassed, sim.bypassed);
     // Nothing of the run is left behind.

@@ -110,14 +110,14 @@ test('a tier without backfill is not written after a hit below it', () => {
   assert.deepEqual(serve(plan, stores, { op: SCORE, t: 1, worker: 1 }).written, []);
 });
 
-test('a context read deeper than a tier window passes it over without a call (counted) and the system of record serves it', () => {
+test('a context read deeper than a tier window passes it over without a call (not a lookup); the system of record serves it (a read apart from lookups and hits)', () => {
   const { plan, stores } = setup(scenario());
   const { walk, written } = serve(plan, stores, { op: MEMORY, depth: FULL_DEPTH, t: 0 });
   assert.equal(walk.hitTier, 2);
   assert.equal(walk.hitEntry, false);
-  assert.deepEqual(Array.from(plan.tiers.map((t) => t.lookups[MEMORY])), [1, 1, 1]);
+  assert.deepEqual(Array.from(plan.tiers.map((t) => t.lookups[MEMORY])), [0, 0, 0]);
   assert.equal(plan.tiers[2]!.sorReads, 1);
-  assert.deepEqual(Array.from(plan.tiers.map((t) => t.hits[MEMORY])), [0, 0, 1]);
+  assert.deepEqual(Array.from(plan.tiers.map((t) => t.hits[MEMORY])), [0, 0, 0]);
   // Written above the system of record, each window as deep as the tier holds.
   assert.deepEqual(written, [0, 1]);
   assert.equal(stores[0]![0]!.get(1)!.aux, RECENT10);
