@@ -68,7 +68,7 @@ function tiersSection(r: SimulateResult): string {
   const notes = [
     `Overall hit rate ${fmtPct(r.hitRate)} of all requests; LLM hit rate ${fmtPct(r.llmHitRate)} of LLM ops.`,
     'Hit rate = hits / lookups of that tier; share = hits / all requests.',
-    ...sor.map((t) => `${oneLine(t.name)} also served ${fmtInt(t.systemOfRecordReads)} memory reads as the system of record: not cache hits, so in neither its lookups nor its hits.`),
+    ...sor.map((t) => `${oneLine(t.name)} also served ${fmtInt(t.systemOfRecordReads)} memory reads as the system of record (not cache hits).`),
   ];
   return `Tiers\n${table}\n${notes.join('\n')}`;
 }
