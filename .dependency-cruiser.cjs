@@ -9,7 +9,7 @@ const LAYERS = [
   // runs many simulations
   ['sweep', '^src/sweep/'],
   // engines (and the reporters, which render their results)
-  ['engines', '^src/sim/', '^src/bench/', '^src/replay/', '^src/gate\\.ts$', '^src/report/'],
+  ['engines', '^src/sim/', '^src/bench/', '^src/replay/', '^src/gate\\.ts$', '^src/gate-run\\.ts$', '^src/report/'],
   ['semantic', '^src/semantic/'],
   ['tiers', '^src/tiers/'],
   ['cache', '^src/cache/'],
