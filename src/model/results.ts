@@ -62,6 +62,25 @@ export interface StaleClassStats {
   ageMs: { p50: number; p99: number; max: number };
 }
 
+/** Stale hits among one group of key classes. */
+export interface StaleShare {
+  hits: number;
+  staleHits: number;
+  /** staleHits / hits of this group (0 when it has no hits). */
+  staleRate: number;
+}
+
+/**
+ * Staleness over every hit. `answers` (LLM-op answers: score, intent, …) and `contextWindows`
+ * (memory reads, `kind: context`) are apart because a stale conversation window and a stale
+ * LLM answer are different findings; the totals mix them.
+ */
+export interface SimStaleness extends StaleShare {
+  answers: StaleShare;
+  contextWindows: StaleShare;
+  byOp: Record<string, StaleClassStats>;
+}
+
 export interface SemanticStats {
   /** Semantic tier hits (all of them). */
   hits: number;
@@ -205,7 +224,7 @@ export interface SimulateResult {
   latencyMs: Percentiles;
   /** Base64 HDR histogram of end-to-end latency (µs). */
   latencyHistogram: string;
-  staleness: { staleHits: number; staleRate: number; byOp: Record<string, StaleClassStats> };
+  staleness: SimStaleness;
   semantic?: SemanticStats;
   invalidations: number;
   cost: CostBreakdown;

@@ -161,3 +161,26 @@ export function memoryServers(r: { tiers: { name: string }[]; memory: Record<str
   }
   return names.filter((n) => Object.values(r.memory).some((d) => (d.servedBy[n] ?? 0) > 0));
 }
+
+/** What the cost table's columns count: calls are the simulated window's, dollars a 30-day month's. */
+export function costCaption(windowDays: number): string {
+  return `calls counted in the ${fmtDays(windowDays)} window; dollars projected to a 30-day month`;
+}
+
+/** What a stale rate is a share of, and why an age of 0 ms is common. */
+export const STALENESS_NOTE =
+  'Stale rate = stale hits / hits of that key class. Age = time from computing the served value to ' +
+  'serving it, over all hits of the class; 0 ms means it was served in the millisecond it was computed ' +
+  '(a conversation window read by the message that wrote it, or an answer asked again by the next bot ' +
+  'on the same message).';
+
+/** The headline's staleness, LLM answers apart from conversation windows (never one mixed rate). */
+export function staleHeadline(s: { answers: { hits: number; staleHits: number; staleRate: number }; contextWindows: { hits: number; staleHits: number; staleRate: number } }): string {
+  const part = (g: { hits: number; staleHits: number; staleRate: number }) => `${fmtPct(g.staleRate, 2)} (${fmtInt(g.staleHits)} of ${fmtInt(g.hits)} hits)`;
+  return `Stale LLM answers ${part(s.answers)}; stale conversation windows ${part(s.contextWindows)}`;
+}
+
+function fmtDays(days: number): string {
+  if (days >= 1 && Number.isInteger(days)) return `${days}-day`;
+  return days >= 1 ? `${Number(days.toFixed(2))}-day` : `${fmtDuration(days * 86_400_000)}`;
+}

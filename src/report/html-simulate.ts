@@ -15,6 +15,8 @@ import {
   fmtUsd,
   memoryServers,
   ratio,
+  costCaption,
+  STALENESS_NOTE,
 } from './format.js';
 import { barChart, latencyPlot, percentileCurve, reportedMarkers, type BarGroup } from './svg.js';
 import { htmlTable, kpis, section } from './html-kit.js';
@@ -33,7 +35,8 @@ function cards(r: SimulateResult): string {
     { label: 'P99 latency', value: fmtMs(r.latencyMs.p99), note: `P50 ${fmtMs(r.latencyMs.p50)}` },
     { label: 'Monthly spend', value: fmtUsd(r.cost.monthlyUsd), note: `baseline ${fmtUsd(r.cost.baselineMonthlyUsd)}` },
     { label: 'Savings', value: fmtPctValue(r.cost.savingsPct), note: `${fmtUsd(r.cost.baselineMonthlyUsd - r.cost.monthlyUsd)} per month` },
-    { label: 'Stale hits', value: fmtPct(r.staleness.staleRate, 2), note: `${fmtInt(r.staleness.staleHits)} of ${fmtInt(r.hits)} hits` },
+    { label: 'Stale LLM answers', value: fmtPct(r.staleness.answers.staleRate, 2), note: `${fmtInt(r.staleness.answers.staleHits)} of ${fmtInt(r.staleness.answers.hits)} answer hits` },
+    { label: 'Stale conversation windows', value: fmtPct(r.staleness.contextWindows.staleRate, 2), note: `${fmtInt(r.staleness.contextWindows.staleHits)} of ${fmtInt(r.staleness.contextWindows.hits)} memory hits` },
   ]);
 }
 
@@ -92,9 +95,10 @@ function cost(r: SimulateResult): string {
   rows.push(['total (incl. embeddings, infrastructure)', fmtInt(r.llmRequests), fmtInt(r.llmCalls), fmtUsd(c.baselineMonthlyUsd), fmtUsd(c.monthlyUsd)]);
   return section(
     'cost',
-    'Cost per month',
+    'Cost',
     barChart('cost-plot', 'Monthly spend: baseline vs cached (USD)', groups, c.baselineMonthlyUsd, legend),
-    htmlTable(['Op', 'Calls, no cache', 'Calls, cached', 'USD/month, no cache', 'USD/month, cached'], rows),
+    `<p class="note">${esc(costCaption(c.windowDays))}.</p>`,
+    htmlTable(['Op', 'Calls in window, no cache', 'Calls in window, cached', 'USD/month, no cache', 'USD/month, cached'], rows),
     `<p class="note">Window ${esc(c.windowDays)} days: baseline ${fmtUsd(c.baselineWindowUsd)}, LLM ${fmtUsd(c.llmWindowUsd)}, embeddings ${fmtUsd(c.embeddingWindowUsd)}; ` +
       `infrastructure ${fmtUsd(c.infraMonthlyUsd)}/month. Input tokens ${fmtInt(c.tokens.baselineIn)} → ${fmtInt(c.tokens.paidIn)}, output ${fmtInt(c.tokens.baselineOut)} → ${fmtInt(c.tokens.paidOut)}.</p>`,
     `<h3>Assumptions</h3><ul class="assumptions">${c.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`,
@@ -143,7 +147,7 @@ function staleness(r: SimulateResult): string {
     'Staleness by key class',
     barChart('staleness-plot', 'Stale hits / hits per key class', groups, max),
     htmlTable(['Key class', 'Hits', 'Stale hits', 'Stale rate', 'Age P50', 'Age P99', 'Age max'], rows),
-    `<p class="note">A stale hit served a value computed from an older entity version than the current one; age is how old that value was when served.</p>`,
+    `<p class="note">A stale hit served a value computed from an older entity version than the current one. ${esc(STALENESS_NOTE)}</p>`,
   );
 }
 

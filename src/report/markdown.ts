@@ -16,6 +16,9 @@ import {
   fmtUsd,
   memoryServers,
   ratio,
+  costCaption,
+  staleHeadline,
+  STALENESS_NOTE,
 } from './format.js';
 
 /** A GitHub table; every cell is escaped; columns from `textCols` on are right-aligned. */
@@ -35,7 +38,7 @@ function simulateMarkdown(r: SimulateResult): string {
   const headline =
     `**Hit rate ${fmtPct(r.hitRate)}** (LLM ops ${fmtPct(r.llmHitRate)}) · **P99 ${fmtMs(r.latencyMs.p99)}** · ` +
     `**${fmtUsd(c.baselineMonthlyUsd)} → ${fmtUsd(c.monthlyUsd)} per month (${fmtPctValue(c.savingsPct)} saved)** · ` +
-    `stale hits ${fmtPct(r.staleness.staleRate, 2)}`;
+    staleHeadline(r.staleness);
   const meta =
     `${fmtInt(w.leads)} leads × ${w.days} days · ${w.workers} worker(s), ${md(w.routing)} routing · invalidation ${md(w.invalidation)} · ` +
     `seed ${r.seed} · scenario ${md(r.scenario.fingerprint)} · ${fmtInt(r.requests)} requests, ${fmtInt(r.llmCalls)} LLM calls ` +
@@ -55,7 +58,7 @@ function simulateMarkdown(r: SimulateResult): string {
     Object.entries(r.staleness.byOp).map(([op, s]) => [op, fmtInt(s.hits), fmtInt(s.staleHits), fmtPct(s.staleRate, 2), ...[s.ageMs.p50, s.ageMs.p99, s.ageMs.max].map((a) => (s.staleHits > 0 ? fmtDuration(a) : '–'))]),
   );
   const cost = mdTable(
-    ['Op', 'Calls, no cache', 'Calls, cached', 'USD/month, no cache', 'USD/month, cached'],
+    ['Op', 'Calls in window, no cache', 'Calls in window, cached', 'USD/month, no cache', 'USD/month, cached'],
     [
       ...Object.entries(c.byOp).map(([op, o]) => [op, fmtInt(o.baselineCalls), fmtInt(o.calls), fmtUsd(o.baselineMonthlyUsd), fmtUsd(o.monthlyUsd)]),
       ['total (incl. embeddings, infrastructure)', fmtInt(r.llmRequests), fmtInt(r.llmCalls), fmtUsd(c.baselineMonthlyUsd), fmtUsd(c.monthlyUsd)],
@@ -82,8 +85,9 @@ function simulateMarkdown(r: SimulateResult): string {
     tiers,
     latency,
     stale,
+    md(STALENESS_NOTE),
     bills,
-    details('Cost by op and assumptions', cost, assumptions),
+    details(`Cost by op (${costCaption(c.windowDays)}) and assumptions`, cost, assumptions),
     details('Memory reads and semantic tier', memory, semantic),
   ]
     .filter(Boolean)

@@ -15,6 +15,9 @@ import {
   memoryServers,
   textTable,
   wrap,
+  costCaption,
+  staleHeadline,
+  STALENESS_NOTE,
 } from './format.js';
 import { BILL_HEAD, BILL_OP_HEAD, billOpRows, billRows, billSummary, promptCacheSummary, provenanceLines } from './bills.js';
 
@@ -111,9 +114,9 @@ function stalenessSection(r: SimulateResult): string {
     c.staleHits > 0 ? fmtDuration(c.ageMs.p99) : '-',
     c.staleHits > 0 ? fmtDuration(c.ageMs.max) : '-',
   ]);
-  rows.push(['all', fmtInt(r.hits), fmtInt(s.staleHits), fmtPct(s.staleRate, 2), '', '', '']);
+  rows.push(['all classes', fmtInt(r.hits), fmtInt(s.staleHits), fmtPct(s.staleRate, 2), '', '', '']);
   const table = textTable(['Key class', 'Hits', 'Stale hits', 'Stale rate', 'Age P50', 'Age P99', 'Age max'], rows);
-  return `Staleness by key class (age = time since the served value was computed, over all hits)\n${table}`;
+  return `Staleness by key class\n${table}\n${wrap(`${staleHeadline(s)}.`)}\n${wrap(STALENESS_NOTE)}`;
 }
 
 function memorySection(r: SimulateResult): string {
@@ -149,7 +152,7 @@ function costSection(r: SimulateResult): string {
   const ops = Object.entries(c.byOp);
   const rows = ops.map(([op, o]) => [op, fmtInt(o.baselineCalls), fmtInt(o.calls), fmtUsd(o.baselineMonthlyUsd), fmtUsd(o.monthlyUsd)]);
   rows.push(['total (incl. embeddings, infra)', fmtInt(r.llmRequests), fmtInt(r.llmCalls), fmtUsd(c.baselineMonthlyUsd), fmtUsd(c.monthlyUsd)]);
-  const table = textTable(['Cost per month', 'Calls no cache', 'Calls cached', 'USD no cache', 'USD cached'], rows);
+  const table = textTable(['Op', 'Calls no cache', 'Calls cached', '$/mo no cache', '$/mo cached'], rows);
   const summary =
     `Baseline ${fmtUsd(c.baselineMonthlyUsd)}/month -> cached ${fmtUsd(c.monthlyUsd)}/month: ` +
     `savings ${fmtPctValue(c.savingsPct)} (${fmtUsd(c.baselineMonthlyUsd - c.monthlyUsd)}/month).`;
@@ -158,7 +161,7 @@ function costSection(r: SimulateResult): string {
     `embeddings ${fmtUsd(c.embeddingWindowUsd)}; infrastructure ${fmtUsd(c.infraMonthlyUsd)}/month. ` +
     `Tokens in ${fmtInt(c.tokens.baselineIn)} -> ${fmtInt(c.tokens.paidIn)}, out ${fmtInt(c.tokens.baselineOut)} -> ${fmtInt(c.tokens.paidOut)}.`;
   const assumptions = c.assumptions.length ? `\nAssumptions:\n${c.assumptions.map((a) => `  - ${wrap(a, 96).replace(/\n/g, '\n    ')}`).join('\n')}` : '';
-  return `Cost\n${table}\n${wrap(summary)}\n${wrap(window)}${assumptions}`;
+  return `Cost (${costCaption(c.windowDays)})\n${table}\n${wrap(summary)}\n${wrap(window)}${assumptions}`;
 }
 
 function billsSection(r: SimulateResult): string {

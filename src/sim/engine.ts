@@ -229,6 +229,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   });
 
   let staleHits = 0;
+  const answers = { hits: 0, staleHits: 0, staleRate: 0 };
+  const contextWindows = { hits: 0, staleHits: 0, staleRate: 0 };
   const staleByOp: Record<string, StaleClassStats> = {};
   opNames.forEach((name, i) => {
     let h = 0;
@@ -239,9 +241,14 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     }
     if (requestsByOp[i] === 0) return;
     staleHits += s;
+    const group = isContext[i] ? contextWindows : answers;
+    group.hits += h;
+    group.staleHits += s;
     const a = percentilesOf(flushed(ages[i]!));
     staleByOp[name] = { hits: h, staleHits: s, staleRate: ratio(s, h), ageMs: { p50: a.p50, p99: a.p99, max: a.max } };
   });
+  answers.staleRate = ratio(answers.staleHits, answers.hits);
+  contextWindows.staleRate = ratio(contextWindows.staleHits, contextWindows.hits);
 
   const latencyHistogram = flushed(latency);
   // A recorded trace without a header knows its span only once it has been read.
@@ -282,7 +289,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     memory,
     latencyMs: percentilesOf(latencyHistogram, 1000),
     latencyHistogram: encodeHistogram(latencyHistogram),
-    staleness: { staleHits, staleRate: ratio(staleHits, hits), byOp: staleByOp },
+    staleness: { hits, staleHits, staleRate: ratio(staleHits, hits), answers, contextWindows, byOp: staleByOp },
     semantic: semanticStats,
     invalidations: plan.invalidations,
     cost,

@@ -67,7 +67,14 @@ export function simulateFixture(opts: { name?: string; hostileOp?: string; seman
     },
     latencyMs: toMs(lat.p),
     latencyHistogram: lat.histogram,
-    staleness: { staleHits: 532, staleRate: 532 / 212_000, byOp: byOpStale },
+    staleness: {
+      hits: 212_000,
+      staleHits: 532,
+      staleRate: 532 / 212_000,
+      answers: { hits: 69_000, staleHits: 532, staleRate: 532 / 69_000 },
+      contextWindows: { hits: 143_000, staleHits: 0, staleRate: 0 },
+      byOp: byOpStale,
+    },
     semantic:
       opts.semantic === false
         ? undefined

@@ -39,6 +39,9 @@ test('simulate page: latency curve from the HDR histogram, tier, cost and stalen
   const widths = [...cost.matchAll(/<rect class="bar (baseline|cached)" x="[\d.]+" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [m[1], Number(m[2])] as const);
   assert.equal(widths[0][0], 'baseline');
   assert.ok(widths[1][1] < widths[0][1] * 0.8 && widths[1][1] > widths[0][1] * 0.6, `cached bar is 72% of baseline: ${widths.slice(0, 2)}`);
+  assert.match(html, /Stale LLM answers<\/[a-z]+>\s*<[^>]+>0\.77%/, 'headline card: LLM answers');
+  assert.match(html, /Stale conversation windows<\/[a-z]+>\s*<[^>]+>0\.00%/, 'headline card: conversation windows apart');
+  assert.match(html, /calls counted in the 30-day window; dollars projected to a 30-day month/);
   const stale = svg(html, 'staleness-plot');
   assert.equal((stale.match(/<rect class="bar stale"/g) ?? []).length, 4, 'one bar per key class');
   assert.match(html, /Prices: claude-article \$15 per 1M input tokens/);

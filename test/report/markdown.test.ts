@@ -29,9 +29,12 @@ test('simulate Markdown: headline with the key numbers, then tables', () => {
   assert.equal(title, '### llmcache simulate · seed-article');
   assert.match(headline, /\*\*Hit rate 67\.1%\*\* \(LLM ops 37\.3%\)/);
   assert.match(headline, /\*\*\$4,853 → \$3,503 per month \(27\.8% saved\)\*\*/);
-  assert.match(headline, /stale hits 0\.25%/);
+  assert.match(headline, /Stale LLM answers 0\.77% \(532 of 69,000 hits\); stale conversation windows 0\.00% \(0 of 143,000 hits\)/);
+  assert.doesNotMatch(headline, /stale hits 0\.25%/, 'no rate that mixes answers and windows unlabelled');
   assert.match(md, /\| L2 \| redis · shared · exact \| 248,250 \| 112,000 \| 45\.1% \| 35\.4% \| 152 \| 0 \|/);
-  assert.match(md, /<details><summary>Cost by op and assumptions<\/summary>/);
+  assert.match(md, /<details><summary>Cost by op \(calls counted in the 30-day window; dollars projected to a 30-day month\) and assumptions<\/summary>/);
+  assert.match(md, /\| Op \| Calls in window, no cache \| Calls in window, cached \| USD\/month, no cache \| USD\/month, cached \|/);
+  assert.match(md, /Stale rate = stale hits \/ hits of that key class/);
   assert.match(md, /\| :-- \| :-- \| --: \|/);
 });
 

@@ -54,3 +54,21 @@ test('untrusted names cannot inject terminal escapes or break rows', () => {
   assert.ok(!out.includes('\u001b') && !out.includes('\u0007'));
   assert.ok(out.split('\n').some((l) => l.startsWith('│ op [2J| next ')), 'hostile op rendered on one line');
 });
+
+test('the cost table says which figures are the window and which the month', () => {
+  const r = simulateFixture();
+  r.cost.windowDays = 3;
+  const out = renderSimulateTable(r);
+  assert.match(out, /Cost \(calls counted in the 3-day window; dollars projected to a 30-day month\)/);
+  assert.match(out, /│ Op +│ Calls no cache │ Calls cached │ \$\/mo no cache │ \$\/mo cached │/);
+  r.cost.windowDays = 0.5;
+  assert.match(renderSimulateTable(r), /calls counted in the 12\.0 h window/);
+});
+
+test('staleness says what each rate is a share of, and keeps answers apart from conversation windows', () => {
+  const out = renderSimulateTable(simulateFixture());
+  assert.match(out, /Stale LLM answers 0\.77% \(532 of 69,000 hits\); stale conversation windows 0\.00% \(0 of 143,000 hits\)\./);
+  assert.match(out, /Stale rate = stale hits \/ hits of that key class/);
+  assert.match(out, /0 ms means it was served in the millisecond it was computed/);
+  assert.equal(row(out, 'all classes')[2], '532', 'the mixed total is labelled as all classes');
+});

@@ -79,6 +79,13 @@ function checkIdentities(s: Scenario, r: SimulateResult): void {
   assert.equal(sum(classes.map((c) => c.hits)), r.hits, 'hits per key class sum to the hits');
   assert.equal(sum(classes.map((c) => c.staleHits)), r.staleness.staleHits, 'stale hits per key class sum to the total');
   assert.equal(sum(r.tiers.map((t) => t.staleHits)), r.staleness.staleHits, 'stale hits per tier sum to the total');
+  // LLM answers and conversation windows are reported apart; together they are every hit.
+  const { answers, contextWindows } = r.staleness;
+  assert.equal(contextWindows.hits, memoryHits, 'conversation-window hits are the memory hits');
+  assert.equal(answers.hits, llmHits, 'answer hits are the LLM-op hits');
+  assert.equal(answers.hits + contextWindows.hits, r.hits, 'answer + window hits = hits');
+  assert.equal(answers.staleHits + contextWindows.staleHits, r.staleness.staleHits, 'answer + window stale hits = stale hits');
+  close(contextWindows.staleRate, contextWindows.hits ? contextWindows.staleHits / contextWindows.hits : 0, 1e-12, 'window stale rate');
   for (const [op, c] of Object.entries(r.staleness.byOp)) ordered(c.ageMs, `age of ${op}`);
   // Spend and per-op counts.
   const c = r.cost;
