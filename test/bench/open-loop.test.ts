@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBench } from '../../src/bench/bench.ts';
 import { benchOptions, smallScenario } from './helpers.ts';
+import { measured } from '../timing-helper.ts';
 
 /** L1 in-process + L2 Redis: no PGlite needed. */
 function twoTiers() {
@@ -10,11 +11,14 @@ function twoTiers() {
   return s;
 }
 
-test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intended start); closed loop hides it', async () => {
+test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intended start); closed loop hides it', async (t) => {
   const stall = { tier: 'L2', atMs: 300, forMs: 200 };
   const open = await runBench(benchOptions(twoTiers(), { loop: 'open', rate: 400, requests: 600, warmupRequests: 20, stall }));
   assert.equal(open.requests, 600);
   // ~80 of 600 requests were due during the stall: the tail must carry it.
+  measured(t, 'open.p99_us', open.latencyUs.p99, '>=', 100_000);
+  measured(t, 'open.p999_us', open.latencyUs.p999, '>=', 150_000);
+  measured(t, 'open.p50_over_p99', open.latencyUs.p50 / open.latencyUs.p99, '<', 1 / 3);
   assert.ok(open.latencyUs.p99 >= 100_000, `open-loop p99 ${open.latencyUs.p99} µs should show the 200 ms stall`);
   assert.ok(open.latencyUs.p999 >= 150_000, `open-loop p99.9 ${open.latencyUs.p999} µs should show the 200 ms stall`);
   // Only the tail carries the stall: the median is below a third of p99 and below the stall itself.
@@ -29,6 +33,8 @@ test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intende
   // The request that meets the stall waits for what is left of it: 200 ms minus however long the
   // requests before it took since the stall began (up to ~80 ms each at load average 20), so the
   // bound is a quarter of the stall, not half (measured minimum 118 ms over repeated loaded runs).
+  measured(t, 'closed.max_us', closed.latencyUs.max, '>=', 50_000);
+  measured(t, 'closed.p99_over_open.p99', closed.latencyUs.p99 / open.latencyUs.p99, '<', 1 / 2);
   assert.ok(closed.latencyUs.max >= 50_000, `the stalled request itself is slow (${closed.latencyUs.max} µs)`);
   assert.ok(closed.latencyUs.p99 < open.latencyUs.p99 / 2, `closed-loop p99 ${closed.latencyUs.p99} µs hides what open loop shows`);
 });
