@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readdirSync } from 'node:fs';
-import { loadScenario, normalizeScenario, ScenarioError, scenarioFingerprint, defaultScenario } from '../src/config.js';
+import { applyOverrides, loadScenario, normalizeScenario, ScenarioError, scenarioFingerprint, defaultScenario } from '../src/config.js';
 
 describe('scenario validation', () => {
   it('lists every wrong field with its path', () => {
@@ -51,6 +51,38 @@ describe('scenario validation', () => {
         'models.claude-article.inputPerMtok: unknown field (did you mean inputPerMTok?)',
       ],
     );
+  });
+
+  it("reports a field's range and the rules between fields together, each once, after the defaults are filled in", () => {
+    const err = (() => {
+      try {
+        normalizeScenario({
+          workload: { messagesPerDay: { max: 2 }, sessionsPerDay: { min: 0.5 }, messageGapSec: { p99: 1 } },
+          tiers: [{ name: 'L2', kind: 'redis', scope: 'worker', latency: { p50: 5, p99: 1 } }, { name: 'L2', capacity: 0 }],
+          models: { house: { inputPerMTok: 1 } },
+          ops: { score: { model: 'house' } },
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(err instanceof ScenarioError);
+    assert.deepEqual([...err.problems].sort(), [
+      'models.house.cachedInputPerMTok: expected a number, got nothing',
+      'models.house.outputPerMTok: expected a number, got nothing',
+      'tiers[0].latency.p99: must be >= p50 (5)',
+      'tiers[0].scope: a redis tier is shared; only memory tiers can be per worker',
+      'tiers[1].capacity: must be >= 1, got 0',
+      'tiers[1].name: duplicate tier name "L2"',
+      'workload.messageGapSec.p99: must be >= 60, got 1',
+      'workload.messagesPerDay.max: must be >= 8, got 2',
+      'workload.sessionsPerDay.min: expected an integer, got 0.5',
+    ]);
+  });
+
+  it('a command-line override is checked by the same rules, naming the field', () => {
+    assert.throws(() => applyOverrides(defaultScenario(), { leads: 0 }), (e) => e instanceof ScenarioError && e.file === '(command line)' && e.problems.join() === 'workload.leads: must be >= 1, got 0');
+    assert.throws(() => applyOverrides(defaultScenario(), { workers: 2000 }), (e) => e instanceof ScenarioError && e.problems.join() === 'workers.count: must be <= 1024, got 2000');
   });
 
   it('loads every shipped scenario', () => {

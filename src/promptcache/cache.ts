@@ -13,9 +13,9 @@
  * expired blocks are dropped from its front and memory follows the live set, not the trace.
  */
 
-/** TTL options: the provider's 5-minute and 1-hour caches, or no expiry at all. */
-export type PromptCacheTtl = '5m' | '1h' | 'unlimited';
-export const PROMPT_CACHE_TTLS: readonly PromptCacheTtl[] = ['5m', '1h', 'unlimited'];
+import type { PromptCacheTtl } from '../config/model.js';
+/** TTL options (one list, in the scenario model): the provider's 5-minute and 1-hour caches, or no expiry at all. */
+export { PROMPT_CACHE_TTLS, type PromptCacheTtl } from '../config/model.js';
 
 export function ttlMsOf(ttl: PromptCacheTtl): number {
   return ttl === '5m' ? 300_000 : ttl === '1h' ? 3_600_000 : Number.POSITIVE_INFINITY;

@@ -13,10 +13,11 @@
  * Expired entries are skipped and removed lazily when met; an index that owns its store also
  * keeps an expiry queue, purged on insert (an annotated store is reaped by its owner).
  */
+import type { ScopeFilter } from '../config/model.js';
 import { KeyedStore, type EvictionPolicy } from '../tiers/store.js';
 import { dot } from '../vectors/embeddings.js';
 
-export type ScopeFilter = 'contact' | 'tenant' | 'none';
+export type { ScopeFilter };
 
 /** Ground truth and bookkeeping stored with a vector. */
 export interface SemanticEntryMeta {

@@ -12,7 +12,7 @@
  */
 
 // The list of policies lives with the scenario model (a tier's `eviction`, `replay --cache`, `sweep` accept it).
-import { EVICTION_POLICIES, type EvictionPolicy } from '../config/schema.js';
+import { EVICTION_POLICIES, type EvictionPolicy } from '../config/model.js';
 
 export { EVICTION_POLICIES, type EvictionPolicy };
 

@@ -6,7 +6,7 @@
  */
 
 /** How far back a memory-context read reaches. */
-import { MEMORY_DEPTHS, type MemoryDepth } from '../config/schema.js';
+import { MEMORY_DEPTHS, type MemoryDepth } from '../config/model.js';
 
 export { MEMORY_DEPTHS, type MemoryDepth };
 /** Number of messages each depth needs (full = the whole history). */
