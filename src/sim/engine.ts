@@ -39,7 +39,7 @@ interface SimTier {
 }
 
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulateResult {
-  const source = withComponents(scenario, opts.source ?? createSyntheticSource(scenario));
+  const source = withComponents(scenario, opts.source ?? createSyntheticSource(scenario, { prompts: scenario.promptCache.ttl !== 'off' }));
   const opNames = source.opNames ?? Object.keys(scenario.ops);
   const nOps = opNames.length;
   const isContext = Uint8Array.from(opNames.map((n) => (scenario.ops[n]?.kind === 'context' ? 1 : 0)));

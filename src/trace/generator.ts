@@ -74,9 +74,18 @@ export interface SyntheticSource extends EventSource {
   temperature(version: number): string;
 }
 
+export interface SyntheticOptions {
+  /**
+   * Describe each LLM request's prompt as segments (system, history, message) for the provider
+   * prompt cache (default true). A run without a prompt cache skips the work; the events are
+   * otherwise the same.
+   */
+  prompts?: boolean;
+}
+
 /** Build the synthetic event stream of a scenario. Same scenario and seed → same events. */
-export function createSyntheticSource(scenario: Scenario): SyntheticSource {
-  return new Generator(scenario);
+export function createSyntheticSource(scenario: Scenario, opts: SyntheticOptions = {}): SyntheticSource {
+  return new Generator(scenario, opts.prompts ?? true);
 }
 
 class Generator implements SyntheticSource {
@@ -122,7 +131,10 @@ class Generator implements SyntheticSource {
   private pendingIdx = 0;
   /** A request to re-issue once its fields are complete (see `llm`). */
   private retryOf: SimEvent | null = null;
-  constructor(scenario: Scenario) {
+  constructor(
+    scenario: Scenario,
+    private readonly prompts: boolean,
+  ) {
     this.s = scenario;
     const w = scenario.workload;
     this.opNames = Object.keys(scenario.ops);
@@ -302,7 +314,7 @@ class Generator implements SyntheticSource {
   /** An LLM request, possibly retried right after (same key, same everything). */
   private llm(op: number, c: number, t: number, unique: number, entity: number, version: number): SimEvent {
     const e = this.request(op, c, t, op + OP_STRIDE * unique, entity, version);
-    this.prefix(e, op, c, op === this.ops.response ? unique % BOT_STRIDE : 0, op === this.ops.market ? 2 * unique + 1 : 2 * (this.msgId - 1));
+    if (this.prompts) this.prefix(e, op, c, op === this.ops.response ? unique % BOT_STRIDE : 0, op === this.ops.market ? 2 * unique + 1 : 2 * (this.msgId - 1));
     if (this.rng.next() < this.s.workload.retryRate) {
       // The retry is issued after the original; fields are copied once the caller has set them.
       this.retryOf = e;
