@@ -60,6 +60,7 @@ function isBlank(line: string): boolean {
 export abstract class LineSource {
   skipped = 0;
   protected closed = false;
+  private textVectors: TraceVectors | null = null;
 
   constructor(
     protected readonly file: string,
@@ -69,6 +70,12 @@ export abstract class LineSource {
 
   get lines(): number {
     return this.reader.line;
+  }
+
+  /** The vector of request record `rec` (`opts.vectors`, default: its embedding, else its text hashed); false when it has none. */
+  protected vectorOfRecord(rec: Pick<RequestEvent, 'embedding' | 'text'>, out: Float32Array, offset: number): boolean {
+    if (this.opts.vectors) return this.opts.vectors(rec, out, offset);
+    return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
   }
 
   /** An invalid line: an InputError naming file and line, or (with skipInvalid) reported and counted. */
@@ -97,7 +104,6 @@ class JsonlSource extends LineSource implements TraceSource {
   private pending: TraceEvent | null = null;
   /** The record delivered last (for `vectorOf`). */
   private last: TraceRecord | null = null;
-  private textVectors: TraceVectors | null = null;
 
   constructor(file: string, reader: LineReader, opts: TraceSourceOptions) {
     super(file, reader, opts);
@@ -112,8 +118,7 @@ class JsonlSource extends LineSource implements TraceSource {
   vectorOf(_ev: SimEvent, out: Float32Array, offset: number): boolean {
     const rec = this.last;
     if (rec === null || rec.type !== 'request') return false;
-    if (this.opts.vectors) return this.opts.vectors(rec, out, offset);
-    return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
+    return this.vectorOfRecord(rec, out, offset);
   }
 
   get opNames(): string[] {

@@ -21,7 +21,6 @@ import { describe, TraceLineError, type TraceHeader } from './jsonl.js';
 import { LineSource, openTraceSource, tooLong, type TraceSource, type TraceSourceOptions } from './reader.js';
 import type { RequestEvent, SimEvent } from './types.js';
 import { createHash } from 'node:crypto';
-import { TraceVectors } from './vectors.js';
 
 export const TRACE_FORMATS = ['llmcache', 'mooncake', 'azure', 'burstgpt', 'csv', 'jsonl'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -358,7 +357,8 @@ class RecordedSource extends LineSource implements TraceSource {
   /** Time of the first row (ms), subtracted from every row. */
   private t0 = Number.NaN;
   private prompt: string | undefined;
-  private textVectors: TraceVectors | null = null;
+  /** `vectorOf`'s record of the prompt text, reused for every request (nothing allocated per call). */
+  private readonly promptRecord: { text: string } = { text: '' };
 
   constructor(
     file: string,
@@ -397,9 +397,8 @@ class RecordedSource extends LineSource implements TraceSource {
 
   vectorOf(_ev: SimEvent, out: Float32Array, offset: number): boolean {
     if (this.prompt === undefined) return false;
-    const rec = { text: this.prompt };
-    if (this.opts.vectors) return this.opts.vectors(rec, out, offset);
-    return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
+    this.promptRecord.text = this.prompt;
+    return this.vectorOfRecord(this.promptRecord, out, offset);
   }
 
   next(ev: SimEvent): boolean {
