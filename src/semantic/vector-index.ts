@@ -100,6 +100,9 @@ export class SemanticIndex {
   private qExp = new Float64Array(1024);
   private qHead = 0;
   private qLen = 0;
+  // the scan in progress (searchContact, searchPivots): best entry so far and its cosine
+  private scanBest = NONE;
+  private scanSim = -Infinity;
 
   constructor(opts: SemanticIndexOptions) {
     this.dim = opts.dim;
@@ -276,57 +279,68 @@ export class SemanticIndex {
   }
 
   private searchContact(vec: Float32Array, off: number, contact: number, tenant: number, threshold: number, now: number, intent: number, version: number, op: number): number {
-    let best = NONE;
-    let bestSim = -Infinity;
+    this.scanStart();
     let answerable = false;
-    const d = this.dim;
+    // Every entry of the contact is met: an expired one is dropped whatever its op.
     for (let s = contact < this.cHead.length ? this.cHead[contact]! : NONE; s !== NONE; ) {
       const next = this.cNext[s]!;
-      if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
-      else if (op === NONE || this.op[s] === op) {
-        if (intent !== NONE && this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version) answerable = true;
-        this.comparisons++;
-        const sim = dot(vec, off, this.vectors, s * d, d);
-        if (sim >= threshold && sim > bestSim) {
-          best = s;
-          bestSim = sim;
-        }
-      }
+      if (this.consider(s, op === NONE || this.op[s] === op, vec, off, threshold, now) && intent !== NONE && this.intent[s] === intent && this.tenant[s] === tenant && this.store.version[s] === version)
+        answerable = true;
       s = next;
     }
-    this.lastSimilarity = best === NONE ? 0 : bestSim;
     this.lastAnswerable = answerable;
-    return best;
+    return this.scanEnd();
   }
 
   private searchPivots(vec: Float32Array, off: number, tenant: number, threshold: number, now: number, op: number): number {
     if (!this.pivotsOn) this.buildPivots();
     const d = this.dim;
     const maxAngle = threshold >= 1 ? EPS : threshold <= -1 ? Math.PI : Math.acos(threshold) + EPS;
-    let best = NONE;
-    let bestSim = -Infinity;
+    this.scanStart();
     for (let p = 0; p < this.pivotCount; p++) {
       if (this.pSize[p] === 0) continue;
       const qa = Math.acos(clamp1(dot(vec, off, this.pivots, p * d, d)));
       const gap = qa < this.pMin[p]! ? this.pMin[p]! - qa : qa > this.pMax[p]! ? qa - this.pMax[p]! : 0;
       if (gap > maxAngle) continue;
+      // Only entries that pass the angle, tenant and op filters are met (and dropped when expired).
       for (let s = this.pHead[p]!; s !== NONE; ) {
         const next = this.pNext[s]!;
-        if (Math.abs(qa - this.angle[s]!) <= maxAngle && (tenant === NONE || this.tenantOf(s) === tenant) && (op === NONE || this.op[s] === op)) {
-          if (this.store.expiresAt[s]! <= now) this.dropExpired(s);
-          else {
-            this.comparisons++;
-            const sim = dot(vec, off, this.vectors, s * d, d);
-            if (sim >= threshold && sim > bestSim) {
-              best = s;
-              bestSim = sim;
-            }
-          }
-        }
+        if (Math.abs(qa - this.angle[s]!) <= maxAngle && (tenant === NONE || this.tenantOf(s) === tenant) && (op === NONE || this.op[s] === op)) this.consider(s, true, vec, off, threshold, now);
         s = next;
       }
     }
-    this.lastSimilarity = best === NONE ? 0 : bestSim;
+    return this.scanEnd();
+  }
+
+  private scanStart(): void {
+    this.scanBest = NONE;
+    this.scanSim = -Infinity;
+  }
+
+  /**
+   * One entry met by a scan: dropped when expired; otherwise, when it `matches` the search,
+   * compared with the query (the best at or above the threshold is kept). True when compared.
+   */
+  private consider(s: number, matches: boolean, vec: Float32Array, off: number, threshold: number, now: number): boolean {
+    if (this.store.expiresAt[s]! <= now) {
+      this.dropExpired(s);
+      return false;
+    }
+    if (!matches) return false;
+    this.comparisons++;
+    const d = this.dim;
+    const sim = dot(vec, off, this.vectors, s * d, d);
+    if (sim >= threshold && sim > this.scanSim) {
+      this.scanBest = s;
+      this.scanSim = sim;
+    }
+    return true;
+  }
+
+  /** The scan's best entry (or -1); `lastSimilarity` is its cosine. */
+  private scanEnd(): number {
+    const best = this.scanBest;
+    this.lastSimilarity = best === NONE ? 0 : this.scanSim;
     return best;
   }
 
