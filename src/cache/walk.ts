@@ -28,7 +28,7 @@
  * and a window as deep as both the tier and the source hold; a full miss writes back to every
  * caching tier; writes live the base TTL or the velocity-adaptive one.
  */
-import type { Scenario, TierConfig } from '../config.js';
+import type { AdaptiveTtlConfig, Scenario, TierConfig } from '../config.js';
 import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
 import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from './policy.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
@@ -53,6 +53,11 @@ export interface WalkTier {
   readonly depth: number;
   /** The system of record: holds the whole history, serves every context read reaching it. */
   readonly sor: boolean;
+  /** `cfg.backfill` and `cfg.refreshOnHit`, read on every request. */
+  readonly backfill: boolean;
+  readonly refreshOnHit: boolean;
+  /** The velocity-adaptive TTL of the tier's writes, or null for its base TTLs. */
+  readonly adaptive: AdaptiveTtlConfig | null;
   /** Invalidation generations per instance. */
   readonly gens: Generations[];
   /** Per op index: lookups, hits and stale hits (version differs from the request's). */
@@ -82,6 +87,7 @@ export class WalkPlan {
   constructor(scenario: Scenario, opNames: readonly string[], workers: number, entities: number, contacts: number) {
     const active = activeTiers(scenario);
     const nOps = opNames.length;
+    this.velocity = velocityAdaptive(active) ? new VelocityTracker(contacts) : null;
     this.tiers = active.map((cfg) => {
       const perWorker = cfg.scope === 'worker';
       return {
@@ -91,6 +97,9 @@ export class WalkPlan {
         windowTtl: windowTtlMs(cfg, scenario),
         depth: depthIndex(cfg),
         sor: cfg.systemOfRecord,
+        backfill: cfg.backfill,
+        refreshOnHit: cfg.refreshOnHit,
+        adaptive: this.velocity !== null && cfg.adaptiveTtl !== null && cfg.adaptiveTtl.exponent !== 0 ? cfg.adaptiveTtl : null,
         gens: Array.from({ length: perWorker ? workers : 1 }, () => new Generations(entities)),
         lookups: new Float64Array(nOps),
         hits: new Float64Array(nOps),
@@ -100,7 +109,6 @@ export class WalkPlan {
     });
     this.windowTiers = this.tiers.flatMap((t, k) => (t.windowTtl >= 0 ? [k] : []));
     this.writeThrough = scenario.memoryWriteThrough;
-    this.velocity = velocityAdaptive(active) ? new VelocityTracker(contacts) : null;
     this.targets = active.map((cfg) => Array.from({ length: workers }, (_, w) => invalidationTargets(scenario.invalidation, cfg.scope, w, workers)));
   }
 
@@ -123,9 +131,8 @@ export class WalkPlan {
 
   /** TTL (ms) of a write of base TTL `baseMs` to tier `k`: the base, or the velocity-adaptive one. */
   writeTtl(k: number, baseMs: number, contact: number, now: number): number {
-    const a = this.tiers[k]!.cfg.adaptiveTtl;
-    if (a === null || this.velocity === null || a.exponent === 0) return baseMs;
-    return adaptiveTtlMs(baseMs, this.velocity.perHour(contact, now), a);
+    const a = this.tiers[k]!.adaptive;
+    return a === null ? baseMs : adaptiveTtlMs(baseMs, this.velocity!.perHour(contact, now), a);
   }
 }
 
@@ -250,7 +257,7 @@ export class RequestWalk {
     if (!this.hitEntry) return -1;
     const t = this.tiers[this.hitTier]!;
     const base = t.ttl[this.op]!;
-    if (!t.cfg.refreshOnHit || base < 0) return -1;
+    if (!t.refreshOnHit || base < 0) return -1;
     return this.now + this.plan.writeTtl(this.hitTier, base, this.contact, this.now);
   }
 
@@ -261,7 +268,7 @@ export class RequestWalk {
     const upTo = this.hitTier === END ? tiers.length : this.hitTier;
     for (let k = this.writeCursor + 1; k < upTo; k++) {
       const t = tiers[k]!;
-      if (t.ttl[op]! < 0 || (this.context && t.sor) || (this.hitTier !== END && !t.cfg.backfill)) continue;
+      if (t.ttl[op]! < 0 || (this.context && t.sor) || (this.hitTier !== END && !t.backfill)) continue;
       this.writeCursor = k;
       return k;
     }
