@@ -92,6 +92,59 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     payCall(ledger, op, ev.tokensIn, ev.tokensOut);
     return llmLatency[op]!.sample(rng) + prefillMs * (ev.tokensIn - cached);
   };
+  /**
+   * The walk of request `ev` (op index `op`, a context read or an LLM op) on worker `w` at trace time
+   * `now` (ms) through the stack: lookups, the model on a full miss, the writes. Returns its latency
+   * (ms). A function of its own so the optimizing compiler inlines the walk's small steps here
+   * instead of running out of inlining budget in the event loop.
+   */
+  const serve = (op: number, context: boolean, w: number, now: number): number => {
+    let ms = 0;
+    const key = context ? windowKey(ev.contact) : ev.key;
+    let hitSlot = -1;
+    let hitInst: TierInstance | null = null;
+    walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact, true);
+    for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
+      const tr = tiers[k]!;
+      ms += tr.lookupLatency.sample(rng);
+      const inst = tr.instances[walk.instance(k)]!;
+      if (walk.servedByRecord(k)) {
+        hitInst = inst;
+        break;
+      }
+      let slot = inst.lookup(key, now);
+      if (slot < 0 && !context && searches[k] === 1) slot = semantic.similar(inst, ev, now);
+      if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.auxB[slot]!)) {
+        hitSlot = slot;
+        hitInst = inst;
+        break;
+      }
+    }
+    walk.settle();
+
+    const hitTier = walk.hitTier;
+    if (hitTier !== END) {
+      semantic.onHit(plan.tiers[hitTier]!.cfg, hitInst, hitSlot, ev);
+      if (!context) llmHits++;
+      if (hitSlot >= 0) {
+        hits++;
+        const store = hitInst!.store;
+        const expiresAt = walk.refreshedExpiry();
+        if (expiresAt > store.expiresAt[hitSlot]!) store.expiresAt[hitSlot] = expiresAt;
+        ages[op]!.record(now - walk.createdAt);
+      }
+    } else if (!context) {
+      ms += callModel(op);
+    }
+    if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
+
+    for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite()) {
+      const tr = tiers[k]!;
+      tr.instances[walk.instance(k)]!.write(key, now, now + walk.writeTtl(k), walk.createdAt, walk.version, ev.entity, context ? walk.windowDepth(k) : -1);
+      ms += tr.writeLatency.sample(rng);
+    }
+    return ms;
+  };
   while (source.next(ev)) {
     const now = ev.t;
     if (opts.onProgress && ++processed >= nextProgress) {
@@ -140,50 +193,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       }
     } else memoryReads++;
 
-    const key = context ? windowKey(ev.contact) : ev.key;
-    let hitSlot = -1;
-    let hitInst: TierInstance | null = null;
-    walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact, true);
-    for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
-      const tr = tiers[k]!;
-      ms += tr.lookupLatency.sample(rng);
-      const inst = tr.instances[walk.instance(k)]!;
-      if (walk.servedByRecord(k)) {
-        hitInst = inst;
-        break;
-      }
-      let slot = inst.lookup(key, now);
-      if (slot < 0 && !context && searches[k] === 1) slot = semantic.similar(inst, ev, now);
-      if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.auxB[slot]!)) {
-        hitSlot = slot;
-        hitInst = inst;
-        break;
-      }
-    }
-    walk.settle();
-
-    const hitTier = walk.hitTier;
-    if (hitTier !== END) {
-      semantic.onHit(plan.tiers[hitTier]!.cfg, hitInst, hitSlot, ev);
-      if (!context) llmHits++;
-      if (hitSlot >= 0) {
-        hits++;
-        const store = hitInst!.store;
-        const expiresAt = walk.refreshedExpiry();
-        if (expiresAt > store.expiresAt[hitSlot]!) store.expiresAt[hitSlot] = expiresAt;
-        ages[op]!.record(now - walk.createdAt);
-      }
-    } else if (!context) {
-      ms += callModel(op);
-    }
-    if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
-
-    for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite()) {
-      const tr = tiers[k]!;
-      tr.instances[walk.instance(k)]!.write(key, now, now + walk.writeTtl(k), walk.createdAt, walk.version, ev.entity, context ? walk.windowDepth(k) : -1);
-      ms += tr.writeLatency.sample(rng);
-    }
-    latency.record(ms * 1000);
+    latency.record((ms + serve(op, context, w, now)) * 1000);
   }
 
   // Assemble the result.
