@@ -79,3 +79,15 @@ test('a search given an op only matches entries of that op, in every scope', () 
     assert.ok(ix.search(q, 0, scope, 7, 7 % 3, 0.99, 1) >= 0, `${scope}: no op given matches any`);
   }
 });
+
+test('a search drops the expired entries it meets: a contact scan every entry of the contact whatever its op, a pivot scan only those past its filters', () => {
+  for (const scope of ['contact', 'none'] as const) {
+    const ix = new SemanticIndex({ dim: DIM, capacity: null });
+    ix.insert(1, v(0, 1), 0, { ...meta(5, 0, 100), op: 1 });
+    ix.insert(2, v(0, 2), 0, { ...meta(5, 0), op: 2 });
+    const hit = ix.search(v(0, 3), 0, scope, 5, meta(5, 0).tenant, -1, 200, -1, 0, 2);
+    assert.equal(ix.keyAt(hit), 2, scope);
+    // The order decides what stays in the store, and so what an eviction later picks.
+    assert.equal(ix.size, scope === 'contact' ? 1 : 2, scope);
+  }
+});
