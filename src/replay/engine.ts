@@ -137,7 +137,8 @@ function runBatch(store: KeyedStore, b: RequestBatch, bySize: boolean, ttl: bool
     return misses;
   }
   // no TTL column: nothing expires, so a held key is a hit
-  for (let i = 0; i < n; i++) if (!store.access(keys[i]!, bySize ? sizes[i]! : 1)) misses++;
+  if (!bySize) return store.accessMany(keys, n);
+  for (let i = 0; i < n; i++) if (!store.access(keys[i]!, sizes[i]!)) misses++;
   return misses;
 }
 

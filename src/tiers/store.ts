@@ -261,6 +261,122 @@ export class KeyedStore {
     return false;
   }
 
+  /**
+   * Requests for `keys[0, n)`, each new entry weighing 1: the same hits and the same store state
+   * afterwards as `access(keys[i])` for each i in turn; returns the misses. LRU and FIFO over the
+   * hash index (replay's common case) run a loop of their own with the queue in locals and no
+   * per-request policy dispatch, which more than halves the time per request.
+   */
+  accessMany(keys: Float64Array, n: number): number {
+    if (this.dense || this.code > P.Fifo) {
+      let misses = 0;
+      for (let i = 0; i < n; i++) if (!this.access(keys[i]!, 1)) misses++;
+      return misses;
+    }
+    return this.accessManyLruFifo(keys, n, this.code === P.Lru);
+  }
+
+  /** `accessMany` for LRU (`moveOnHit`) and FIFO over the hash index; weights of held entries may be anything. */
+  private accessManyLruFifo(keys: Float64Array, n: number, moveOnHit: boolean): number {
+    const cap = this.capacity;
+    let table = this.table;
+    let mask = this.mask;
+    let keyOf = this.keyOf;
+    let prev = this.prev;
+    let next = this.next;
+    let weight = this.weight;
+    let freq = this.freq;
+    let freeList = this.freeList;
+    let head = this.qHead[Q0]!;
+    let tail = this.qTail[Q0]!;
+    let size = this.size;
+    let used = this.usedWeight;
+    let freeTop = this.freeTop;
+    let evicted = 0;
+    let lastKey = this.lastEvictedKey;
+    let lastCount = this.lastEvictions;
+    let misses = 0;
+    for (let r = 0; r < n; r++) {
+      const key = keys[r]!;
+      let cell = hashKey(key) & mask;
+      let hit = NONE;
+      for (let s = table[cell]!; s !== 0; s = table[cell]!) {
+        if (keyOf[s - 1] === key) {
+          hit = s - 1;
+          break;
+        }
+        cell = (cell + 1) & mask;
+      }
+      if (hit !== NONE) {
+        if (moveOnHit && hit !== head) {
+          // unlink (hit is not the head, so it has a predecessor), then to the front
+          const p = prev[hit]!;
+          const nx = next[hit]!;
+          next[p] = nx;
+          if (nx !== NONE) prev[nx] = p;
+          else tail = p;
+          prev[hit] = NONE;
+          next[hit] = head;
+          prev[head] = hit;
+          head = hit;
+        }
+        continue;
+      }
+      misses++;
+      lastKey = NONE;
+      lastCount = 0;
+      if (1 > cap) continue; // not admitted (as access: nothing is evicted)
+      while (size > 0 && used + 1 > cap) {
+        const v = tail;
+        lastKey = keyOf[v]!;
+        lastCount++;
+        evicted++;
+        this.indexDelete(lastKey); // shifts probe chains: the cell found above is stale
+        cell = NONE;
+        const p = prev[v]!;
+        if (p !== NONE) next[p] = NONE;
+        else head = NONE;
+        tail = p;
+        used -= weight[v]!;
+        size--;
+        freeList[freeTop++] = v;
+      }
+      if (freeTop === 0) {
+        this.qHead[Q0] = head;
+        this.qTail[Q0] = tail;
+        this.freeTop = freeTop;
+        this.grow();
+        ({ table, mask, keyOf, prev, next, weight, freq, freeList, freeTop } = this);
+        cell = NONE;
+      }
+      const slot = freeList[--freeTop]!;
+      keyOf[slot] = key;
+      weight[slot] = 1;
+      freq[slot] = 0;
+      used += 1;
+      size++;
+      prev[slot] = NONE;
+      next[slot] = head;
+      if (head !== NONE) prev[head] = slot;
+      head = slot;
+      if (tail === NONE) tail = slot;
+      if (cell === NONE) {
+        cell = hashKey(key) & mask;
+        while (table[cell] !== 0) cell = (cell + 1) & mask;
+      }
+      table[cell] = slot + 1;
+    }
+    this.qHead[Q0] = head;
+    this.qTail[Q0] = tail;
+    this.size = size;
+    this.usedWeight = used;
+    this.freeTop = freeTop;
+    this.evictions += evicted;
+    this.lastEvictedKey = lastKey;
+    this.lastEvictions = lastCount;
+    return misses;
+  }
+
   /** Record an access to a held slot. */
   touch(slot: number): void {
     switch (this.code) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeyedStore } from '../../src/tiers/store.js';
+import { EVICTION_POLICIES, KeyedStore } from '../../src/tiers/store.js';
 import { Rng } from '../../src/stats/random.js';
 
 /** Naive LRU / FIFO over an array: obviously correct, O(n) per operation. */
@@ -80,4 +80,35 @@ describe('KeyedStore', () => {
     assert.equal(store.reapExpired(500, 100), 5);
     assert.deepEqual(store.keys().sort((a, b) => a - b), [5, 6, 7, 8, 9]);
   });
+  /** The observable state of a store: contents in queue order, counts, the last insert's evictions. */
+  const state = (s: KeyedStore) => ({ keys: s.keys(), size: s.size, used: s.usedWeight, evictions: s.evictions, last: s.lastEvictedKey, lastN: s.lastEvictions });
+
+  for (const policy of EVICTION_POLICIES) {
+    for (const dense of [false, true]) {
+      it(`${policy}${dense ? ' (dense keys)' : ''}: accessMany gives the same misses and state as access() request by request`, () => {
+        const rng = new Rng(9);
+        const keyOf = (r: number) => (dense ? r : r * 7919 + 2 ** 40);
+        // capacities: one the policies admit into, one below any queue's share, a fraction, and an
+        // unbounded store that starts with 16 slots and grows inside the batch
+        for (const capacity of [300, 3, 0.5, Number.POSITIVE_INFINITY]) {
+          const one = new KeyedStore(capacity, policy, 16, dense);
+          const many = new KeyedStore(capacity, policy, 16, dense);
+          // entries of other weights already held: the loop must evict them by their weight
+          for (const s of [one, many]) for (let k = 0; k < 5; k++) s.insert(keyOf(100_000 + k), 40);
+          let misses = 0;
+          for (let batch = 0; batch < 40; batch++) {
+            const n = batch % 7 === 0 ? 1 : Math.floor(rng.next() * 700);
+            const keys = Float64Array.from({ length: n }, () => keyOf(Math.floor(rng.next() ** 2 * 2000)));
+            let expected = 0;
+            for (const k of keys) if (!one.access(k, 1)) expected++;
+            const got = many.accessMany(keys, n);
+            misses += got;
+            assert.equal(got, expected, `capacity ${capacity}, batch ${batch}`);
+            assert.deepEqual(state(many), state(one), `capacity ${capacity}, batch ${batch}`);
+          }
+          assert.ok(capacity < 1 || misses > 0);
+        }
+      });
+    }
+  }
 });
