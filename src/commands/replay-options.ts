@@ -56,7 +56,7 @@ export function emitResult<T>(result: T, o: ResultCliOptions, table: (result: T)
  * The format (from the content, checked against --format; `command` is named in refusals) and the
  * reader options the trace flags ask for.
  */
-function traceRequest(file: string, o: TraceCliOptions, command: string): { format: TraceFormat; options: ReaderOptions } {
+export function traceRequest(file: string, o: TraceCliOptions, command: string): { format: TraceFormat; options: ReaderOptions } {
   const format = keyTraceFormat(file, o.format ? parseFormat(o.format) : undefined, command);
   if (format !== 'csv' && (o.columns || o.header)) throw new InputError('--columns and --header apply to --format csv only');
   const options = { skipInvalid: o.skipInvalid, columns: o.columns, delimiter: o.delimiter, header: o.header, maxLineBytes: o.maxLineBytes };
@@ -69,7 +69,7 @@ function traceRequest(file: string, o: TraceCliOptions, command: string): { form
  */
 export async function openTraceInWorker(file: string, o: TraceCliOptions, command: string, ids = false): Promise<{ reader: RequestReader; format: TraceFormat }> {
   const { format, options } = traceRequest(file, o, command);
-  return { reader: await openPipelined(file, format, options, ids), format };
+  return { reader: (await openPipelined(file, format, options, ids)).reader, format };
 }
 
 /** A byte-progress callback drawn on stderr only when it is a terminal (and only for big files). */

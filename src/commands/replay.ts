@@ -1,8 +1,9 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
 import { checkOutPath } from '../io.js';
-import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
-import { REPLAY_POLICIES, parseCacheSpecs, replay } from '../replay/engine.js';
+import { addResultOptions, addTraceOptions, emitResult, reportSkipped, traceProgress, traceRequest, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
+import { REPLAY_POLICIES, parseCacheSpecs } from '../replay/engine.js';
+import { replayFile } from '../replay/parallel.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';
 
@@ -49,11 +50,14 @@ export function register(program: Command): void {
     .action(async (file: string, o: ReplayCliOptions) => {
       const caches = parseCacheSpecs(o.cache);
       if (o.out) checkOutPath(o.out, { overwrite: o.force });
-      const { reader, format } = await openTraceInWorker(file, o, 'replay');
-      const progress = traceProgress('replay', reader.totalBytes);
-      const run = await replay(reader, caches, {
+      const { format, options } = traceRequest(file, o, 'replay');
+      let progress: ((bytesRead: number) => void) | undefined | null = null; // drawn once the size is known
+      const run = await replayFile(file, format, options, caches, {
         bySize: o.bySize,
-        onProgress: progress ? (p) => progress(p.bytesRead) : undefined,
+        onProgress: (p) => {
+          if (progress === null) progress = traceProgress('replay', p.totalBytes);
+          progress?.(p.bytesRead);
+        },
       });
       const result: ReplayResult = {
         schema: REPLAY_SCHEMA,

@@ -1,55 +1,135 @@
 /**
- * A trace reader on the other core: a worker thread reads, decodes and assigns dense ids
- * (reader-worker.ts) while this thread runs the caches, a few batches ahead (bounded: memory stays
- * a few batches, whatever the trace length). The batches' buffers move between the threads
- * without copying. Errors keep their kind: a bad record is still an InputError (exit 2).
+ * Trace reading on another core, shared by any number of consumers. A reader worker
+ * (reader-worker.ts) reads, decodes and (if asked) assigns dense key ids into a ring of batch
+ * slots in one SharedArrayBuffer; each consumer (the main thread, and the cache workers of a
+ * parallel replay, parallel.ts) is told "slot s holds n requests" and says when it is done with
+ * it; a slot is refilled once every consumer is done. Nothing is copied or transferred per
+ * batch, and memory stays the ring (slots × BATCH_REQUESTS × 36 bytes) whatever the trace length.
+ * Errors keep their kind: a bad record is still an InputError (exit 2) in every consumer.
  */
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { startWorker } from '../workers.js';
-import type { ReaderOptions, RequestBatch, RequestReader, TraceFormat } from './types.js';
+import { BATCH_REQUESTS, type ReaderOptions, type RequestBatch, type RequestReader, type TraceFormat } from './types.js';
 
-/** What the worker is asked to read. */
+/** Bytes per request in a slot: key, size, time, ttl (Float64) and id (Int32). */
+const BYTES_PER_REQUEST = 36;
+
+/** Batch slots in one SharedArrayBuffer; `views(s)` are the arrays of slot s (the same memory in every thread). */
+export class BatchRing {
+  readonly buffer: SharedArrayBuffer;
+  constructor(
+    readonly slots: number,
+    readonly capacity: number = BATCH_REQUESTS,
+    buffer?: SharedArrayBuffer,
+  ) {
+    this.buffer = buffer ?? new SharedArrayBuffer(slots * capacity * BYTES_PER_REQUEST);
+  }
+  /** The arrays of slot `s` as a batch (n = 0). */
+  views(s: number): RequestBatch {
+    const cap = this.capacity;
+    const base = s * cap * BYTES_PER_REQUEST;
+    const f64 = (i: number) => new Float64Array(this.buffer, base + i * cap * 8, cap);
+    return { n: 0, key: f64(0), size: f64(1), time: f64(2), ttl: f64(3), id: new Int32Array(this.buffer, base + 32 * cap, cap) };
+  }
+}
+
+/** What the reader worker is asked to do. */
 export interface PipelineRequest {
   file: string;
   format: TraceFormat;
   options: ReaderOptions;
-  /** Batches in flight (filled ahead of the consumer). */
-  batches: number;
   /** Fill `batch.id` (dense key ids) too. */
   ids: boolean;
+  ring: SharedArrayBuffer;
+  slots: number;
+  capacity: number;
+  /** Consumers besides the parent thread (their ports are in `ports`). */
+  ports: MessagePort[];
 }
 
-/** Messages from the worker. */
+/** Messages from the reader worker to each consumer. */
 export type WorkerMessage =
   | { type: 'ready'; hasTime: boolean; hasSize: boolean; hasTtl: boolean; totalBytes: number }
-  | ({ type: 'batch'; n: number; bytesRead: number; skipped: number } & Omit<RequestBatch, 'n'>)
+  | { type: 'batch'; slot: number; n: number; bytesRead: number; skipped: number }
   | { type: 'end'; bytesRead: number; skipped: number }
   | { type: 'error'; message: string; input: boolean };
 
-/** Open `file` with its reader in a worker thread; resolves once the file is open. */
-export async function openPipelined(file: string, format: TraceFormat, options: ReaderOptions = {}, ids = false): Promise<RequestReader> {
-  const worker = startWorker(import.meta.url, './reader-worker', { file, format, options, batches: 4, ids } satisfies PipelineRequest);
+/** A consumer's message to the reader worker: done with a slot. */
+export interface FreeMessage {
+  type: 'free';
+  slot: number;
+}
+
+/** The reader worker and the ends of the extra consumers' channels. */
+export interface Pipeline {
+  /** The parent thread's reader. */
+  reader: RequestReader;
+  /** What another thread needs to consume the same batches (`consumeRing`): one per extra consumer. */
+  consumers: RingConsumer[];
+  ring: BatchRing;
+}
+
+/** Handed to a cache worker: its port to the reader worker, and the ring. */
+export interface RingConsumer {
+  port: MessagePort;
+  ring: SharedArrayBuffer;
+  slots: number;
+  capacity: number;
+}
+
+/** Slots in the ring: a few batches ahead of the slowest consumer. */
+const RING_SLOTS = 4;
+
+/**
+ * Open `file` with its reader in a worker thread, read by this thread and by `extraConsumers`
+ * others; resolves once the file is open. `ids`: fill the dense key ids too.
+ */
+export async function openPipelined(file: string, format: TraceFormat, options: ReaderOptions = {}, ids = false, extraConsumers = 0): Promise<Pipeline> {
+  const ring = new BatchRing(RING_SLOTS);
+  const channels = Array.from({ length: extraConsumers }, () => new MessageChannel());
+  const request: PipelineRequest = { file, format, options, ids, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity, ports: channels.map((c) => c.port1) };
+  const worker = startWorker(import.meta.url, './reader-worker', request, channels.map((c) => c.port1));
+  const reader = await consumeRing(worker, ring, ids, () => worker.terminate());
+  const consumers = channels.map((c) => ({ port: c.port2, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity }));
+  return { reader, consumers, ring };
+}
+
+/**
+ * A RequestReader over the batches the reader worker announces on `port` (the worker itself for
+ * the parent thread, a channel port for a cache worker); `ids`: the worker fills `batch.id`.
+ * `stop` ends the reading (terminates the worker, or closes the port).
+ */
+export async function consumeRing(port: MessagePort | Worker, ring: BatchRing, ids: boolean, stop: () => Promise<unknown> | void): Promise<RequestReader> {
+  const slots = Array.from({ length: ring.slots }, (_, s) => ring.views(s));
   const queue: WorkerMessage[] = [];
   let waiting: ((m: WorkerMessage) => void) | null = null;
   let failure: Error | null = null;
-  worker.on('message', (m: WorkerMessage) => {
+  const deliver = (m: WorkerMessage) => {
     if (waiting) {
       const w = waiting;
       waiting = null;
       w(m);
     } else queue.push(m);
-  });
-  worker.on('error', (e) => {
+  };
+  port.on('message', deliver);
+  port.on('error', (e: Error) => {
     failure = e;
-    waiting?.({ type: 'error', message: e.message, input: false });
+    deliver({ type: 'error', message: e.message, input: false });
   });
   const nextMessage = (): Promise<WorkerMessage> => {
     if (queue.length > 0) return Promise.resolve(queue.shift()!);
     if (failure) return Promise.resolve({ type: 'error', message: (failure as Error).message, input: false });
     return new Promise((r) => (waiting = r));
   };
+  let done = false;
+  const finish = async () => {
+    done = true;
+    port.off('message', deliver);
+    await stop();
+  };
   const fail = async (m: { message: string; input: boolean }): Promise<never> => {
-    await worker.terminate();
+    await finish();
     throw m.input ? new InputError(m.message) : new Error(m.message);
   };
   const first = await nextMessage();
@@ -57,9 +137,8 @@ export async function openPipelined(file: string, format: TraceFormat, options: 
   if (first.type !== 'ready') throw new Error(`reader worker: unexpected ${first.type} before ready`);
   let bytesRead = 0;
   let skipped = 0;
-  let done = false;
-  /** The worker's arrays the consumer holds now; handed back on the next call. */
-  let held: Omit<RequestBatch, 'n'> | null = null;
+  /** The slot this consumer holds now; handed back on the next call. */
+  let held = -1;
   return {
     hasTime: first.hasTime,
     hasSize: first.hasSize,
@@ -75,29 +154,29 @@ export async function openPipelined(file: string, format: TraceFormat, options: 
     async next(batch: RequestBatch): Promise<boolean> {
       batch.n = 0;
       if (done) return false;
+      if (held >= 0) port.postMessage({ type: 'free', slot: held } satisfies FreeMessage);
+      held = -1;
       const m = await nextMessage();
       if (m.type === 'error') return fail(m);
-      bytesRead = m.type === 'ready' ? bytesRead : m.bytesRead;
-      skipped = m.type === 'ready' ? skipped : m.skipped;
-      if (m.type !== 'batch') {
-        done = true;
-        await worker.terminate();
+      if (m.type === 'ready') throw new Error('reader worker: ready twice');
+      bytesRead = m.bytesRead;
+      skipped = m.skipped;
+      if (m.type === 'end') {
+        await finish();
         return false;
       }
-      // hand the consumed arrays back to be refilled, take the filled ones
-      if (held) worker.postMessage(held, [held.key.buffer, held.size.buffer, held.time.buffer, held.ttl.buffer, held.id.buffer] as ArrayBuffer[]);
-      held = { key: m.key, size: m.size, time: m.time, ttl: m.ttl, id: m.id };
-      batch.key = m.key;
-      batch.size = m.size;
-      batch.time = m.time;
-      batch.ttl = m.ttl;
-      batch.id = m.id;
+      held = m.slot;
+      const v = slots[m.slot]!;
+      batch.key = v.key;
+      batch.size = v.size;
+      batch.time = v.time;
+      batch.ttl = v.ttl;
+      batch.id = v.id;
       batch.n = m.n;
       return true;
     },
     async close(): Promise<void> {
-      done = true;
-      await worker.terminate();
+      if (!done) await finish();
     },
   };
 }
