@@ -2,10 +2,11 @@
  * Miss-ratio curves for LRU in one streaming pass.
  *
  * Exact: the LRU stack distance of a request (1 + distinct keys touched since the key's previous
- * request) is counted with a Fenwick tree over "last access" marks: each key has one mark at the
- * time of its last request, so the distance is the number of marks after the previous one.
- * O(log M) per request; times are renumbered when the tree fills, so memory is O(distinct keys),
- * not O(trace length). An LRU cache of C entries hits exactly the requests with distance ≤ C.
+ * request) is counted over "last access" marks: each key has one mark at the time of its last
+ * request, so the distance is the number of marks after the previous one (StackDistances: a bit
+ * per time and a Fenwick tree over blocks of times). O(log M) per request; times are renumbered
+ * when the bits fill, so memory is O(distinct keys), not O(trace length). An LRU cache of C
+ * entries hits exactly the requests with distance ≤ C.
  *
  * SHARDS (Waldspurger et al., FAST '15): keep only keys whose hash mod P is below T = rate·P,
  * compute their stack distances and scale them by 1/rate. The "adj" correction puts the
@@ -23,9 +24,26 @@ import type { MrcPoint } from './curves.js';
 
 export type { MrcPoint };
 
-const INITIAL_TIMES = 1 << 12;
+const INITIAL_TIMES = 1 << 13;
+/** Times per block of the Fenwick tree: 8 words of 32 bits. */
+const BLOCK_SHIFT = 8;
+const BLOCK_WORDS = (1 << BLOCK_SHIFT) >>> 5;
 
-/** Exact LRU stack-distance histogram. */
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
+ * Exact LRU stack-distance histogram. Each key has one mark, a bit at the time of its last
+ * request; a request's distance is 1 + the marks after its key's previous one. Marks are counted
+ * with a bit per time plus a Fenwick tree over blocks of 256 times (the block being filled joins
+ * the tree when it is complete), so the tree is 1/256 of the times and stays in the processor's
+ * cache; times are renumbered when the bits fill, so memory is O(distinct keys).
+ */
 export class StackDistances {
   /** Requests seen. */
   requests = 0;
@@ -34,11 +52,11 @@ export class StackDistances {
   /** hist[d] = requests with stack distance d (1-based). */
   hist: Float64Array = new Float64Array(1024);
   private readonly ids = new IdMap(); // raw keys given to access()
-  private last: Float64Array = new Float64Array(1024).fill(-1); // key id -> time of its mark, -1 = unseen
-  private tree = new Int32Array(INITIAL_TIMES + 1); // Fenwick, 1-based
-  private keyAt = new Int32Array(INITIAL_TIMES); // time -> key id, -1 = no mark
+  private last: Int32Array = new Int32Array(1024).fill(-1); // key id -> time of its mark, -1 = unseen
+  private bits = new Int32Array(INITIAL_TIMES >>> 5); // bit t set = some key's last request was at time t
+  private tree = new Int32Array((INITIAL_TIMES >>> BLOCK_SHIFT) + 1); // Fenwick over complete blocks, 1-based
   private now = 0; // next time
-  private marks = 0; // = distinct keys
+  private marks = 0; // = distinct keys tracked
 
   /** Distinct keys seen. */
   get distinctKeys(): number {
@@ -55,7 +73,7 @@ export class StackDistances {
     if (id >= this.last.length) {
       let size = this.last.length;
       while (size <= id) size *= 2;
-      const l = new Float64Array(size).fill(-1);
+      const l = new Int32Array(size).fill(-1);
       l.set(this.last);
       this.last = l;
     }
@@ -66,16 +84,16 @@ export class StackDistances {
       this.cold++;
     } else {
       // marks after t0 = all marks (each key has one) minus those at or before t0
-      distance = this.marks - this.prefix(t0) + 1;
-      this.add(t0, -1);
-      this.keyAt[t0] = -1;
+      distance = this.marks - this.marksThrough(t0) + 1;
+      this.unmark(t0);
       if (distance >= this.hist.length) this.hist = grow(this.hist, Math.max(distance + 1, this.hist.length * 2));
       this.hist[distance]!++;
     }
-    if (this.now === this.keyAt.length) this.renumber();
+    if (this.now === this.bits.length << 5) this.renumber();
     const t = this.now++;
-    this.add(t, 1);
-    this.keyAt[t] = id;
+    this.bits[t >>> 5]! |= 1 << (t & 31);
+    // the tree holds the blocks before now's: t's joins it when t was its last time
+    if ((this.now & ((1 << BLOCK_SHIFT) - 1)) === 0) this.completeBlock(t >>> BLOCK_SHIFT);
     this.last[id] = t;
     this.requests++;
     return distance;
@@ -85,8 +103,7 @@ export class StackDistances {
   forget(id: number): void {
     const t = id < this.last.length ? this.last[id]! : -1;
     if (t < 0) return;
-    this.add(t, -1);
-    this.keyAt[t] = -1;
+    this.unmark(t);
     this.last[id] = -1;
     this.marks--;
   }
@@ -104,38 +121,66 @@ export class StackDistances {
     return this.requests === 0 ? 0 : (this.requests - this.hitsAt(capacity)) / this.requests;
   }
 
-  /** Sum of marks at times 0..t. */
-  private prefix(t: number): number {
-    let s = 0;
-    for (let i = t + 1; i > 0; i -= i & -i) s += this.tree[i]!;
-    return s;
-  }
-
-  private add(t: number, v: number): void {
+  /** Marks at times 0..t: the complete blocks before t's (tree), then t's block word by word. */
+  private marksThrough(t: number): number {
     const tree = this.tree;
-    for (let i = t + 1; i < tree.length; i += i & -i) tree[i]! += v;
+    const bits = this.bits;
+    const block = t >>> BLOCK_SHIFT;
+    let s = 0;
+    for (let i = block; i > 0; i -= i & -i) s += tree[i]!;
+    const w = t >>> 5;
+    for (let v = block * BLOCK_WORDS; v < w; v++) s += popcount(bits[v]!);
+    return s + popcount(bits[w]! & ((2 << (t & 31)) - 1));
   }
 
-  /** Compact the live marks to times 0..marks-1 (order kept) in a tree of at least 2× their number. */
+  /** Clear the mark at time t (a complete block's count in the tree goes down with it). */
+  private unmark(t: number): void {
+    this.bits[t >>> 5]! &= ~(1 << (t & 31));
+    const block = t >>> BLOCK_SHIFT;
+    if (block < this.now >>> BLOCK_SHIFT) {
+      const tree = this.tree;
+      for (let i = block + 1; i < tree.length; i += i & -i) tree[i]!--;
+    }
+  }
+
+  /** The block is full of times: its marks join the tree. */
+  private completeBlock(block: number): void {
+    let count = 0;
+    for (let v = block * BLOCK_WORDS, end = v + BLOCK_WORDS; v < end; v++) count += popcount(this.bits[v]!);
+    const tree = this.tree;
+    for (let i = block + 1; i < tree.length; i += i & -i) tree[i]! += count;
+  }
+
+  /**
+   * Compact the live marks to times 0..marks-1 (order kept) in bits for at least 4× their
+   * number: a key's new time is the number of marks before its old one.
+   */
   private renumber(): void {
-    const size = Math.max(this.keyAt.length, nextPow2(this.marks * 2));
-    const keyAt = new Int32Array(size).fill(-1);
-    let j = 0;
-    for (let t = 0; t < this.now; t++) {
-      const id = this.keyAt[t]!;
-      if (id < 0) continue;
-      keyAt[j] = id;
-      this.last[id] = j++;
+    const bits = this.bits;
+    const before = new Int32Array(bits.length); // marks in the words before each word
+    for (let v = 1; v < bits.length; v++) before[v] = before[v - 1]! + popcount(bits[v - 1]!);
+    const last = this.last;
+    for (let id = 0; id < last.length; id++) {
+      const t = last[id]!;
+      if (t >= 0) last[id] = before[t >>> 5]! + popcount(bits[t >>> 5]! & ((1 << (t & 31)) - 1));
     }
-    const tree = new Int32Array(size + 1);
-    for (let i = 1; i <= size; i++) {
-      if (i <= j) tree[i]! += 1;
+    // the live marks (the request being recorded has no mark at the moment)
+    const m = before[bits.length - 1]! + popcount(bits[bits.length - 1]!);
+    const size = Math.max(bits.length << 5, nextPow2(m * 4));
+    const fresh = new Int32Array(size >>> 5);
+    fresh.fill(-1, 0, m >>> 5);
+    if ((m & 31) !== 0) fresh[m >>> 5] = (1 << (m & 31)) - 1;
+    const blocks = size >>> BLOCK_SHIFT;
+    const full = m >>> BLOCK_SHIFT; // complete blocks, all marks; the one after is being filled
+    const tree = new Int32Array(blocks + 1);
+    for (let i = 1; i <= blocks; i++) {
+      if (i <= full) tree[i]! += 1 << BLOCK_SHIFT;
       const p = i + (i & -i);
-      if (p <= size) tree[p]! += tree[i]!;
+      if (p <= blocks) tree[p]! += tree[i]!;
     }
-    this.keyAt = keyAt;
+    this.bits = fresh;
     this.tree = tree;
-    this.now = j;
+    this.now = m;
   }
 }
 

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Rng } from '../../src/stats/random.js';
 import { replay } from '../../src/replay/engine.js';
 import { StackDistances, capacityGrid, computeMrc } from '../../src/replay/mrc.js';
 import { ArrayReader, ZipfRanks, ZipfReader, idForRank } from '../../src/replay/synth.js';
@@ -10,6 +12,32 @@ test('stack distances of a hand-checked sequence', () => {
   assert.deepEqual(['a', 'b', 'c', 'a', 'b', 'd', 'a'].map((k) => sd.access(k.charCodeAt(0))), [0, 0, 0, 3, 3, 0, 3]);
   assert.equal(sd.missRatioAt(2), 1);
   assert.equal(sd.missRatioAt(3), 4 / 7);
+});
+
+test('stack distances equal a naive recency list request by request, with forgotten keys, across block and renumbering boundaries', () => {
+  // 20,000 requests cross many 256-time blocks and renumberings (the first at 8,192 times);
+  // forget() is the fixed-size SHARDS sampler dropping a key. Skewed keys give short and long distances.
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 500 }), fc.integer(), fc.integer({ min: 0, max: 5 }), (universe, seed, forgetPct) => {
+      const rng = new Rng(seed);
+      const sd = new StackDistances();
+      const recency: number[] = []; // most recent first
+      for (let r = 0; r < 20_000; r++) {
+        const id = Math.floor(rng.next() ** 2 * universe);
+        const at = recency.indexOf(id);
+        if (rng.next() * 100 < forgetPct) {
+          sd.forget(id);
+          if (at >= 0) recency.splice(at, 1);
+          continue;
+        }
+        assert.equal(sd.accessId(id), at + 1, `request ${r}`); // 0 when cold
+        if (at >= 0) recency.splice(at, 1);
+        recency.unshift(id);
+      }
+      assert.equal(sd.distinctKeys, recency.length);
+    }),
+    { numRuns: 25 },
+  );
 });
 
 test('exact MRC equals KeyedStore LRU miss ratios at several capacities, exactly', async () => {
