@@ -5,7 +5,6 @@
 import { output } from './output.js';
 import { Command, CommanderError } from 'commander';
 import { CheckFailed, InputError, redact } from './errors.js';
-import { ScenarioError } from './config.js';
 /** A command module: `register` adds the command, its flags and its action to the program. */
 interface CommandModule {
   register(program: Command): void;
@@ -42,7 +41,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    return exitCodeFor(e, argv);
+    // the scenario model (yaml, zod) loads only to classify an error: replay and mrc never need it
+    const { ScenarioError } = await import('./config.js');
+    return exitCodeFor(e, argv, ScenarioError);
   }
 }
 
@@ -73,7 +74,7 @@ function usageError(e: CommanderError, argv: string[]): string {
   return `${speaker(argv)}: ${printable(what)}; see \`${speaker(argv)} --help\`\n`;
 }
 
-function exitCodeFor(e: unknown, argv: string[]): number {
+function exitCodeFor(e: unknown, argv: string[], ScenarioError: new (...args: never[]) => Error): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
     if (e.code !== 'commander.help') output.stderr(usageError(e, argv));
