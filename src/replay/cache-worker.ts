@@ -13,7 +13,7 @@ const post = (m: CacheWorkerMessage) => parentPort!.postMessage(m);
 
 async function main(): Promise<void> {
   const ring = new BatchRing(consumer.slots, consumer.capacity, consumer.ring);
-  const reader = await consumeRing(consumer.port, ring, false, () => consumer.port.close());
+  const { reader } = await consumeRing(consumer.port, ring, false, () => consumer.port.close());
   post({ type: 'done', run: await replay(reader, caches, { bySize }) });
 }
 

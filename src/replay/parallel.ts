@@ -69,7 +69,8 @@ export async function replayFile(file: string, format: TraceFormat, options: Rea
         worker.once('exit', (code) => reject(new Error(`cache worker exited (code ${code}) without a result`)));
       });
     });
-    for (const a of answers) a.catch(() => {}); // awaited below; a failure here must not go unhandled meanwhile
+    // a failed cache worker stops the reading here too (the reader would wait for its slots forever)
+    for (const a of answers) a.catch((e: Error) => pipeline.abort(e));
     // this thread's share runs while the workers run theirs
     const mine = await replay(pipeline.reader, shares[0]!.map((i) => caches[i]!), opts);
     const theirs = await Promise.all(answers);

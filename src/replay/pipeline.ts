@@ -65,6 +65,8 @@ export interface FreeMessage {
 export interface Pipeline {
   /** The parent thread's reader. */
   reader: RequestReader;
+  /** Stop reading: the parent's reader fails with `error` (e.g. a cache worker failed). */
+  abort(error: Error): void;
   /** What another thread needs to consume the same batches (`consumeRing`): one per extra consumer. */
   consumers: RingConsumer[];
   ring: BatchRing;
@@ -90,9 +92,9 @@ export async function openPipelined(file: string, format: TraceFormat, options: 
   const channels = Array.from({ length: extraConsumers }, () => new MessageChannel());
   const request: PipelineRequest = { file, format, options, ids, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity, ports: channels.map((c) => c.port1) };
   const worker = startWorker(import.meta.url, './reader-worker', request, channels.map((c) => c.port1));
-  const reader = await consumeRing(worker, ring, ids, () => worker.terminate());
+  const { reader, abort } = await consumeRing(worker, ring, ids, () => worker.terminate());
   const consumers = channels.map((c) => ({ port: c.port2, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity }));
-  return { reader, consumers, ring };
+  return { reader, abort, consumers, ring };
 }
 
 /**
@@ -100,7 +102,12 @@ export async function openPipelined(file: string, format: TraceFormat, options: 
  * the parent thread, a channel port for a cache worker); `ids`: the worker fills `batch.id`.
  * `stop` ends the reading (terminates the worker, or closes the port).
  */
-export async function consumeRing(port: MessagePort | Worker, ring: BatchRing, ids: boolean, stop: () => Promise<unknown> | void): Promise<RequestReader> {
+export async function consumeRing(
+  port: MessagePort | Worker,
+  ring: BatchRing,
+  ids: boolean,
+  stop: () => Promise<unknown> | void,
+): Promise<{ reader: RequestReader; abort: (error: Error) => void }> {
   const slots = Array.from({ length: ring.slots }, (_, s) => ring.views(s));
   const queue: WorkerMessage[] = [];
   let waiting: ((m: WorkerMessage) => void) | null = null;
@@ -113,19 +120,24 @@ export async function consumeRing(port: MessagePort | Worker, ring: BatchRing, i
     } else queue.push(m);
   };
   port.on('message', deliver);
-  port.on('error', (e: Error) => {
+  const failWith = (e: Error) => {
+    if (failure) return;
     failure = e;
-    deliver({ type: 'error', message: e.message, input: false });
-  });
+    deliver({ type: 'error', message: e.message, input: e instanceof InputError });
+  };
+  port.on('error', failWith);
+  // a reader worker that dies without a word (out of memory) must not leave this thread waiting
+  port.on('exit', (code: number) => failWith(new Error(`reader worker exited (code ${code}) before the end of the trace`)));
   const nextMessage = (): Promise<WorkerMessage> => {
     if (queue.length > 0) return Promise.resolve(queue.shift()!);
-    if (failure) return Promise.resolve({ type: 'error', message: (failure as Error).message, input: false });
+    if (failure) return Promise.resolve({ type: 'error', message: (failure as Error).message, input: failure instanceof InputError });
     return new Promise((r) => (waiting = r));
   };
   let done = false;
   const finish = async () => {
     done = true;
     port.off('message', deliver);
+    port.removeAllListeners('exit');
     await stop();
   };
   const fail = async (m: { message: string; input: boolean }): Promise<never> => {
@@ -139,7 +151,7 @@ export async function consumeRing(port: MessagePort | Worker, ring: BatchRing, i
   let skipped = 0;
   /** The slot this consumer holds now; handed back on the next call. */
   let held = -1;
-  return {
+  const reader: RequestReader = {
     hasTime: first.hasTime,
     hasSize: first.hasSize,
     hasTtl: first.hasTtl,
@@ -179,4 +191,5 @@ export async function consumeRing(port: MessagePort | Worker, ring: BatchRing, i
       if (!done) await finish();
     },
   };
+  return { reader, abort: failWith };
 }

@@ -75,3 +75,10 @@ test('assignRunners: every cache once, OPT on this thread, the fast LRU/FIFO loo
   assert.deepEqual(assignRunners(CACHES, 1, true), [[0, 1, 2, 3, 4, 5, 6]]);
   assert.deepEqual(assignRunners([{ policy: 'opt', capacity: 5 }, { policy: 'opt', capacity: 6 }], 2, true), [[0, 1]]);
 });
+
+test('a cache worker that fails stops the whole replay with its error instead of leaving the reader waiting for its slots', { timeout: 120_000 }, async () => {
+  // sieve (cost 2) stays here, lru (cost 1) goes to the worker, where a zero capacity throws
+  const caches: CacheSpec[] = [{ policy: 'sieve', capacity: 10 }, { policy: 'lru', capacity: 0 }];
+  assert.deepEqual(assignRunners(caches, 2, true), [[0], [1]]);
+  await assert.rejects(replayFile(file, 'oracle', {}, caches, { threads: 2 }), /capacity must be > 0/);
+});
