@@ -48,7 +48,10 @@ for (let r = 1; r <= runs; r++) {
       e.values.push(Number(value));
       seen.set(name, e);
     }
-    if (out.status !== 0) failures.set(file, (failures.get(file) ?? 0) + 1);
+    if (out.status !== 0) {
+      const names = [...text.matchAll(/^\s*not ok \d+ - (.+)$/gm)].map((m) => m[1]).filter((n) => !n.endsWith('.ts'));
+      for (const name of names.length ? names : [file]) failures.set(`${file}: ${name}`, (failures.get(`${file}: ${name}`) ?? 0) + 1);
+    }
     process.stderr.write(`\rrun ${r}/${runs} ${file}${' '.repeat(20)}`);
   }
 }
@@ -66,4 +69,4 @@ const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 const la = loads.filter(Number.isFinite).sort((a, b) => a - b);
 console.log(`\n${runs} run(s) of each file; load average (1 min) at the start of each run: ${la[0].toFixed(1)}–${la[la.length - 1].toFixed(1)}, median ${la[Math.floor(la.length / 2)].toFixed(1)}.`);
-for (const [file, n] of failures) console.log(`${file}: the test run failed ${n} of ${runs} time(s)`);
+for (const [test, n] of failures) console.log(`failed ${n} of ${runs} time(s): ${test}`);

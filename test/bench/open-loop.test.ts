@@ -13,9 +13,11 @@ function twoTiers() {
 
 test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intended start); closed loop hides it', async (t) => {
   const stall = { tier: 'L2', atMs: 300, forMs: 200 };
-  const open = await runBench(benchOptions(twoTiers(), { loop: 'open', rate: 400, requests: 600, warmupRequests: 20, stall }));
+  // 200 req/s, not more: at 400 req/s a client on a machine at load 30-50 fell behind its schedule
+  // and the backlog lifted the median too (P50/P99 up to 0.47 in 2 of 20 runs).
+  const open = await runBench(benchOptions(twoTiers(), { loop: 'open', rate: 200, requests: 600, warmupRequests: 20, stall }));
   assert.equal(open.requests, 600);
-  // ~80 of 600 requests were due during the stall: the tail must carry it.
+  // ~40 of 600 requests were due during the stall: the tail must carry it.
   measured(t, 'open.p99_us', open.latencyUs.p99, '>=', 100_000);
   measured(t, 'open.p999_us', open.latencyUs.p999, '>=', 150_000);
   measured(t, 'open.p50_over_p99', open.latencyUs.p50 / open.latencyUs.p99, '<', 1 / 3);
@@ -39,12 +41,21 @@ test('open loop: a 200 ms stall of L2 shows in p99 and p99.9 (timed from intende
   assert.ok(closed.latencyUs.p99 < open.latencyUs.p99 / 2, `closed-loop p99 ${closed.latencyUs.p99} µs hides what open loop shows`);
 });
 
-test('inject-delay: a known fraction slows the tier\'s lookups and is recorded in the result', async () => {
-  const base = await runBench(benchOptions(twoTiers(), { requests: 400, warmupRequests: 50 }));
-  const slow = await runBench(benchOptions(twoTiers(), { requests: 400, warmupRequests: 50, injectDelay: { L2: 3 } }));
-  assert.deepEqual(slow.injectedDelay, { L2: 3 });
-  const p50 = (r: typeof base) => r.tiers.find((t) => t.name === 'L2')!.latencyUs.p50;
-  assert.ok(p50(slow) > p50(base) * 2, `L2 p50 ${p50(base)} -> ${p50(slow)} µs with +300%`);
-  // The delay changes time, not what is a hit.
-  assert.deepEqual(slow.tiers.map((t) => t.hits), base.tiers.map((t) => t.hits));
+test('inject-delay: a known fraction slows the tier\'s lookups and is recorded in the result', async (t) => {
+  // Each lookup of the delayed tier takes (1 + 3)x its own time. A run alone is at the mercy of the
+  // machine's load at that moment (one base run at load 50 had a higher L2 P50 than the delayed run
+  // after it), so base and delayed runs alternate and the median of the paired ratios is judged.
+  const p50 = (r: Awaited<ReturnType<typeof runBench>>) => r.tiers.find((x) => x.name === 'L2')!.latencyUs.p50;
+  const ratios: number[] = [];
+  for (let pair = 0; pair < 5; pair++) {
+    const base = await runBench(benchOptions(twoTiers(), { requests: 300, warmupRequests: 30 }));
+    const slow = await runBench(benchOptions(twoTiers(), { requests: 300, warmupRequests: 30, injectDelay: { L2: 3 } }));
+    assert.deepEqual(slow.injectedDelay, { L2: 3 });
+    // The delay changes time, not what is a hit.
+    assert.deepEqual(slow.tiers.map((x) => x.hits), base.tiers.map((x) => x.hits));
+    ratios.push(p50(slow) / p50(base));
+  }
+  const median = [...ratios].sort((a, b) => a - b)[2]!;
+  measured(t, 'inject-delay.l2_p50_ratio_median_of_5', median, '>', 2);
+  assert.ok(median > 2, `L2 P50 delayed / base, paired: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
 });
