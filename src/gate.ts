@@ -11,7 +11,8 @@
 import { InputError } from './errors.js';
 import { asReportableResult } from './report/validate.js';
 import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './model/results.js';
-import { compareTrials, smallestP } from './stats/compare.js';
+import { compareTrials, smallestP, type SideComparison } from './stats/compare.js';
+import { holmAdjust } from './stats/holm.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
 import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
 
@@ -79,9 +80,15 @@ export interface GateMetric {
   change: number;
   /** Hodges-Lehmann shift of the per-trial values (µs). */
   shiftUs: number;
-  /** One-sided p-value for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
+  /** One-sided p-value of this metric alone for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
   pValue: number;
-  /** 1 − pValue: how sure the gate is that current is slower at all. */
+  /**
+   * pValue adjusted for the number of metrics that can fail (Holm-Bonferroni over the verdict's
+   * `correction.metrics`): the gate judges significance by this one, so that the chance of any
+   * false failure in the whole verdict stays at or below alpha.
+   */
+  pAdjusted: number;
+  /** 1 − pAdjusted: how sure the gate is that current is slower at all, all metrics considered. */
   confidence: number;
   status: GateStatus;
   /** Trials compared per side. */
@@ -92,6 +99,8 @@ export interface GateMetric {
   pooledSamples: number;
   /** What is measured: `lookup` (one tier's lookups) or `request` (end to end). */
   op: 'lookup' | 'request';
+  /** For a request metric of one workload op (e.g. `score`): that op's end-to-end latency; absent = all requests. */
+  opName?: string;
   /** One line a person can act on: what changed, how sure, and why this status. */
   reason: string;
   /** Why a status was capped, or that the metric got faster. */
@@ -106,6 +115,12 @@ export interface GateVerdict {
   scenario: ScenarioRef;
   options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'>;
   metrics: GateMetric[];
+  /**
+   * Multiple-comparison correction of the latency metrics: Holm-Bonferroni over the `metrics`
+   * metrics that can fail (enough samples behind their percentile), so the family-wise chance of a
+   * false failure is at most alpha.
+   */
+  correction?: { method: 'holm'; metrics: number };
   /** Exact comparison of deterministic outputs (simulate results). */
   exact?: ExactComparison;
   warnings: string[];
@@ -180,7 +195,8 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
   if (envMismatch) {
     for (const [what, v] of Object.entries(envMismatch)) warnings.push(`environment differs: ${what} ${v.baseline} (baseline) vs ${v.current} (current)`);
   }
-  const metrics = latencySeries(baseline, cur, opts.stats, warnings).map((s) => judge(s, opts));
+  const { metrics, family } = judgeAll(latencySeries(baseline, cur, opts.stats, warnings), opts);
+  warnings.unshift(...reachWarnings(baseline, cur, opts, family));
   const exact = benchCounts(baseline, cur, warnings);
   const verdict: GateStatus =
     metrics.some((m) => m.status === 'fail') || (exact?.differences.length ?? 0) > 0
@@ -190,7 +206,16 @@ export function gate(baseline: AnyResult, current: AnyResult, options: Partial<G
         : metrics.some((m) => m.status === 'warn') || warnings.length > 0
           ? 'warn'
           : 'pass';
-  return { ...base, verdict, kind: 'bench', metrics, ...(exact ? { exact } : {}), warnings, ...(envMismatch ? { envMismatch } : {}) };
+  return {
+    ...base,
+    verdict,
+    kind: 'bench',
+    metrics,
+    correction: { method: 'holm', metrics: family },
+    ...(exact ? { exact } : {}),
+    warnings,
+    ...(envMismatch ? { envMismatch } : {}),
+  };
 }
 
 /**
@@ -242,15 +267,6 @@ function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): strin
   const mode = (r: BenchResult) => `${r.mode.loop} loop, ${r.mode.loop === 'open' ? `rate ${r.mode.rate}/s` : `concurrency ${r.mode.concurrency}`}, ${r.mode.workers} worker(s)`;
   if (mode(b) !== mode(c)) throw new InputError(`different bench modes: baseline ${mode(b)}, current ${mode(c)}`);
   const warnings: string[] = [];
-  const minP = smallestP(b.trials.length, c.trials.length, opts.paired);
-  const trials = `${b.trials.length} vs ${c.trials.length} trials${opts.paired ? ' paired' : ''}`;
-  if (minP >= opts.alpha) {
-    warnings.push(`with ${trials} the smallest possible p is ${minP.toPrecision(2)} ≥ alpha ${opts.alpha}: latency cannot fail; run more trials`);
-  } else if (opts.disturbedFactor > 0 && 2 * minP >= opts.alpha) {
-    warnings.push(
-      `with ${trials} a metric whose disturbed trials are set aside (p doubled) can reach p ${(2 * minP).toPrecision(2)} at best, not below alpha ${opts.alpha}: such a metric cannot fail; run more trials`,
-    );
-  }
   if (b.seed !== c.seed) warnings.push(`different seeds (baseline ${b.seed}, current ${c.seed}): the two sides replayed different traces`);
   for (const [label, r] of [['baseline', b], ['current', c]] as const) {
     if (r.injectedDelay && Object.keys(r.injectedDelay).length > 0) {
@@ -262,6 +278,23 @@ function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): strin
     if (r.errors > 0) warnings.push(`${label}: ${r.errors} lookup error(s) during the run`);
   }
   return warnings;
+}
+
+/**
+ * Too few trials for any latency metric to fail: the smallest p the rank test can give, times the
+ * Holm factor of the first step (the number of metrics that can fail), is not below alpha.
+ */
+function reachWarnings(b: BenchResult, c: BenchResult, opts: GateOptions, family: number): string[] {
+  const minP = smallestP(b.trials.length, c.trials.length, opts.paired) * Math.max(1, family);
+  const trials = `${b.trials.length} vs ${c.trials.length} trials${opts.paired ? ' paired' : ''}`;
+  const over = family > 1 ? ` (Holm over ${family} metrics)` : '';
+  if (minP >= opts.alpha) return [`with ${trials} the smallest possible p${over} is ${minP.toPrecision(2)} ≥ alpha ${opts.alpha}: latency cannot fail; run more trials`];
+  if (opts.disturbedFactor > 0 && 2 * minP >= opts.alpha) {
+    return [
+      `with ${trials} a metric whose disturbed trials are set aside (p doubled) can reach p${over} ${(2 * minP).toPrecision(2)} at best, not below alpha ${opts.alpha}: such a metric cannot fail; run more trials`,
+    ];
+  }
+  return [];
 }
 
 /** CPU model or node major version differ between the two runs. */
@@ -278,15 +311,55 @@ function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 }
 
-/** Rank test + effect size -> status of one metric, with its one-line reason. */
-export function judge(s: Series, opts: GateOptions): GateMetric {
-  const test = compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor });
-  const { change, pGreater: pValue } = test;
-  const significant = pValue < opts.alpha;
-  const what = `${s.tier === undefined ? 'end-to-end request' : `${s.tier} lookup`} ${s.stat} ${pct(change)} (${test.shift >= 0 ? '+' : ''}${test.shift.toFixed(1)} µs), p ${pValue.toPrecision(2)}`;
+/** Samples beyond the percentile in all trials of a side together (the smaller side). */
+function tailSamples(s: Series): number {
   const q = statQuantile(s.stat);
-  const tail = Math.floor(s.pooledSamples * Math.min(q, 1 - q));
+  return Math.floor(s.pooledSamples * Math.min(q, 1 - q));
+}
+
+/**
+ * Judge every metric, corrected for their number: the metrics that can fail (enough samples behind
+ * the percentile) form one family, and their p-values are Holm-adjusted over it, so the chance that
+ * ANY of them fails between identical revisions stays at or below alpha.
+ */
+export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMetric[]; family: number } {
+  const tests = series.map((s) => compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }));
+  const canFail = series.map((s) => tailSamples(s) >= opts.minTailSamples);
+  const family = canFail.filter(Boolean).length;
+  const adjusted = holmAdjust(tests.map((t) => t.pGreater), canFail);
+  const faster = holmAdjust(tests.map((t) => t.pLess), canFail);
+  // A metric that cannot fail is outside the family: judged alone (it can only warn or not tell).
+  const metrics = series.map((s, i) => judge(s, opts, tests[i], canFail[i] ? { size: family, pGreater: adjusted[i]!, pLess: faster[i]! } : undefined));
+  return { metrics, family };
+}
+
+/** A metric's p-values after the correction over its family of `size` metrics. */
+export interface Corrected {
+  size: number;
+  pGreater: number;
+  pLess: number;
+}
+
+/**
+ * Rank test + effect size -> status of one metric, with its one-line reason. `corrected` carries the
+ * metric's p-values adjusted over all metrics of the verdict (judgeAll); alone, it is its own family.
+ */
+export function judge(
+  s: Series,
+  opts: GateOptions,
+  test: SideComparison = compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }),
+  corrected: Corrected = { size: 1, pGreater: test.pGreater, pLess: test.pLess },
+): GateMetric {
+  const { change, pGreater: pValue } = test;
+  const pAdjusted = corrected.pGreater;
+  const significant = pAdjusted < opts.alpha;
+  const family = corrected.size > 1 ? `, ${pAdjusted.toPrecision(2)} over ${corrected.size} metrics (Holm)` : '';
+  const label = s.opName !== undefined ? `${s.opName} request` : s.tier === undefined ? 'end-to-end request' : `${s.tier} lookup`;
+  const what = `${label} ${s.stat} ${pct(change)} (${test.shift >= 0 ? '+' : ''}${test.shift.toFixed(1)} µs), p ${pValue.toPrecision(2)}${family}`;
+  const q = statQuantile(s.stat);
+  const tail = tailSamples(s);
   const slower = change > opts.threshold;
+  const reachable = test.minP * Math.max(1, corrected.size);
   let status: GateStatus;
   let why: string;
   let note: string | undefined;
@@ -295,25 +368,26 @@ export function judge(s: Series, opts: GateOptions): GateMetric {
     const need = Math.ceil(opts.minTailSamples / Math.min(q, 1 - q));
     note = `${s.stat} rests on ${tail} sample(s) in all trials of a side; ≥ ${need} needed`;
     why = `could not tell: ${note}; run more or longer trials`;
-  } else if (slower && test.minP >= opts.alpha) {
+  } else if (slower && reachable >= opts.alpha) {
     status = 'unsure';
     const doubled = test.minP > smallestP(s.baseline.length, s.current.length, opts.paired);
-    note = `the smallest possible p is ${test.minP.toPrecision(2)} ≥ alpha ${opts.alpha}${doubled ? ' once disturbed trials are set aside' : ''}`;
+    const times = corrected.size > 1 ? ` × ${corrected.size} metrics (Holm) = ${reachable.toPrecision(2)}` : '';
+    note = `the smallest possible p is ${test.minP.toPrecision(2)}${times} ≥ alpha ${opts.alpha}${doubled ? ' once disturbed trials are set aside' : ''}`;
     why = `could not tell: ${note}; run more trials`;
   } else if (slower && significant) {
     status = opts.latencyWarnOnly ? 'warn' : 'fail';
     if (opts.latencyWarnOnly) note = 'latency is advisory (--latency-warn-only)';
-    why = `slower by more than the ${pct(opts.threshold).slice(1)} threshold, ${((1 - pValue) * 100).toFixed(pValue < 0.001 ? 2 : 1)} % confident`;
-  } else if (slower && pValue < UNSURE_P) {
+    why = `slower by more than the ${pct(opts.threshold).slice(1)} threshold, ${((1 - pAdjusted) * 100).toFixed(pAdjusted < 0.001 ? 2 : 1)} % confident`;
+  } else if (slower && pAdjusted < UNSURE_P) {
     status = 'unsure';
-    note = `too noisy to tell: p ${pValue.toPrecision(2)} ≥ alpha ${opts.alpha}`;
+    note = `too noisy to tell: p ${pAdjusted.toPrecision(2)} ≥ alpha ${opts.alpha}`;
     why = `could not tell: slower in the data but ${note}; run more trials or quiet the machine`;
   } else if (significant && change > opts.warn) {
     status = 'warn';
     why = `significantly slower, but by less than the ${pct(opts.threshold).slice(1)} threshold`;
   } else {
     status = 'pass';
-    if (test.pLess < opts.alpha && change < -opts.warn) note = 'faster';
+    if (corrected.pLess < opts.alpha && change < -opts.warn) note = 'faster';
     why = note === 'faster' ? 'significantly faster' : 'no significant slowdown';
   }
   if (test.disturbed > 0) note = `${note ? `${note}; ` : ''}${test.disturbed} disturbed trial(s) left out`;
@@ -322,12 +396,14 @@ export function judge(s: Series, opts: GateOptions): GateMetric {
     ...(s.tier !== undefined ? { tier: s.tier } : {}),
     stat: s.stat,
     op: s.tier === undefined ? 'request' : 'lookup',
+    ...(s.opName !== undefined ? { opName: s.opName } : {}),
     baseline: test.baseline,
     current: test.current,
     change,
     shiftUs: test.shift,
     pValue,
-    confidence: 1 - pValue,
+    pAdjusted,
+    confidence: 1 - pAdjusted,
     status,
     trials: { baseline: s.baseline.length, current: s.current.length },
     minSamples: s.minSamples,

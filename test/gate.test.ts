@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { asResult, DEFAULT_GATE_OPTIONS, gate, judge, type GateMetric } from '../src/gate.js';
 import { InputError } from '../src/errors.js';
 import { benchResult, simulateResult } from './stats/bench-fixture.js';
+import { renderGateMarkdown, renderGateTable } from '../src/report/gate-render.js';
 
 const find = (ms: GateMetric[], tier: string | undefined, stat: string) => {
   const m = ms.find((x) => x.tier === tier && x.stat === stat);
@@ -43,6 +44,24 @@ test('a 10 % slowdown of L2 is detected in ≥ 19 of 20 pairs at threshold 5 %',
     if (v.verdict === 'fail' && find(v.metrics, 'L2', 'p50').status === 'fail') detected++;
   }
   assert.ok(detected >= 19, `detected ${detected}/20`);
+});
+
+test('per-op metrics: the op that regressed is named in the metric, the reason and the Markdown; they join the corrected family', () => {
+  const v = gate(benchResult({ seed: 21, ops: true }), benchResult({ seed: 22, ops: true, slowOp: { score: 1.2 } }));
+  assert.equal(v.metrics.length, 18, 'e2e + 3 tiers + 2 ops, 3 percentiles each');
+  assert.deepEqual(v.correction, { method: 'holm', metrics: 18 });
+  const score = v.metrics.find((m) => m.opName === 'score' && m.stat === 'p50');
+  assert.ok(score, 'score p50 metric');
+  assert.equal(score.name, 'ops.latencyUs');
+  assert.equal(score.op, 'request');
+  assert.equal(score.status, 'fail', score.reason);
+  assert.match(score.reason, /^score request p50 \+\d+\.\d % \(\+\d+\.\d µs\), p [\d.e-]+, [\d.e-]+ over 18 metrics \(Holm\): slower by more than/);
+  assert.ok(score.pAdjusted >= score.pValue);
+  assert.equal(v.metrics.find((m) => m.opName === 'memory' && m.stat === 'p50')?.status, 'pass');
+  assert.match(renderGateMarkdown(v), /FAIL: score request p50/);
+  assert.match(renderGateTable(v), /score request\s+│ p50 .* FAIL/);
+  // Results without per-trial op figures (older bench files) still gate, on the other 12 metrics.
+  assert.equal(gate(benchResult({ seed: 21, ops: true }), benchResult({ seed: 22 })).metrics.length, 12);
 });
 
 test('a significant change between warn and threshold warns but does not fail', () => {
@@ -93,8 +112,12 @@ test('paired, +30 % in every pair: fails; when the guard doubles p and 7 pairs c
   const m = judge(series([100, 100, 100, 100, 100, 100, 500], [110, 110, 110, 110, 110, 110, 520]), opts);
   assert.equal(m.status, 'unsure');
   assert.match(m.reason, /could not tell: the smallest possible p is 0\.016 ≥ alpha 0\.01 once disturbed trials are set aside; run more trials/);
+  // Through the gate, 12 metrics: Holm multiplies the smallest p by 12, 12/128 = 0.094.
   const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true });
-  assert.ok(v.warnings.some((w) => /with 7 vs 7 trials paired a metric whose disturbed trials are set aside \(p doubled\) can reach p 0\.016 at best/.test(w)), v.warnings.join('\n'));
+  assert.ok(v.warnings.some((w) => /^with 7 vs 7 trials paired the smallest possible p \(Holm over 12 metrics\) is 0\.094 ≥ alpha 0\.01: latency cannot fail/.test(w)), v.warnings.join('\n'));
+  // 12 pairs: 12 × 2 / 4096 = 0.0059 < alpha even with the guard's doubling: no warning.
+  const p12 = gate(benchResult({ seed: 1, trials: 12 }), benchResult({ seed: 2, trials: 12 }), { paired: true });
+  assert.ok(!p12.warnings.some((w) => /smallest possible p|can reach p/.test(w)), p12.warnings.join('\n'));
 });
 
 test('--latency-warn-only turns latency failures into warnings', () => {
@@ -180,19 +203,20 @@ test('sequential bench runs (concurrency 1, same seed) must count hits exactly a
 });
 
 test('--paired cancels noise both sides share: a 10 % slowdown under ±40 % common drift', () => {
-  const side = (seed: number, slow?: Record<string, number>) => benchResult({ seed, trials: 8, drift: 0.4, driftSeed: 77, slow });
+  // 12 pairs: with 12 metrics corrected (Holm), 8 pairs could reach only 12/256 = 0.047.
+  const side = (seed: number, slow?: Record<string, number>) => benchResult({ seed, trials: 12, drift: 0.4, driftSeed: 77, slow });
   const unpaired = gate(side(1), side(2, { L2: 1.1 }), { threshold: 0.05, warn: 0.02 });
   assert.notEqual(find(unpaired.metrics, 'L2', 'p50').status, 'fail', 'unpaired drowns in the drift');
   const paired = gate(side(1), side(2, { L2: 1.1 }), { threshold: 0.05, warn: 0.02, paired: true });
   const l2 = find(paired.metrics, 'L2', 'p50');
   assert.equal(l2.status, 'fail');
   assert.ok(Math.abs(l2.change - 0.1) < 0.03, `paired change ${l2.change}`);
-  assert.ok(l2.pValue <= 1 / 256 + 1e-12);
+  assert.ok(l2.pValue <= 1 / 4096 + 1e-12, `p ${l2.pValue}`);
   const aa = gate(side(3), side(4), { threshold: 0.05, warn: 0.02, paired: true });
   assert.ok(!aa.metrics.some((m) => m.status === 'fail'), 'A vs A paired passes');
   assert.throws(() => gate(side(1), benchResult({ seed: 2, trials: 7 }), { paired: true }), /--paired needs as many trials a side/);
   const few = gate(benchResult({ seed: 1, trials: 5 }), benchResult({ seed: 2, trials: 5 }), { paired: true });
-  assert.ok(few.warnings.some((w) => /smallest possible p is 0.031 ≥ alpha 0.01: latency cannot fail/.test(w)));
+  assert.ok(few.warnings.some((w) => /smallest possible p \(Holm over 12 metrics\) is 0.38 ≥ alpha 0.01: latency cannot fail/.test(w)), few.warnings.join('\n'));
 });
 
 test('--stats: low percentiles from the trial histograms; a bad name or missing histograms is unusable input', () => {

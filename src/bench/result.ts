@@ -89,6 +89,16 @@ function clusterStats(parts: NodeCommands[]): Pick<BenchTierStats, 'nodes' | 'ho
   return { nodes: m.nodes, ...(hot ? { hotSlot: hot } : {}) };
 }
 
+/** Requests, percentiles and HDR histogram of each op that ran (µs). */
+function opStats(opNames: string[], hs: Histogram[]): BenchResult['ops'] {
+  const ops: BenchResult['ops'] = {};
+  opNames.forEach((n, i) => {
+    const h = hs[i]!;
+    if (h.totalCount > 0) ops[n] = { requests: h.totalCount, latencyUs: percentilesOf(h), histogram: encodeHistogram(h) };
+  });
+  return ops;
+}
+
 function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
   return {
     requests: d.requests,
@@ -99,6 +109,7 @@ function trialOf(meta: ResultMeta, d: TrialData): BenchTrial {
     latencyUs: percentilesOf(d.e2e),
     histogram: encodeHistogram(d.e2e),
     tiers: tierStats(meta, d.tiers),
+    ops: opStats(meta.opNames, d.byOp),
     timeline: d.timeline,
     ...(d.interrupted ? { interrupted: true } : {}),
   };
@@ -136,11 +147,10 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     meta,
     trials.flatMap((t) => t.tiers),
   );
-  const ops: BenchResult['ops'] = {};
-  meta.opNames.forEach((n, i) => {
-    const h = mergeAll(trials.map((t) => t.byOp[i]!));
-    if (h.totalCount > 0) ops[n] = { requests: h.totalCount, latencyUs: percentilesOf(h), histogram: encodeHistogram(h) };
-  });
+  const ops = opStats(
+    meta.opNames,
+    meta.opNames.map((_, i) => mergeAll(trials.map((t) => t.byOp[i]!))),
+  );
   const eld = {
     p50: Math.max(0, ...trials.map((t) => t.eventLoopDelayUs.p50)),
     p99: Math.max(0, ...trials.map((t) => t.eventLoopDelayUs.p99)),

@@ -287,6 +287,8 @@ export interface BenchTrial {
   latencyUs: Percentiles;
   histogram: string;
   tiers: BenchTierStats[];
+  /** End-to-end latency of this trial's requests by workload op (µs), for the gate's per-op metrics. */
+  ops?: Record<string, { requests: number; latencyUs: Percentiles; histogram: string }>;
   /** Requests over time by (intended) start: an outage or a failover shows where it happened. */
   timeline?: BenchTimeline;
   /** The trial was cut short (Ctrl-C): its figures cover the time up to the signal. */

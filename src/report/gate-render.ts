@@ -20,8 +20,9 @@ export function fmtP(p: number): string {
   return p < 0.0001 ? '<0.0001' : Number(p.toPrecision(2)).toString();
 }
 
-/** "end-to-end" or "L2 lookup". */
+/** "end-to-end", "L2 lookup" or "score request" (one workload op, end to end). */
 function metricLabel(m: GateMetric): string {
+  if (m.opName !== undefined) return `${m.opName} request`;
   return m.tier === undefined ? 'end-to-end' : `${m.tier} lookup`;
 }
 
@@ -31,7 +32,7 @@ function headline(v: GateVerdict): string {
   const method =
     v.kind === 'simulate'
       ? 'deterministic outputs compared exactly (same seed, same workload)'
-      : `${o.paired ? `one-sided Wilcoxon signed-rank over ${trials?.baseline ?? '?'} paired trials` : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials`}; fail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}`;
+      : `${o.paired ? `one-sided Wilcoxon signed-rank over ${trials?.baseline ?? '?'} paired trials` : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials`}${v.correction && v.correction.metrics > 1 ? `, p Holm-adjusted over ${v.correction.metrics} metrics` : ''};\nfail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}`;
   return `${method}`;
 }
 
@@ -48,7 +49,7 @@ function metricRow(m: GateMetric): string[] {
     fmtLatency(m.baseline),
     fmtLatency(m.current),
     fmtChange(m.change),
-    fmtP(m.pValue),
+    fmtP(m.pAdjusted ?? m.pValue),
     fmtPct(m.confidence),
     fmtInt(m.minSamples),
     m.note ? `${LABEL[m.status]} (${m.note})` : LABEL[m.status],
@@ -66,7 +67,7 @@ export function renderGateTable(v: GateVerdict): string {
   const parts = [`llmcache gate - scenario "${oneLine(v.scenario.name)}" (${oneLine(v.scenario.fingerprint)}): ${LABEL[v.verdict]}`, headline(v)];
   if (v.metrics.length > 0) {
     parts.push(textTable(HEAD, v.metrics.map(metricRow), ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left']));
-    parts.push('baseline/current: median over trials of each trial\'s percentile (µs)\nconf.: 1 - p, how sure the gate is that current is slower at all; n/trial: fewest samples');
+    parts.push('baseline/current: median over trials of each trial\'s percentile (µs)\np: Holm-adjusted over the metrics; conf.: 1 - p, how sure the gate is that current is slower\nn/trial: fewest samples in any one trial');
   }
   if (v.exact) {
     parts.push(`${fmtInt(v.exact.compared)} deterministic figures compared, ${fmtInt(v.exact.differences.length)} differ`);

@@ -20,6 +20,8 @@ export function statQuantile(stat: string): number {
 export interface Series {
   name: string;
   tier?: string;
+  /** A workload op (e.g. `score`): the series is that op's end-to-end request latency. */
+  opName?: string;
   stat: string;
   baseline: number[];
   current: number[];
@@ -29,10 +31,14 @@ export interface Series {
   pooledSamples: number;
 }
 
-/** Gather end-to-end and per-tier percentile series; tiers missing or idle on a side are skipped with a warning. */
+/**
+ * Gather end-to-end, per-tier and per-op percentile series; tiers missing or idle on a side are
+ * skipped with a warning. Ops are compared when every trial of both sides recorded them (bench
+ * results from before per-trial op figures have none: skipped silently, the rest still gates).
+ */
 export function latencySeries(b: BenchResult, c: BenchResult, stats: string[], warnings: string[]): Series[] {
   type Pick = (t: BenchTrial) => { latencyUs: Percentiles; histogram: string } | undefined;
-  const groups: { name: string; tier?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t }];
+  const groups: { name: string; tier?: string; opName?: string; pick: Pick }[] = [{ name: 'latencyUs', pick: (t) => t }];
   const tierNames = new Set([...b.trials, ...c.trials].flatMap((t) => t.tiers.map((x) => x.name)));
   for (const tier of tierNames) {
     const pick: Pick = (t) => t.tiers.find((x) => x.name === tier);
@@ -40,6 +46,13 @@ export function latencySeries(b: BenchResult, c: BenchResult, stats: string[], w
     if (all.some((p) => !p)) warnings.push(`tier ${tier} is not in every trial of both results; not compared`);
     else if (all.some((p) => !(p!.latencyUs.count > 0))) warnings.push(`tier ${tier} had no lookups in some trial; not compared`);
     else groups.push({ name: 'tiers.latencyUs', tier, pick });
+  }
+  const everyTrial = [...b.trials, ...c.trials];
+  const opNames = new Set(everyTrial.flatMap((t) => Object.keys(t.ops ?? {})));
+  for (const opName of opNames) {
+    const pick: Pick = (t) => t.ops?.[opName];
+    // An op that a trial did not run at all (a short trial) is left out rather than compared on nothing.
+    if (everyTrial.every((t) => (pick(t)?.latencyUs.count ?? 0) > 0)) groups.push({ name: 'ops.latencyUs', opName, pick });
   }
   const extra = stats.filter((x) => !(STORED as readonly string[]).includes(x));
   const values = (x: { latencyUs: Percentiles; histogram: string }, label: string): Record<string, number> => {
@@ -51,7 +64,7 @@ export function latencySeries(b: BenchResult, c: BenchResult, stats: string[], w
     return out;
   };
   return groups.flatMap((g) => {
-    const label = g.tier ?? 'end-to-end latency';
+    const label = g.tier ?? (g.opName !== undefined ? `op ${g.opName}` : 'end-to-end latency');
     const bp = b.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
     const cp = c.trials.map(g.pick) as { latencyUs: Percentiles; histogram: string }[];
     const bv = bp.map((x) => values(x, label));
@@ -59,6 +72,6 @@ export function latencySeries(b: BenchResult, c: BenchResult, stats: string[], w
     const minSamples = Math.min(...[...bp, ...cp].map((x) => x.latencyUs.count));
     const total = (xs: { latencyUs: Percentiles }[]) => xs.reduce((n, x) => n + x.latencyUs.count, 0);
     const pooledSamples = Math.min(total(bp), total(cp));
-    return stats.map((stat) => ({ name: g.name, tier: g.tier, stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples, pooledSamples }));
+    return stats.map((stat) => ({ name: g.name, tier: g.tier, ...(g.opName !== undefined ? { opName: g.opName } : {}), stat, baseline: bv.map((v) => v[stat]!), current: cv.map((v) => v[stat]!), minSamples, pooledSamples }));
   });
 }

@@ -32,6 +32,11 @@ test('bench with 2 real worker processes (own L1 each, shared Redis) runs and re
   assert.equal(r.requests, 600);
   assert.equal(r.errors, 0);
   assert.ok(r.tiers[0]!.hits > 0 && r.tiers[1]!.hits > 0);
+  // Per-trial op figures (the gate's per-op metrics): each trial's ops add up to its requests, and
+  // the trials' ops add up to the run's.
+  for (const t of r.trials) assert.equal(Object.values(t.ops ?? {}).reduce((n, o) => n + o.requests, 0), t.requests);
+  assert.ok(Object.keys(r.ops).length >= 2);
+  for (const [name, op] of Object.entries(r.ops)) assert.equal(r.trials.reduce((n, t) => n + (t.ops?.[name]?.requests ?? 0), 0), op.requests, name);
   const text = renderBenchTable(r);
   assert.match(text, /closed loop, concurrency 4; 2 worker\(s\); 2 trial\(s\)/);
   assert.match(text, /L2 lookup/);

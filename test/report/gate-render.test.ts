@@ -15,7 +15,7 @@ test('the table names every metric and the failing one, and lists warnings', () 
   const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2, slow: { L2: 1.3 }, cpu: 'Other' }));
   const out = renderGateTable(v);
   assert.match(out, /: FAIL\n/);
-  assert.match(out, /over 7 vs 7 trials; fail if p < 0.01 and slower by > 5.0%, warn above 2.0%/);
+  assert.match(out, /over 7 vs 7 trials, p Holm-adjusted over 12 metrics;\nfail if p < 0.01 and slower by > 5.0%, warn above 2.0%/);
   for (const label of ['end-to-end', 'L1 lookup', 'L2 lookup', 'L3 lookup']) assert.ok(out.includes(label), label);
   assert.match(out, /L2 lookup\s+│ p50\s+│\s+[\d,]+\s+│\s+[\d,]+\s+│\s+\+\d\d\.\d%.*FAIL/);
   assert.match(out, /environment differs: cpu/);
@@ -28,7 +28,7 @@ test('markdown: headline with the verdict, failing metrics first, escaped names,
   for (const r of [b, c]) r.scenario.name = 'my|scenario*';
   const md = renderGateMarkdown(gate(b, c));
   assert.match(md, /^### :x: llmcache gate: FAIL \(scenario `my\\\|scenario\\\*`\)/);
-  assert.match(md, /\n- FAIL: L2 lookup p50 \+\d\d\.\d % \(\+\d+\.\d µs\), p [\d.]+: slower by more than the 5\.0 % threshold, 99\.\d+ % confident\n/);
+  assert.match(md, /\n- FAIL: L2 lookup p50 \+\d\d\.\d % \(\+\d+\.\d µs\), p [\d.]+, [\d.]+ over 12 metrics \(Holm\): slower by more than the 5\.0 % threshold, 99\.\d+ % confident\n/);
   assert.match(md, /<details open>/);
   assert.match(md, /\| --- \| --- \| ---: \|/);
   const pass = renderGateMarkdown(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })));

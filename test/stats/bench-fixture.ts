@@ -25,6 +25,10 @@ export interface FixtureOptions {
   cpu?: string;
   node?: string;
   fingerprint?: string;
+  /** Record per-trial op figures: requests alternate between ops `memory` and `score`. */
+  ops?: boolean;
+  /** Multiply one op's end-to-end latencies, e.g. { score: 1.2 } (needs `ops`). */
+  slowOp?: Record<string, number>;
   /** Encode per-trial HDR histograms (default; needed for percentiles other than p50/p95/p99). */
   histograms?: boolean;
 }
@@ -64,7 +68,11 @@ export function benchResult(o: FixtureOptions): BenchResult {
       }
       return { name: tier.name, kind: tier.kind, lookups: lat.length, hits: 0, misses: lat.length, errors: 0, latencyUs: percentiles(lat), histogram: o.histograms !== false ? encode(lat) : '' };
     });
-    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: o.histograms !== false ? encode(e2e) : '', tiers });
+    const opNames = ['memory', 'score'];
+    const byOp = opNames.map((name, k) => e2e.filter((_, i) => i % 2 === k).map((v) => Math.round(v * (o.slowOp?.[name] ?? 1))));
+    if (o.ops) byOp.forEach((vs, k) => vs.forEach((v, j) => (e2e[2 * j + k] = v)));
+    const ops = o.ops ? Object.fromEntries(opNames.map((name, k) => [name, { requests: byOp[k]!.length, latencyUs: percentiles(byOp[k]!), histogram: encode(byOp[k]!) }])) : undefined;
+    trials.push({ requests, errors: 0, durationMs: 1000, throughput: requests, latencyUs: percentiles(e2e), histogram: o.histograms !== false ? encode(e2e) : '', tiers, ...(ops ? { ops } : {}) });
   }
   return {
     schema: BENCH_SCHEMA,

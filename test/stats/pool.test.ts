@@ -26,12 +26,16 @@ test('pooling interleaved single-trial runs concatenates trials and merges histo
   assert.ok(pooled.warnings.includes('pooled 2 runs (2 trials)'));
 });
 
-test('five pooled single-trial runs a side are enough for the gate', () => {
-  const side = (seed: number, slow?: Record<string, number>) =>
-    poolResults(Array.from({ length: 5 }, (_, i) => benchResult({ seed: seed + i, trials: 1, slow })), 'side');
-  const v = gate(side(10), side(20, { L2: 1.3 }));
+test('seven pooled single-trial runs a side are enough for the gate; five cannot fail over 12 metrics and say so', () => {
+  const side = (runs: number, seed: number, slow?: Record<string, number>) =>
+    poolResults(Array.from({ length: runs }, (_, i) => benchResult({ seed: seed + i, trials: 1, slow })), 'side');
+  const v = gate(side(7, 10), side(7, 20, { L2: 1.3 }));
   assert.equal(v.verdict, 'fail');
-  assert.equal(v.metrics[0]!.trials.baseline, 5);
+  assert.equal(v.metrics[0]!.trials.baseline, 7);
+  // 5 vs 5: the smallest p is 1/252, × 12 metrics (Holm) = 0.048 ≥ alpha: could not tell, never a silent pass.
+  const five = gate(side(5, 10), side(5, 20, { L2: 1.3 }));
+  assert.equal(five.verdict, 'unsure');
+  assert.ok(five.warnings.some((w) => /^with 5 vs 5 trials the smallest possible p \(Holm over 12 metrics\) is 0\.048 ≥ alpha 0\.01: latency cannot fail/.test(w)), five.warnings.join('\n'));
 });
 
 test('runs that differ in scenario, machine or injected delay are not pooled', () => {
