@@ -7,7 +7,13 @@
  *   concurrency 50: bench's Redis throughput (GET + SET commands/s, ioredis auto-pipelining) must
  *                   be at least redis-benchmark's GET rps without pipelining (-P 1).
  *
- * Usage: node scripts/bench-redis-honesty.mjs [--redis-url redis://127.0.0.1:6379] [--duration 3s]
+ * CPU placement (src/core/placement.ts, as `gate run` does it): both clients, redis-benchmark and
+ * bench, run on one CPU and the Redis they measure on another, so neither client's socket writes
+ * hand its CPU to the server it just woke. Without --redis-url (or $REDIS_URL) the script starts a
+ * redis-server of its own on that other CPU; `--no-pin` leaves placement to the scheduler and uses
+ * the Redis on 127.0.0.1:6379.
+ *
+ * Usage: node scripts/bench-redis-honesty.mjs [--redis-url redis://127.0.0.1:6379] [--duration 3s] [--no-pin]
  * Exit 0 when both hold, 1 when one fails, 2 when a tool is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,9 +28,16 @@ const arg = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const redisUrl = arg('--redis-url', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const duration = arg('--duration', '3s');
+const tsx = existsSync(join(root, 'src', 'cli.ts')) && existsSync(join(root, 'node_modules', 'tsx'));
+if (tsx) (await import('tsx/esm/api')).register();
+const { cpuSplit, pinnedArgv, redisServerAvailable, startRedisServer } = await import(join(root, tsx ? 'src/core/placement.ts' : 'dist/core/placement.js'));
+const given = arg('--redis-url', process.env.REDIS_URL);
+const split = args.includes('--no-pin') ? undefined : cpuSplit();
+const ownRedis = split && !given && redisServerAvailable() ? await startRedisServer(split.server) : null;
+const redisUrl = ownRedis?.url ?? given ?? 'redis://127.0.0.1:6379';
 const { hostname, port } = new URL(redisUrl);
+const clientCpus = split?.client;
 
 function which(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -36,9 +49,8 @@ if (!which('redis-benchmark')) {
 
 /** redis-benchmark GET at concurrency c, no pipelining: { p50Us, rps }. */
 function redisBenchmark(c, n) {
-  const csv = execFileSync('redis-benchmark', ['-h', hostname, '-p', port || '6379', '-t', 'get', '-n', String(n), '-c', String(c), '-P', '1', '-d', '64', '--csv'], {
-    encoding: 'utf8',
-  });
+  const [cmd, ...rest] = pinnedArgv(['redis-benchmark', '-h', hostname, '-p', port || '6379', '-t', 'get', '-n', String(n), '-c', String(c), '-P', '1', '-d', '64', '--csv'], clientCpus);
+  const csv = execFileSync(cmd, rest, { encoding: 'utf8' });
   const [head, row] = csv.trim().split('\n').map((l) => l.split(',').map((x) => x.replace(/"/g, '')));
   const col = (name) => Number(row[head.indexOf(name)]);
   return { p50Us: col('p50_latency_ms') * 1000, rps: col('rps') };
@@ -46,14 +58,14 @@ function redisBenchmark(c, n) {
 
 /** The bench CLI: the TypeScript sources through tsx (a checkout), else the built dist/. */
 function benchCli(extra) {
-  const tsx = existsSync(join(root, 'src', 'cli.ts')) && existsSync(join(root, 'node_modules', 'tsx'));
   const entry = tsx ? join(root, 'src', 'cli.ts') : join(root, 'dist', 'cli.js');
   // Under -e, argv[1] is the first extra argument: 'x' stands in for the script, as main expects.
   const run = `import(${JSON.stringify(entry)}).then((m) => m.main(process.argv)).then((c) => (process.exitCode = c))`;
-  const r = spawnSync(process.execPath, [...(tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', run, 'x', 'bench', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const [cmd, ...rest] = pinnedArgv([process.execPath, ...(tsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', run, 'x', 'bench', ...extra], clientCpus);
+  const r = spawnSync(cmd, rest, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
-    process.exit(r.status ?? 2);
+    throw Object.assign(new Error('bench failed'), { exitCode: r.status ?? 2 });
   }
   return JSON.parse(r.stdout);
 }
@@ -87,13 +99,17 @@ try {
   const ok1 = ratio1 <= 2;
   const ok50 = ratio50 >= 1;
   const lines = [
-    `Redis ${redisUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    `Redis ${redisUrl.replace(/:[^:@/]*@/, ':***@')}${ownRedis ? ' (started for this run)' : ''}; ${split ? `clients on CPU ${split.client}, ${ownRedis ? 'Redis' : 'nothing else'} on CPU ${split.server}` : 'no CPU placement'}`,
     `concurrency 1 : redis-benchmark GET p50 ${rb1.p50Us.toFixed(0)} µs | bench L2 GET p50 ${b1.p50Us.toFixed(0)} µs | ratio ${ratio1.toFixed(2)} (must be <= 2) ${ok1 ? 'OK' : 'FAIL'}`,
     `concurrency 50: redis-benchmark GET ${rb50.rps.toFixed(0)} rps (-P 1) | bench ${b50.commandsPerSec.toFixed(0)} Redis commands/s (${b50.requestsPerSec.toFixed(0)} req/s, auto-pipelining) | ratio ${ratio50.toFixed(2)} (must be >= 1) ${ok50 ? 'OK' : 'FAIL'}`,
   ];
   if (b1.clientBottleneck || b50.clientBottleneck) lines.push('note: bench flagged its own client as a bottleneck in at least one run');
   process.stdout.write(lines.join('\n') + '\n');
   process.exitCode = ok1 && ok50 ? 0 : 1;
+} catch (e) {
+  if (e.exitCode === undefined) throw e;
+  process.exitCode = e.exitCode;
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await ownRedis?.stop();
 }

@@ -14,12 +14,18 @@
  * parsing and engine as `node bin/llmcache.js bench` without ~1.5 s of process start per run;
  * `node bin/llmcache.js gate` runs as a real process (real exit code).
  *
- * Usage: npm run build && node scripts/gate-error-rates.mjs [--pairs 20] [--rounds N] [--requests N] [--keep DIR]
+ * CPU placement as `gate run` does it (src/core/placement.ts): this process (the bench client) on
+ * one CPU; a redis-server of its own and the embedded PGlite on the others (`--no-pin`: neither).
+ *
+ * Usage: npm run build && node scripts/gate-error-rates.mjs [--pairs 20] [--rounds N] [--requests N]
+ *          [--out FILE] [--keep DIR] [--no-pin]
+ * Prints progress with an estimate of the time left, then the table; writes the table and every
+ * pair's verdicts as JSON (--out, default results/gate-error-rates-<time>.json).
  * Exit 0 when every target holds (false failures <= 1 per 20, detections >= 19 per 20 for each
  * kind), 1 otherwise, 2 on setup errors.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +41,7 @@ const { output } = await import(join(root, 'dist/output.js'));
 const { spawnPGliteServer } = await import(join(root, 'dist/tiers/pglite-server.js'));
 const { GATE_RUN_ROUNDS, GATE_RUN_REQUESTS, GATE_RUN_BENCH_ARGS } = await import(join(root, 'dist/commands/gate.js'));
 const { DEFAULT_GATE_OPTIONS } = await import(join(root, 'dist/gate.js'));
+const { cpuSplit, pinProcess, redisServerAvailable, startRedisServer } = await import(join(root, 'dist/core/placement.js'));
 
 const { values: a } = parseArgs({
   options: {
@@ -42,10 +49,17 @@ const { values: a } = parseArgs({
     rounds: { type: 'string', default: String(GATE_RUN_ROUNDS) },
     requests: { type: 'string', default: String(GATE_RUN_REQUESTS) },
     keep: { type: 'string' },
+    out: { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
 const pairs = Number(a.pairs);
 const rounds = Number(a.rounds);
+if (!(Number.isInteger(pairs) && pairs >= 1) || !(Number.isInteger(rounds) && rounds >= 5)) {
+  process.stderr.write(`gate-error-rates: --pairs must be a whole number >= 1 and --rounds >= 5 (got ${a.pairs}, ${a.rounds})\n`);
+  process.exit(2);
+}
+const outFile = a.out ?? join(root, 'results', `gate-error-rates-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 const cliPath = join(root, 'bin/llmcache.js');
 
 /** Run the CLI's entry point in this process, output swallowed (stderr kept for errors). */
@@ -81,28 +95,45 @@ const KINDS = [
 ];
 const dir = a.keep ?? mkdtempSync(join(tmpdir(), 'llmcache-gate-errors-'));
 mkdirSync(dir, { recursive: true });
+const split = a['no-pin'] ? undefined : cpuSplit();
+if (split) pinProcess(process.pid, split.client);
 const pg = process.env.DATABASE_URL ? null : await spawnPGliteServer();
+if (split && pg?.pid) pinProcess(pg.pid, split.server);
+const redis = split && !process.env.REDIS_URL && redisServerAvailable() ? await startRedisServer(split.server) : null;
 const pgUrl = process.env.DATABASE_URL ?? pg.url;
-const bench = ['bench', ...GATE_RUN_BENCH_ARGS, '--requests', a.requests, '--trials', '1', '--pg-url', pgUrl];
+const redisUrl = redis?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const placement = split ? `bench client on CPU ${split.client}; ${redis ? 'its own redis-server' : 'Redis (not started here, not placed)'} and ${pg ? 'PGlite' : 'Postgres (not placed)'} on CPU ${split.server}` : 'not placed (--no-pin, no taskset, or one CPU)';
+process.stderr.write(`gate-error-rates: ${pairs} pair(s) x ${rounds} rounds x 4 sides = ${pairs * rounds * 4} bench runs of ${a.requests} requests; ${placement}\n`);
+const bench = ['bench', ...GATE_RUN_BENCH_ARGS, '--requests', a.requests, '--trials', '1', '--pg-url', pgUrl, '--redis-url', redisUrl];
 const sides = { A: [], ...Object.fromEntries(KINDS.map((k) => [k.side, k.flags])) };
 const counts = Object.fromEntries(KINDS.map((k) => [k.side, { fail: 0, unsure: 0, hit: 0, changes: [] }]));
 const load = [loadavg()[0]];
 const started = Date.now();
-const fmt = (m) => `${m.tier ?? 'e2e'} ${m.stat} ${(m.change * 100).toFixed(1)}%`;
+const fmt = (m) => `${m.opName ?? m.tier ?? 'e2e'} ${m.stat} ${(m.change * 100).toFixed(1)}%`;
+const totalRuns = pairs * rounds * 4;
+let runsDone = 0;
+const clock = (secs) => `${Math.floor(secs / 60)}:${String(Math.round(secs % 60)).padStart(2, '0')}`;
+const perPair = [];
 
 try {
   for (let p = 1; p <= pairs; p++) {
     const names = Object.keys(sides);
     const files = Object.fromEntries(names.map((n) => [n, []]));
+    mkdirSync(join(dir, `pair-${p}`), { recursive: true });
     for (let r = 1; r <= rounds; r++) {
       const k = (p + r) % names.length;
       for (const side of [...names.slice(k), ...names.slice(0, k)]) {
         const out = join(dir, `pair-${p}`, `${side}-${r}.json`);
         await cli([...bench, ...sides[side], '--out', out, '--force']);
         files[side].push(out);
+        runsDone++;
       }
+      const elapsed = (Date.now() - started) / 1000;
+      const left = (elapsed / runsDone) * (totalRuns - runsDone);
+      process.stderr.write(`pair ${p}/${pairs} round ${r}/${rounds}: ${runsDone}/${totalRuns} bench runs, ${clock(elapsed)} elapsed, about ${clock(left)} left (load ${loadavg()[0].toFixed(1)})\n`);
     }
     const line = [];
+    const verdicts = {};
     for (const kind of KINDS) {
       const { code, v } = gate(files.A, files[kind.side]);
       const c = counts[kind.side];
@@ -113,7 +144,9 @@ try {
       const best = v.metrics.filter(kind.caught).sort((x, y) => x.pValue - y.pValue)[0];
       if (best) c.changes.push(best.change * 100);
       line.push(`${kind.side} ${v.verdict}${failing.length ? ` (${failing.map(fmt).join(', ')})` : ''}`);
+      verdicts[kind.side] = { verdict: v.verdict, exit: code, failing: failing.map((m) => ({ tier: m.tier, opName: m.opName, stat: m.stat, change: m.change, pValue: m.pValue, pAdjusted: m.pAdjusted })), mostSignificantChange: best?.change ?? null };
     }
+    perPair.push({ pair: p, load: loadavg()[0], verdicts });
     load.push(loadavg()[0]);
     process.stderr.write(`pair ${String(p).padStart(2)}: ${line.join(' | ')} [${Math.round((Date.now() - started) / 1000)} s]\n`);
   }
@@ -122,6 +155,7 @@ try {
   process.exitCode = 2;
 } finally {
   await pg?.stop();
+  await redis?.stop();
   if (!a.keep) rmSync(dir, { recursive: true, force: true });
 }
 if (process.exitCode === 2) process.exit(2);
@@ -132,19 +166,46 @@ const neededHits = pairs - Math.floor(pairs / 20);
 const ok = counts.A2.fail <= allowedFalse && counts.B.hit >= neededHits && counts.C.hit >= neededHits;
 const range = (xs) => (xs.length ? `${Math.min(...xs).toFixed(1)} %..${Math.max(...xs).toFixed(1)} %` : 'n/a');
 const o = DEFAULT_GATE_OPTIONS;
+const benchLine = bench.join(' ').replace(pgUrl, pg ? '<pglite>' : pgUrl).replace(redisUrl, redis ? '<its redis-server>' : redisUrl);
+const table = {
+  schema: 'llmcache/gate-error-rates@1',
+  finishedAt: new Date().toISOString(),
+  seconds: secs,
+  loadAverage: { min: Math.min(...load), max: Math.max(...load) },
+  placement,
+  pairs,
+  rounds,
+  requests: Number(a.requests),
+  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha },
+  targets: { maxFalseFailures: allowedFalse, minDetections: neededHits },
+  rows: KINDS.map((k) => ({
+    side: k.side,
+    label: k.label,
+    ...(k.side === 'A2' ? { falseFailures: counts.A2.fail } : { detections: counts[k.side].hit }),
+    couldNotTell: counts[k.side].unsure,
+    ok: k.side === 'A2' ? counts.A2.fail <= allowedFalse : counts[k.side].hit >= neededHits,
+  })),
+  perPair,
+  ok,
+};
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(`${outFile}.tmp`, `${JSON.stringify(table, null, 2)}\n`);
+renameSync(`${outFile}.tmp`, outFile);
 process.stdout.write(
   [
     `gate error rates with the defaults (${pairs} pairs, ${rounds} rounds a pair, ${a.requests} requests a run, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
-    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha}`,
+    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} (Holm-adjusted over the metrics)`,
+    `  CPU placement: ${placement}`,
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {
       const c = counts[k.side];
       return `  ${k.label.padEnd(28)} detections ${c.hit}/${pairs} (target >= ${neededHits}) ${c.hit >= neededHits ? 'OK' : 'TOO FEW'}; could not tell ${c.unsure}/${pairs}; most significant change seen ${range(c.changes)}`;
     }),
     `per pair, round r = 1..${rounds} runs one bench of each side, the order rotating:`,
-    `  llmcache ${bench.join(' ').replace(pgUrl, '<pglite>')} --out A-r.json       # and A2-r.json`,
-    ...KINDS.slice(1).map((k) => `  llmcache ${bench.join(' ').replace(pgUrl, '<pglite>')} ${k.flags.join(' ')} --out ${k.side}-r.json`),
+    `  llmcache ${benchLine} --out A-r.json       # and A2-r.json`,
+    ...KINDS.slice(1).map((k) => `  llmcache ${benchLine} ${k.flags.join(' ')} --out ${k.side}-r.json`),
     '  llmcache gate --baseline A-*.json --current A2-*.json        # and B-*.json, C-*.json',
+    `table written to ${outFile}`,
     '',
   ].join('\n'),
 );

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, redact } from './errors.js';
+import { pinnedArgv } from './core/placement.js';
 
 export type Side = 'base' | 'head';
 
@@ -58,13 +59,11 @@ export function roundPlan(rounds: number, outDir: string): PlannedRun[] {
   return plan;
 }
 
-/** Run one bench; resolves with its exit code and the last lines of its stderr. */
-export function runSide(cmd: SideCommand, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stderr: string }> {
+/** Run one bench (on the CPUs `cpus` when given); resolves with its exit code and the last lines of its stderr. */
+export function runSide(cmd: SideCommand, args: string[], env: NodeJS.ProcessEnv = process.env, cpus?: string): Promise<{ code: number; stderr: string }> {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const child =
-    'argv' in cmd
-      ? spawn(cmd.argv[0]!, [...cmd.argv.slice(1), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn('sh', ['-c', `${cmd.shell} ${quoted}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const argv = pinnedArgv('argv' in cmd ? [...cmd.argv, ...args] : ['sh', '-c', `${cmd.shell} ${quoted}`], cpus);
+  const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
@@ -84,6 +83,8 @@ export interface GateRunOptions {
   onProgress?: (msg: string) => void;
   /** Called with the two files of round 1: refuse early (InputError) what the gate would refuse at the end. */
   checkFirstRound?: (base: string, head: string) => void;
+  /** Run every bench on these CPUs (taskset syntax), apart from the servers (core/placement.ts). */
+  clientCpus?: string;
 }
 
 /** Run every round; the result files per side. A bench that fails makes that side unreadable (InputError). */
@@ -94,7 +95,7 @@ export async function runRounds(o: GateRunOptions, env: NodeJS.ProcessEnv = proc
   const files: Record<Side, string[]> = { base: [], head: [] };
   for (const run of roundPlan(o.rounds, o.outDir)) {
     o.onProgress?.(`round ${run.round}/${o.rounds}: ${run.side}`);
-    const r = await runSide(cmds[run.side], [...o.benchArgs, '--trials', '1', '--out', run.out, '--force'], env);
+    const r = await runSide(cmds[run.side], [...o.benchArgs, '--trials', '1', '--out', run.out, '--force'], env, o.clientCpus);
     if (r.code !== 0) {
       const why = reasonLine(r.stderr);
       throw new InputError(`${run.side} could not be benchmarked (round ${run.round}, exit ${r.code})${why ? `: ${redact(why)}` : ''}`);

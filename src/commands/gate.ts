@@ -17,6 +17,7 @@ import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
 import { intOption } from './options.js';
 import { defaultScenario, loadScenario } from '../config.js';
 import { activeTiers } from '../cache/policy.js';
+import { cpuSplit, pinProcess, redisServerAvailable, startRedisServer, type OwnRedis } from '../core/placement.js';
 
 export interface GateCliOptions {
   baseline: string[];
@@ -131,6 +132,8 @@ export interface GateRunCliOptions extends Omit<GateCliOptions, 'baseline' | 'cu
   scenario?: string;
   outDir?: string;
   benchArgs?: string;
+  /** false with --no-pin: leave CPU placement to the scheduler. */
+  pin: boolean;
 }
 
 /** `gate run`: alternate the two sides' bench round by round, keep every result, pool and gate. */
@@ -141,13 +144,23 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
   if (o.rounds < DEFAULT_GATE_OPTIONS.minTrials) throw new InputError(`--rounds: the gate needs at least ${DEFAULT_GATE_OPTIONS.minTrials} rounds (one trial a side each), got ${o.rounds}`);
   for (const side of ['base', 'head'] as const) sideCommand(side, o[side]); // unusable sides fail before anything starts
   let pg: EmbeddedPg | undefined;
+  let redis: OwnRedis | undefined;
+  const split = o.pin ? cpuSplit() : undefined;
+  const tiers = scenarioTierKinds(o.scenario);
   try {
     // One Postgres for both sides, started once: the same L3 server, and no PGlite start per run.
-    if (!extra.includes('--pg-url') && !process.env.DATABASE_URL && needsPostgres(o.scenario)) {
+    if (!extra.includes('--pg-url') && !process.env.DATABASE_URL && tiers.has('pgvector')) {
       output.stderr('gate run: starting embedded PGlite + pgvector (shared by both sides)\n');
       pg = await spawnPGliteServer();
+      if (split && pg.pid !== undefined) pinProcess(pg.pid, split.server);
       benchArgs.push('--pg-url', pg.url);
     }
+    // With CPUs to place, a Redis of its own on the servers' CPU (unless one was named).
+    if (split && tiers.has('redis') && !extra.some((a) => a === '--redis-url' || a === '--redis-cluster') && !process.env.REDIS_URL && redisServerAvailable()) {
+      redis = await startRedisServer(split.server);
+      benchArgs.push('--redis-url', redis.url);
+    }
+    if (split) output.stderr(`gate run: bench on CPU ${split.client}; ${[redis ? 'Redis' : '', pg ? 'PGlite' : ''].filter(Boolean).join(' and ') || 'the servers it starts'} on CPU ${split.server}\n`);
     const files = await runRounds({
       base: o.base,
       head: o.head,
@@ -157,6 +170,7 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
       onProgress: (m) => output.stderr(`gate run: ${m}\n`),
       // Different scenarios, kinds or modes show in round 1: stop there, not after every round.
       checkFirstRound: (b, h) => assertComparable(readResultText(b, 'baseline', asResult).result, readResultText(h, 'current', asResult).result),
+      ...(split ? { clientCpus: split.client } : {}),
     });
     const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), o);
     writeFileAtomic(`${outDir}/gate.json`, `${JSON.stringify(verdict, null, 2)}\n`, { overwrite: true });
@@ -164,15 +178,16 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
     report(verdict, o);
   } finally {
     await pg?.stop();
+    await redis?.stop();
   }
 }
 
-/** Whether the scenario both sides will run (the given file, else the built-in default) has a pgvector tier. */
-function needsPostgres(file: string | undefined): boolean {
+/** Tier kinds of the scenario both sides will run (the given file, else the built-in default). */
+function scenarioTierKinds(file: string | undefined): Set<string> {
   try {
-    return activeTiers(file ? loadScenario(file) : defaultScenario()).some((t) => t.kind === 'pgvector');
+    return new Set(activeTiers(file ? loadScenario(file) : defaultScenario()).map((t) => t.kind));
   } catch {
-    return true; // an unreadable scenario: the sides will say why
+    return new Set(['pgvector']); // an unreadable scenario: the sides will say why
   }
 }
 
@@ -216,6 +231,7 @@ export function register(program: Command): void {
       .option('-n, --requests <n>', 'measured requests per bench run', intOption('--requests', 1), GATE_RUN_REQUESTS)
       .option('-s, --scenario <file>', 'scenario file for both sides (default: each side\'s built-in default; they must match)')
       .option('--out-dir <dir>', 'keep the bench results of every round here (default results/gate-run-<timestamp>/)')
+      .option('--no-pin', 'leave CPU placement to the scheduler (default: bench on one CPU, the Redis and PGlite gate run starts on another, with taskset on Linux)')
       .option('--bench-args <flags>', `more bench flags for both sides, after the defaults ${GATE_RUN_BENCH_ARGS.join(' ')} (a later flag wins), e.g. "--seed 1"`),
   )
     .addHelpText(

@@ -17,6 +17,8 @@ export interface EmbeddedPg {
   /** postgres:// URL on 127.0.0.1 (no password). */
   url: string;
   port: number;
+  /** The server's process id when it runs in a child process (spawnPGliteServer). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function spawnPGliteServer(timeoutMs = 120_000): Promise<EmbeddedPg
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
 }
