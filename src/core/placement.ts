@@ -95,6 +95,8 @@ function pings(port: number): Promise<boolean> {
 /** A redis-server started for one measurement. */
 export interface OwnRedis {
   url: string;
+  /** The redis-server's process id (taskset execs it in place). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -132,5 +134,5 @@ export async function startRedisServer(cpus: string | undefined, timeoutMs = 30_
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid!, stop };
 }

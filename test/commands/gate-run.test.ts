@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runCli } from '../cli-helper.js';
 import { tempDir } from '../tmp-helper.js';
 import { roundPlan } from '../../src/gate-run.js';
+import { cpuSplit } from '../../src/core/placement.js';
 
 // Two checkouts of this project (the same sources; the second with a delay injected into its
 // in-process tier), run through their own TypeScript sources, as `gate run` runs any checkout
@@ -55,6 +56,7 @@ test('gate run end to end: a checkout with a slower lookup fails (exit 1); the s
   const rounds = ['01', '02', '03', '04', '05', '06', '07'];
   assert.deepEqual(readdirSync(join(dir, 'slow')).sort(), [...rounds.map((n) => `base-${n}.json`), 'gate.json', ...rounds.map((n) => `head-${n}.json`)]);
   assert.match(r.err, /round 2\/7: head\n.*round 2\/7: base\n/);
+  if (cpuSplit()) assert.match(r.err, /gate run: bench on CPU \d+; the servers it starts on CPU [\d,]+\n/, 'placed (an in-process scenario: no server to start)');
 
   // The same sources, 7 rounds, the defaults: the correction holds the family-wise false-failure chance to alpha.
   r = await runCli(args(checkout('head-same'), 'same', ['--rounds', '7']));
