@@ -8,12 +8,14 @@ const LAYERS = [
   ['cli', '^src/cli\\.ts$', '^src/commands/'],
   // runs many simulations
   ['sweep', '^src/sweep/'],
-  // engines (and the reporters, which render their results)
-  ['engines', '^src/sim/', '^src/bench/', '^src/replay/', '^src/gate\\.ts$', '^src/gate-run\\.ts$', '^src/report/'],
+  // engines
+  ['engines', '^src/sim/', '^src/bench/', '^src/replay/', '^src/gate\\.ts$', '^src/gate-run\\.ts$'],
   ['semantic', '^src/semantic/'],
   ['tiers', '^src/tiers/'],
   ['cache', '^src/cache/'],
   ['trace', '^src/trace/', '^src/promptcache/', '^src/vectors/'],
+  // reporters: result -> view -> text, Markdown, HTML; they see the result contract only
+  ['report', '^src/report/'],
   ['model', '^src/config\\.ts$', '^src/config/', '^src/model/', '^src/cost\\.ts$', '^src/prices/', '^src/histogram\\.ts$', '^src/stats/'],
   ['core', '^src/core/', '^src/workers\\.ts$', '^src/io/', '^src/io\\.ts$', '^src/errors\\.ts$', '^src/output\\.ts$'],
 ];

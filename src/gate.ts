@@ -9,48 +9,12 @@
  * Unusable input (other kind, schema, scenario, too few trials) throws InputError (exit 2).
  */
 import { InputError } from './errors.js';
-import { asReportableResult } from './report/validate.js';
-import type { AnyResult, BenchResult, BenchTrial, Percentiles, ScenarioRef, SimulateResult } from './model/results.js';
+import { asScenarioResult } from './report/validate.js';
+import { GATE_SCHEMA, type BenchResult, type BenchTrial, type ExactComparison, type GateMetric, type GateOptions, type GateStatus, type GateVerdict, type Percentiles, type ScenarioResult, type SimulateResult } from './model/results.js';
 import { compareTrials, smallestP, type SideComparison } from './stats/compare.js';
 import { holmAdjust } from './stats/holm.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
-import { exactDifferences, type ExactComparison } from './stats/exact-diff.js';
-
-export const GATE_SCHEMA = 'llmcache/gate@1';
-/**
- * pass: no slowdown shown; warn: significantly slower, but by less than the threshold; unsure:
- * "could not tell" — slower by more than the threshold in the data, but the trials cannot show it
- * (too few trials or tail samples to ever reach alpha, or too noisy); fail: significantly slower
- * by more than the threshold.
- */
-export type GateStatus = 'pass' | 'warn' | 'unsure' | 'fail';
-/** A percentile name: p50, p95, p99 (read from the trial's stored figures) or any pNN[.N] (from its histogram). */
-export type GateStat = string;
-
-/** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
-export interface GateOptions {
-  /** Fail when a significant slowdown exceeds this fraction. */
-  threshold: number;
-  /** Warn when a significant slowdown exceeds this fraction (≤ threshold). */
-  warn: number;
-  /** Significance level of the one-sided rank test. */
-  alpha: number;
-  /** Percentiles compared per metric (default p50, p95, p99). */
-  stats: string[];
-  /** Fewest trials a side (below: unusable input). */
-  minTrials: number;
-  /** Fewest samples beyond a percentile, all trials of a side together, for it to be allowed to fail. */
-  minTailSamples: number;
-  /** Latency can only warn (deterministic parts still fail): for noisy shared runners. */
-  latencyWarnOnly: boolean;
-  /**
-   * Trial i of each side ran at the same time (or back to back): test the per-pair log ratios with
-   * the Wilcoxon signed-rank test instead of Mann-Whitney U, cancelling noise a pair shares.
-   */
-  paired: boolean;
-  /** A trial above this × the median of all trials of a metric is disturbed (see stats/compare.ts); 0 = off. */
-  disturbedFactor: number;
-}
+import { exactDifferences } from './stats/exact-diff.js';
 
 /** Defaults measured to meet the error-rate targets on a loaded 2-core machine: see docs/gate.md. */
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
@@ -65,75 +29,12 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   disturbedFactor: 1.5,
 };
 
-/** One latency metric compared across trials. Latencies in µs. */
-export interface GateMetric {
-  /** JSON path of the metric in the bench result: `latencyUs` or `tiers.latencyUs`. */
-  name: string;
-  /** Tier name for per-tier metrics. */
-  tier?: string;
-  stat: GateStat;
-  /** Median over the baseline trials of the per-trial percentile (µs). */
-  baseline: number;
-  /** Median over the current trials (µs). */
-  current: number;
-  /** current / baseline − 1 (0.1 = 10 % slower, negative = faster); paired: median ratio − 1. */
-  change: number;
-  /** Hodges-Lehmann shift of the per-trial values (µs). */
-  shiftUs: number;
-  /** One-sided p-value of this metric alone for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
-  pValue: number;
-  /**
-   * pValue adjusted for the number of metrics that can fail (Holm-Bonferroni over the verdict's
-   * `correction.metrics`): the gate judges significance by this one, so that the chance of any
-   * false failure in the whole verdict stays at or below alpha.
-   */
-  pAdjusted: number;
-  /** 1 − pAdjusted: how sure the gate is that current is slower at all, all metrics considered. */
-  confidence: number;
-  status: GateStatus;
-  /** Trials compared per side. */
-  trials: { baseline: number; current: number };
-  /** Fewest samples (requests or lookups) in any one trial behind this percentile. */
-  minSamples: number;
-  /** Samples behind the percentile in all trials of a side together (the smaller side). */
-  pooledSamples: number;
-  /** What is measured: `lookup` (one tier's lookups) or `request` (end to end). */
-  op: 'lookup' | 'request';
-  /** For a request metric of one workload op (e.g. `score`): that op's end-to-end latency; absent = all requests. */
-  opName?: string;
-  /** One line a person can act on: what changed, how sure, and why this status. */
-  reason: string;
-  /** Why a status was capped, or that the metric got faster. */
-  note?: string;
-}
-
-/** The gate's answer (`--json` prints this object). */
-export interface GateVerdict {
-  schema: typeof GATE_SCHEMA;
-  verdict: GateStatus;
-  kind: 'bench' | 'simulate';
-  scenario: ScenarioRef;
-  options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'>;
-  metrics: GateMetric[];
-  /**
-   * Multiple-comparison correction of the latency metrics: Holm-Bonferroni over the `metrics`
-   * metrics that can fail (enough samples behind their percentile), so the family-wise chance of a
-   * false failure is at most alpha.
-   */
-  correction?: { method: 'holm'; metrics: number };
-  /** Exact comparison of deterministic outputs (simulate results). */
-  exact?: ExactComparison;
-  warnings: string[];
-  /** Environment differences between baseline and current (bench results). */
-  envMismatch?: { cpu?: { baseline: string; current: string }; node?: { baseline: string; current: string } };
-}
-
 /**
  * Check that a parsed JSON document is a result this gate understands (the report validator's
  * shape check, plus the per-trial fields the gate reads); `label` names it in errors.
  */
-export function asResult(doc: unknown, label: string): AnyResult {
-  const r = asReportableResult(doc, label);
+export function asResult(doc: unknown, label: string): ScenarioResult {
+  const r = asScenarioResult(doc, label);
   if (r.kind !== 'bench') return r;
   if (r.interrupted) {
     const i = r.interrupted;
@@ -153,7 +54,7 @@ export function asResult(doc: unknown, label: string): AnyResult {
 }
 
 /** Refuse pairs that cannot be compared: exit 2 with the reason. */
-export function assertComparable(b: AnyResult, c: AnyResult): void {
+export function assertComparable(b: ScenarioResult, c: ScenarioResult): void {
   if (b.kind !== c.kind) throw new InputError(`cannot compare a ${b.kind} result (baseline) with a ${c.kind} result (current)`);
   if (b.schema !== c.schema) throw new InputError(`different result schemas: baseline ${b.schema}, current ${c.schema}`);
   if (b.scenario.fingerprint !== c.scenario.fingerprint) {
@@ -164,7 +65,7 @@ export function assertComparable(b: AnyResult, c: AnyResult): void {
 }
 
 /** Compare `current` against `baseline`. Throws InputError when the pair is unusable. */
-export function gate(baseline: AnyResult, current: AnyResult, options: Partial<GateOptions> = {}): GateVerdict {
+export function gate(baseline: ScenarioResult, current: ScenarioResult, options: Partial<GateOptions> = {}): GateVerdict {
   const opts = { ...DEFAULT_GATE_OPTIONS, ...options };
   if (!(opts.alpha > 0 && opts.alpha < 1)) throw new InputError(`alpha must be between 0 and 1, got ${opts.alpha}`);
   if (!(opts.threshold >= 0) || !(opts.warn >= 0)) throw new InputError('threshold and warn must be ≥ 0');

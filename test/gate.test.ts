@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asResult, DEFAULT_GATE_OPTIONS, gate, judge, type GateMetric } from '../src/gate.js';
+import { asResult, DEFAULT_GATE_OPTIONS, gate, judge } from '../src/gate.js';
+import type { GateMetric } from '../src/model/results.js';
 import { InputError } from '../src/errors.js';
 import { benchResult, simulateResult } from './stats/bench-fixture.js';
 import { renderGateMarkdown, renderGateTable } from '../src/report/gate-render.js';

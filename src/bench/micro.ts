@@ -10,6 +10,7 @@ import { MemoryTier } from '../tiers/memory.js';
 import { PgvectorTier, pgTableName } from '../tiers/pgvector.js';
 import { RedisTier } from '../tiers/redis.js';
 import type { CachedEntry } from '../tiers/adapter.js';
+import type { MicroRow } from '../model/results.js';
 
 export interface MicroOptions {
   redisUrl?: string;
@@ -24,19 +25,6 @@ export interface MicroOptions {
   /** Measuring time per task (ms). */
   timeMs: number;
   onProgress?: (msg: string) => void;
-}
-
-/** One task's statistics (latency per iteration, ms). */
-export interface MicroRow {
-  name: string;
-  /** Operations per iteration (e.g. 50 for a batch of concurrent GETs). */
-  opsPerIteration: number;
-  meanMs: number;
-  p75Ms: number;
-  p99Ms: number;
-  /** Relative margin of error of the mean (%). */
-  rmePct: number;
-  samples: number;
 }
 
 const ENTRY: CachedEntry = { expiresAt: Number.POSITIVE_INFINITY, createdAt: 0, version: 0, entity: -1, gen: 0, aux: -1, contact: 1, tenant: 0 };
@@ -107,11 +95,3 @@ export async function runMicro(o: MicroOptions): Promise<MicroRow[]> {
   }
   return rows;
 }
-
-/** Print-ready rows: name, mean, p75, p99 (µs), ± margin of error. */
-export function microTableRows(rows: MicroRow[]): string[][] {
-  const us = (ms: number) => (ms * 1000).toFixed(ms * 1000 < 10 ? 2 : 1);
-  return rows.map((r) => [r.name, us(r.meanMs), us(r.p75Ms), us(r.p99Ms), `±${r.rmePct.toFixed(2)}%`, String(r.samples)]);
-}
-
-export const MICRO_TABLE_HEAD = ['operation (per iteration)', 'mean µs', 'p75 µs', 'p99 µs', 'margin', 'samples'];

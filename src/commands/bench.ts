@@ -4,10 +4,9 @@ import { output } from '../output.js';
 import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
-import type { InjectedTail } from '../model/results.js';
+import { BENCH_MICRO_SCHEMA, type BenchMicroResult, type InjectedTail } from '../model/results.js';
 import { checkOutPath, timestampedResultPath, writeFileAtomic } from '../io.js';
-import { renderBenchTable } from '../report/bench-table.js';
-import { textTable } from '../report/format.js';
+import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
@@ -209,7 +208,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
         });
         writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
         progress(`${result.interrupted ? 'partial result (interrupted)' : 'result'} written to ${out}`);
-        output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderBenchTable(result));
+        output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
         if (result.interrupted) process.exitCode = EXIT_INTERRUPTED;
       } finally {
         stop.release();
@@ -255,7 +254,7 @@ function readTextFile(flag: string, file: string): string {
 
 async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise<void> {
   // Only this mode needs tinybench.
-  const { MICRO_TABLE_HEAD, microTableRows, runMicro } = await import('../bench/micro.js');
+  const { runMicro } = await import('../bench/micro.js');
   assertLoopback('Redis', o.redisUrl, !!o.allowRemote);
   if (o.pgUrl) assertLoopback('Postgres', o.pgUrl, !!o.allowRemote);
   const embedded = o.pgUrl ? null : await spawnPGliteServer();
@@ -271,7 +270,8 @@ async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise
       timeMs: 500,
       onProgress: progress,
     });
-    output.stdout(o.json ? JSON.stringify({ schema: 'llmcache/bench-micro@1', kind: 'bench-micro', rows }, null, 2) + '\n' : `${textTable(MICRO_TABLE_HEAD, microTableRows(rows))}\n`);
+    const result: BenchMicroResult = { schema: BENCH_MICRO_SCHEMA, kind: 'bench-micro', rows };
+    output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
   } finally {
     await embedded?.stop();
   }

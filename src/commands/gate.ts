@@ -6,10 +6,11 @@ import { output } from '../output.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
-import { asResult, assertComparable, gate, DEFAULT_GATE_OPTIONS, GATE_SCHEMA, type GateOptions, type GateVerdict } from '../gate.js';
-import { renderGateMarkdown, renderGateTable } from '../report/gate-render.js';
+import { asResult, assertComparable, gate, DEFAULT_GATE_OPTIONS } from '../gate.js';
+import { GATE_SCHEMA, type GateOptions, type GateVerdict, type ScenarioResult } from '../model/results.js';
+import { renderResult } from '../report/render.js';
 import { escapeMarkdown } from '../report/format.js';
-import { readResultText, type ResultFile } from '../report/validate.js';
+import { readResultText, SCENARIO_RESULT, type ResultFile } from '../report/validate.js';
 import { poolResults } from '../stats/pool.js';
 import { runRounds, sideCommand } from '../gate-run.js';
 import { timestampedResultPath, writeFileAtomic } from '../io.js';
@@ -45,9 +46,14 @@ export function fractionOption(flag: string): (v: string) => number {
   };
 }
 
+/** Read one simulate or bench result file for the gate. */
+function readScenario(file: string, label: string): ResultFile<ScenarioResult> {
+  return readResultText(file, label, asResult, SCENARIO_RESULT);
+}
+
 /** Read one side: one result, or several bench runs pooled into one. */
-function readSide(files: string[], label: string): ResultFile {
-  const read = files.map((f) => readResultText(f, label, asResult));
+function readSide(files: string[], label: string): ResultFile<ScenarioResult> {
+  const read = files.map((f) => readScenario(f, label));
   if (read.length === 1) return read[0]!;
   const result = poolResults(read.map((r) => r.result), label);
   return { text: `${JSON.stringify(result, null, 2)}\n`, result };
@@ -63,7 +69,7 @@ function gateOptions(o: Pick<GateCliOptions, 'threshold' | 'warn' | 'alpha' | 'l
 }
 
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
-function updateBaseline(o: GateCliOptions, current: ResultFile): void {
+function updateBaseline(o: GateCliOptions, current: ResultFile<ScenarioResult>): void {
   const cur = current.result;
   if (o.baseline.length !== 1) throw new InputError('--update-baseline writes one --baseline file; give exactly one');
   const target = o.baseline[0]!;
@@ -74,7 +80,7 @@ function updateBaseline(o: GateCliOptions, current: ResultFile): void {
   let previous = 'none';
   if (existsSync(target)) {
     try {
-      verdict = gate(readResultText(target, 'baseline', asResult).result, cur, gateOptions(o));
+      verdict = gate(readScenario(target, 'baseline').result, cur, gateOptions(o));
       previous = `compared: ${verdict.verdict}`;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -84,7 +90,7 @@ function updateBaseline(o: GateCliOptions, current: ResultFile): void {
   writeFileAtomic(target, current.text, { overwrite: true });
   output.stderr(`llmcache gate: baseline ${target} updated from ${o.current.join(', ')} (previous baseline: ${redact(previous)})\n`);
   if (o.json) output.stdout(`${JSON.stringify({ ...(verdict ?? { schema: GATE_SCHEMA }), baselineUpdated: target }, null, 2)}\n`);
-  else if (verdict) output.stdout(renderGateTable(verdict));
+  else if (verdict) output.stdout(renderResult(verdict, 'table'));
 }
 
 /** The judging flags shared by `gate` and `gate run`. */
@@ -106,8 +112,8 @@ function judgingOptions(cmd: Command): Command {
 
 /** Print the verdict (table or JSON), append the summary, set exit code 1 on a regression. */
 function report(verdict: GateVerdict, o: Pick<GateCliOptions, 'json' | 'summary'>): void {
-  output.stdout(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderGateTable(verdict));
-  appendSummary(renderGateMarkdown(verdict), o);
+  output.stdout(o.json ? `${JSON.stringify(verdict, null, 2)}\n` : renderResult(verdict, 'table'));
+  appendSummary(renderResult(verdict, 'markdown'), o);
   if (verdict.verdict === 'fail') {
     output.stderr('llmcache gate: regression detected\n');
     process.exitCode = 1;
@@ -115,7 +121,7 @@ function report(verdict: GateVerdict, o: Pick<GateCliOptions, 'json' | 'summary'
 }
 
 /** Gate, writing the reason to the summary too when the input is unusable. */
-function gateOrExplain(baseline: string[], current: ResultFile, o: GateCliOptions | GateRunCliOptions): GateVerdict {
+function gateOrExplain(baseline: string[], current: ResultFile<ScenarioResult>, o: GateCliOptions | GateRunCliOptions): GateVerdict {
   try {
     return gate(readSide(baseline, 'baseline').result, current.result, gateOptions(o));
   } catch (e) {
@@ -169,7 +175,7 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
       benchArgs,
       onProgress: (m) => output.stderr(`gate run: ${m}\n`),
       // Different scenarios, kinds or modes show in round 1: stop there, not after every round.
-      checkFirstRound: (b, h) => assertComparable(readResultText(b, 'baseline', asResult).result, readResultText(h, 'current', asResult).result),
+      checkFirstRound: (b, h) => assertComparable(readScenario(b, 'baseline').result, readScenario(h, 'current').result),
       ...(split ? { clientCpus: split.client } : {}),
     });
     const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), o);

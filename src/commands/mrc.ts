@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { checkOutPath } from '../io.js';
 import { InputError } from '../errors.js';
 import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
-import { REPLAY_POLICIES, parseCapacity, type ReplayPolicy } from '../replay/engine.js';
+import { REPLAY_POLICIES, parseCapacity } from '../replay/engine.js';
+import { MRC_SCHEMA, type MrcResult, type ReplayPolicy } from '../model/results.js';
 import { computeMrc } from '../replay/mrc.js';
-import { MRC_SCHEMA, renderMrcTable, type MrcResult } from '../replay/report.js';
 import { intOption } from './options.js';
 
 interface MrcCliOptions extends TraceCliOptions, ResultCliOptions {
@@ -90,8 +90,8 @@ export function register(program: Command): void {
         policies: o.policies,
         onProgress: progress ? (_r, bytesRead) => progress(bytesRead) : undefined,
       });
-      const result: MrcResult = { schema: MRC_SCHEMA, trace: file, format, ...(choice ? { choice } : {}), ...run };
+      const result: MrcResult = { schema: MRC_SCHEMA, kind: 'mrc', trace: file, format, ...(choice ? { choice } : {}), ...run };
       reportSkipped(run.skipped, file);
-      emitResult(result, o, renderMrcTable);
+      emitResult(result, o);
     });
 }

@@ -8,6 +8,8 @@ import { keyTraceFormat } from '../replay/detect.js';
 import { parseFormat } from '../replay/open.js';
 import { openPipelined } from '../replay/pipeline.js';
 import type { ReaderOptions, RequestReader, TraceFormat } from '../replay/types.js';
+import type { Result } from '../model/results.js';
+import { renderResult } from '../report/render.js';
 
 /** Parsed trace-reading flags. */
 export interface TraceCliOptions {
@@ -45,11 +47,11 @@ export function addResultOptions(cmd: Command): Command {
     .option('--force', 'replace --out if it exists');
 }
 
-/** Write the result to --out (atomically) if asked, and print it: JSON with --json, else `table(result)`. */
-export function emitResult<T>(result: T, o: ResultCliOptions, table: (result: T) => string): void {
+/** Write the result to --out (atomically) if asked, and print it: JSON with --json, else its table. */
+export function emitResult(result: Result, o: ResultCliOptions): void {
   const json = JSON.stringify(result, null, 2) + '\n';
   if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-  output.stdout(o.json ? json : table(result));
+  output.stdout(o.json ? json : renderResult(result, 'table'));
 }
 
 /**

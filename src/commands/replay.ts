@@ -5,7 +5,7 @@ import { addResultOptions, addTraceOptions, emitResult, reportSkipped, traceProg
 import { REPLAY_POLICIES, parseCacheSpecs } from '../replay/engine.js';
 import { replayFile } from '../replay/parallel.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
-import { REPLAY_SCHEMA, renderReplayTable, type ReplayResult } from '../replay/report.js';
+import { REPLAY_SCHEMA, type ReplayResult } from '../model/results.js';
 
 interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
   cache: string;
@@ -61,6 +61,7 @@ export function register(program: Command): void {
       });
       const result: ReplayResult = {
         schema: REPLAY_SCHEMA,
+        kind: 'replay',
         trace: file,
         format,
         bySize: o.bySize === true,
@@ -71,6 +72,6 @@ export function register(program: Command): void {
         results: run.results,
       };
       reportSkipped(run.skipped, file);
-      emitResult(result, o, renderReplayTable);
+      emitResult(result, o);
     });
 }

@@ -3,9 +3,10 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
+import { BENCH_SCHEMA, resultKind } from '../model/results.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { checkOutPath, writeFileAtomic } from '../io.js';
-import { renderSimulateTable } from '../report/simulate-table.js';
+import { renderResult } from '../report/render.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
@@ -24,7 +25,7 @@ async function latencyFromBench(file: string): Promise<SimulateOptions['latencyO
   const { readResultFile } = await import('../report/validate.js');
   const { latencyModelsFromBench } = await import('../bench/calibrate.js');
   const result = readResultFile(file);
-  if (result.kind !== 'bench') throw new InputError(`--latency-from ${file}: expected a bench result, got a ${result.kind} result`);
+  if (result.schema !== BENCH_SCHEMA) throw new InputError(`--latency-from ${file}: expected a bench result, got a ${resultKind(result)} result`);
   return latencyModelsFromBench(result);
 }
 
@@ -88,6 +89,6 @@ export function register(program: Command): void {
       const result = simulate(scenario, opts);
       opts.onProgress?.(1); // the bar ends at 100 % on its own line
       if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
-      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulateTable(result));
+      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
     });
 }

@@ -5,10 +5,11 @@ import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { checkOutPath, writeFileAtomic } from '../io.js';
 import { classOps, classStats } from '../sweep/classes.js';
-import { applyPoint, expandGrid, parseParam, type ParamPoint } from '../sweep/grid.js';
+import { applyPoint, expandGrid, parseParam } from '../sweep/grid.js';
+import type { ParamPoint } from '../model/results.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
-import { renderSweep } from '../sweep/report.js';
+import { renderResult } from '../report/render.js';
 import { intOption, positiveOption, progressReporter } from './options.js';
 
 /** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
@@ -90,6 +91,6 @@ export function register(program: Command): void {
       );
       const json = JSON.stringify(out);
       if (f.out) writeFileAtomic(f.out, json + '\n', { overwrite: f.force });
-      output.stdout(f.json ? json + '\n' : renderSweep(out));
+      output.stdout(f.json ? json + '\n' : renderResult(out, 'table'));
     });
 }

@@ -1,7 +1,8 @@
 /** `llmcache trace generate` and `llmcache trace stats`: write and inspect JSONL traces. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { renderTraceStats } from '../report/trace-stats-render.js';
+import { renderResult } from '../report/render.js';
+import type { TraceStatsResult } from '../model/results.js';
 import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorded.js';
 import { InputError } from '../errors.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
@@ -149,6 +150,7 @@ export function register(program: Command): void {
       });
       const stats = computeTraceStats(source, { topKeys: o.top });
       if (stats.skipped > 0) output.stderr(`llmcache: skipped ${stats.skipped} invalid line(s) of ${source.lines} in ${file}\n`);
-      output.stdout(o.json ? JSON.stringify({ file, ...stats }, null, 2) + '\n' : renderTraceStats(stats, file));
+      const result: TraceStatsResult = { file, ...stats };
+      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
     });
 }

@@ -5,24 +5,8 @@
  * ATC '17). OPT shares one next-use pre-pass across capacities.
  */
 import { KeyedStore } from '../tiers/store.js';
-import type { ReplayPolicy } from './engine.js';
+import type { PolicyCurve, ReplayPolicy } from '../model/results.js';
 import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
-
-/** One point of a miss-ratio curve. */
-export interface MrcPoint {
-  /** Cache size (entries). */
-  capacity: number;
-  /** Fraction of requests that miss in an LRU cache of that size. */
-  missRatio: number;
-}
-
-/** One policy's curve in an mrc result. */
-export interface PolicyCurve {
-  policy: ReplayPolicy;
-  points: MrcPoint[];
-  /** Simulated on the SHARDS sample (capacities × rate) rather than on every request. */
-  sampled: boolean;
-}
 
 /** Misses of `policy` at `capacity` entries over a recorded trace of key ids (unit weights, no TTL). */
 export function recordedMisses(policy: Exclude<ReplayPolicy, 'opt'>, capacity: number, trace: RecordedTrace): number {

@@ -12,11 +12,9 @@
  */
 import { InputError } from '../errors.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../tiers/store.js';
+import type { ReplayPolicy, ReplayPolicyResult } from '../model/results.js';
 import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
 import { newRequestBatch, type RequestBatch, type RequestReader } from './types.js';
-
-/** A policy `replay` and `mrc` run: any store eviction policy, or Belady's OPT. */
-export type ReplayPolicy = EvictionPolicy | 'opt';
 
 /** Every policy `--cache` accepts (the store's list plus OPT). */
 export const REPLAY_POLICIES: readonly ReplayPolicy[] = [...EVICTION_POLICIES, 'opt'];
@@ -25,19 +23,6 @@ export const REPLAY_POLICIES: readonly ReplayPolicy[] = [...EVICTION_POLICIES, '
 export interface CacheSpec {
   policy: ReplayPolicy;
   capacity: number;
-}
-
-/** Per-cache outcome (the JSON `results[]` entry). */
-export interface ReplayPolicyResult {
-  policy: ReplayPolicy;
-  /** Entries, or bytes with --by-size. */
-  capacity: number;
-  requests: number;
-  misses: number;
-  /** misses / requests. */
-  missRatio: number;
-  /** requests / (decode time + this cache's time), requests per second. */
-  reqPerSec: number;
 }
 
 /** What the engine returns; the command adds the trace's name and format. */

@@ -13,16 +13,11 @@
  * difference between the expected (rate × requests) and actual number of sampled requests in the
  * first distance bucket, removing most of the bias a few hot sampled keys cause.
  */
-import { policyCurves, type PolicyCurve } from './curves.js';
-import type { ReplayPolicy } from './engine.js';
+import { policyCurves } from './curves.js';
+import type { MrcResult, ReplayPolicy } from '../model/results.js';
 import { IdMap, withIds } from './ids.js';
 import { RecordedTrace } from './opt.js';
 import { newRequestBatch, type RequestReader } from './types.js';
-
-/** One point of a miss-ratio curve. */
-import type { MrcPoint } from './curves.js';
-
-export type { MrcPoint };
 
 const INITIAL_TIMES = 1 << 13;
 /** Times per block of the Fenwick tree: 8 words of 32 bits. */
@@ -364,33 +359,8 @@ export interface MrcOptions {
   onProgress?: (requests: number, bytesRead: number, totalBytes: number) => void;
 }
 
-/** Outcome of `computeMrc`. */
-export interface MrcRun {
-  requests: number;
-  skipped: number;
-  /** Distinct keys (exact run) or the SHARDS estimate. */
-  distinctKeys: number;
-  exact?: MrcPoint[];
-  sampled?: {
-    /** The final rate (a fixed-size sampler lowers it as keys arrive). */
-    rate: number;
-    /** Fixed-size sampling: the bound on tracked keys. */
-    maxKeys?: number;
-    sampledRequests: number;
-    sampledKeys: number;
-    /** Rough 95 % bound on the absolute error of a sampled miss ratio: 1.96 · √(0.25 / sampled keys). */
-    errorBound: number;
-    points: MrcPoint[];
-    /** Only when the exact curve was computed too: |sampled − exact| over the points. */
-    maxAbsErrorVsExact?: number;
-    meanAbsErrorVsExact?: number;
-  };
-  /**
-   * One curve per policy at the same capacities, LRU first (the exact curve, else the sampled
-   * one), then the simulated `policies` (OPT, the lower bound, among them when asked for).
-   */
-  curves: PolicyCurve[];
-}
+/** Outcome of `computeMrc`: the mrc result without what the command adds. */
+export type MrcRun = Omit<MrcResult, 'schema' | 'kind' | 'trace' | 'format' | 'choice'>;
 
 /** One streaming pass computing the exact and/or sampled LRU miss-ratio curve. */
 export async function computeMrc(source: RequestReader, o: MrcOptions): Promise<MrcRun> {

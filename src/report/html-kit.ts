@@ -3,13 +3,7 @@
  * tables and sections. Pure string builders; every cell and label is escaped here.
  */
 import { escapeHtml as esc } from './format.js';
-
-/** A KPI card: a label, a big value and a small note. */
-export interface Kpi {
-  label: string;
-  value: string;
-  note?: string;
-}
+import type { Kpi } from './view.js';
 
 /** Cards in a row. */
 export function kpis(cards: Kpi[]): string {
@@ -45,7 +39,7 @@ header h1 { font-size:24px; margin:0 0 4px; }
 header p { margin:2px 0; color:var(--muted); }
 h2 { font-size:17px; margin:0 0 12px; }
 h3 { font-size:14px; margin:14px 0 4px; }
-section { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 20px; margin:18px 0; }
+section { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:18px 20px; margin:18px 0; overflow-x:auto; }
 .kpis { display:grid; grid-template-columns:repeat(auto-fit,minmax(128px,1fr)); gap:12px; margin:18px 0; }
 .kpi { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
 .kpi-label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
@@ -71,6 +65,14 @@ svg .bar-label { font-size:13px; fill:var(--fg); }
 svg .bar.hit-rate { fill:#2563eb; } svg .bar.share { fill:#93c5fd; }
 svg .bar.baseline { fill:#9ca3af; } svg .bar.cached { fill:#16a34a; }
 svg .bar.stale { fill:#dc2626; } svg .bar.fresh { fill:#fca5a5; }
+svg .curve-point { stroke:#fff; stroke-width:1; }
+svg .front-point { stroke:#111827; stroke-width:1.5; }
+svg .other-point { fill:#9ca3af; }
+svg .recommended { fill:none; stroke:#16a34a; stroke-width:3; }
+svg .budget { stroke:#dc2626; stroke-width:1.2; stroke-dasharray:6 4; }
+svg .point-label { font-size:11px; fill:#374151; paint-order:stroke; stroke:#fff; stroke-width:3px; stroke-linejoin:round; }
+.status { font-size:15px; padding:2px 10px; border-radius:999px; vertical-align:middle; color:#fff; }
+.status.pass { background:#16a34a; } .status.warn { background:#d97706; } .status.unsure { background:#6b7280; } .status.fail { background:#dc2626; }
 footer { color:var(--muted); font-size:12px; margin-top:24px; }
 `;
 

@@ -4,19 +4,7 @@
  * that carry a `name` are matched by name (`tiers[L2].hits`), other arrays by index.
  */
 
-/** A leaf that differs; `null` marks a leaf missing on that side. */
-export interface ExactDifference {
-  path: string;
-  baseline: number | boolean | null;
-  current: number | boolean | null;
-}
-
-/** Result of `exactDifferences`. */
-export interface ExactComparison {
-  /** Leaves compared (union of both sides). */
-  compared: number;
-  differences: ExactDifference[];
-}
+import type { ExactComparison, ExactDifference } from '../model/results.js';
 
 /** Number and boolean leaves of `value`, keyed by path; paths for which `skip` is true are left out. */
 export function leaves(value: unknown, skip: (path: string) => boolean = () => false): Map<string, number | boolean> {

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf } from '../histogram.js';
-import type { AnyResult, BenchResult, Percentiles } from '../model/results.js';
+import type { ScenarioResult, BenchResult, Percentiles } from '../model/results.js';
 
 /** Merge base64 HDR histograms; `undefined` when any is missing or unreadable (the caller keeps the old figures). */
 function mergeHistograms(encoded: (string | undefined)[]): { histogram: string; latencyUs: Percentiles } | undefined {
@@ -32,7 +32,7 @@ function sameOrThrow(label: string, what: string, values: unknown[]): void {
  * scenario, seed, mode, machine (CPU, node) and injected delay; their trials are concatenated and
  * the totals and histograms merged.
  */
-export function poolResults(results: AnyResult[], label: string): AnyResult {
+export function poolResults(results: ScenarioResult[], label: string): ScenarioResult {
   if (results.length === 1) return results[0]!;
   if (results.length === 0) throw new InputError(`${label}: no result file given`);
   if (results.some((r) => r.kind !== 'bench')) throw new InputError(`${label}: only bench results can be pooled; give one simulate result per side`);

@@ -4,19 +4,7 @@
  * splits into components (`componentOf`) is the sum of its components.
  */
 import type { Scenario } from '../config.js';
-import type { SimulateResult } from '../model/results.js';
-
-export interface ClassStats {
-  /** Ops summed into this class (the op itself and its components). */
-  ops: string[];
-  /** 1 - spend / spend without cache, over the class's ops: the token-weighted effective hit rate. */
-  workSaved: number;
-  hits: number;
-  /** Stale hits / hits. */
-  staleRate: number;
-  /** Age of what was served (ms); present when the class is a single op. */
-  ageMs?: { p50: number; p99: number; max: number };
-}
+import type { ClassStats, SimulateResult } from '../model/results.js';
 
 /** The ops that make up `cls` in a scenario: the op and every op declared `componentOf` it. */
 export function classOps(s: Scenario, cls: string): string[] {

@@ -6,17 +6,13 @@
  */
 import { InputError } from '../errors.js';
 import { normalizeScenario, ScenarioError, type Scenario } from '../config.js';
-
-export type ParamValue = number | string | boolean | null;
+import { formatPoint, type ParamPoint, type ParamValue } from '../model/results.js';
 
 /** One swept parameter and its values, in the order given. */
 export interface ParamAxis {
   name: string;
   values: ParamValue[];
 }
-
-/** One point of the grid: parameter name → value, in axis order. */
-export type ParamPoint = Record<string, ParamValue>;
 
 /** Fields of a record type: a missing key under one of these may be set (e.g. a new op's TTL). */
 const OPEN_RECORDS = new Set(['ttl', 'botsPerMessage', 'depthMix']);
@@ -100,10 +96,4 @@ export function applyPoint(base: Scenario, point: ParamPoint): Scenario {
     if (e instanceof ScenarioError) throw new InputError(e.message);
     throw e;
   }
-}
-
-export function formatPoint(p: ParamPoint): string {
-  return Object.entries(p)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
 }

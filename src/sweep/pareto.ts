@@ -2,51 +2,7 @@
  * Sweep analysis, pure: the objectives of a run, the Pareto front (monthly spend, false-hit rate,
  * stale rate — all minimised; leaks too) and the cheapest run within the user's error budgets.
  */
-import type { SimulateResult } from '../model/results.js';
-import type { ClassStats } from './classes.js';
-import type { ParamPoint } from './grid.js';
-
-export const SWEEP_SCHEMA = 'llmcache/sweep@1';
-
-export interface SweepRun {
-  params: ParamPoint;
-  result: SimulateResult;
-  /** Per key class (`--by-class`), when asked for. */
-  classes?: Record<string, ClassStats>;
-}
-
-/** The three minimised objectives of a run. */
-export interface Objectives {
-  /** USD per month with this configuration. */
-  monthlyUsd: number;
-  /** Semantic false hits / semantic-tier hits (1 - precision without stale and leaks; 0 without a semantic tier). */
-  falseHitRate: number;
-  /** Stale hits / all hits served from cache. */
-  staleRate: number;
-  /** Cross-contact or cross-tenant hits (never allowed in a recommendation). */
-  leaks: number;
-}
-
-export interface Budgets {
-  /** Largest acceptable false-hit rate (fraction, e.g. 0.01). */
-  maxFalseHit: number;
-  /** Largest acceptable stale rate (fraction). */
-  maxStale: number;
-}
-
-export interface SweepResult {
-  schema: typeof SWEEP_SCHEMA;
-  kind: 'sweep';
-  scenario: SimulateResult['scenario'];
-  budgets: Budgets;
-  runs: (SweepRun & { objectives: Objectives })[];
-  /** The non-dominated runs (copies of entries of `runs`), cheapest first. */
-  pareto: (SweepRun & { objectives: Objectives })[];
-  recommended: (SweepRun & { objectives: Objectives }) | null;
-  /** Wall time of the whole sweep (ms) and worker threads used. */
-  elapsedMs: number;
-  threads: number;
-}
+import { SWEEP_SCHEMA, type Budgets, type Objectives, type SimulateResult, type SweepResult, type SweepRun } from '../model/results.js';
 
 export function objectives(r: SimulateResult): Objectives {
   const falseHits = r.semantic?.falseHits ?? 0;
@@ -88,7 +44,7 @@ export function recommend<T extends { objectives: Objectives }>(runs: readonly T
 }
 
 /** Assemble the sweep result from finished runs (in grid order). */
-export function analyse(runs: SweepRun[], budgets: Budgets, elapsedMs: number, threads: number): SweepResult {
+export function analyse(runs: Omit<SweepRun, 'objectives'>[], budgets: Budgets, elapsedMs: number, threads: number): SweepResult {
   const withObj = runs.map((r) => ({ ...r, objectives: objectives(r.result) }));
   return {
     schema: SWEEP_SCHEMA,

@@ -17,65 +17,8 @@
  *   prompt prefix (block ids or segments, for the provider prompt cache).
  */
 import { FastRecorder, newHistogram, percentilesOf, recordUs } from '../histogram.js';
-import type { Percentiles } from '../model/results.js';
+import { TRACE_STATS_SCHEMA, type TimeBucket, type TraceStats, type ZipfFit } from '../model/results.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, PREFIX_BLOCKS, PREFIX_NONE, type EventSource, type MemoryDepth } from './types.js';
-
-export const TRACE_STATS_SCHEMA = 'llmcache/trace-stats@1';
-
-/** One power-of-two bucket of the reuse-distance distribution: distances in [from, to]. */
-export interface ReuseBucket {
-  from: number;
-  to: number;
-  count: number;
-  /** count / all reuses. */
-  fraction: number;
-}
-
-export interface ZipfFit {
-  /** Zipf exponent s in count ∝ rank^-s. */
-  exponent: number;
-  /** Coefficient of determination of the log-log fit (0..1). */
-  r2: number;
-  /** Ranks the fit used (log-spaced). */
-  points: number;
-}
-
-export interface TraceStats {
-  schema: typeof TRACE_STATS_SCHEMA;
-  events: number;
-  messages: number;
-  requests: number;
-  llmRequests: number;
-  memoryReads: number;
-  stateChanges: number;
-  contacts: number;
-  /** Distinct LLM keys. */
-  keys: number;
-  /** Time of the last event (ms). */
-  spanMs: number;
-  /** Invalid lines skipped by the reader (with --skip-invalid). */
-  skipped: number;
-  /** Fractions of memory reads per depth (sum 1, all 0 without memory reads). */
-  accessDepth: Record<MemoryDepth, number>;
-  accessDepthCounts: Record<MemoryDepth, number>;
-  reuseDistance: { reuses: number; firstRequests: number; p50: number; p95: number; p99: number; buckets: ReuseBucket[] };
-  /** Between consecutive requests (ms). */
-  interArrivalMs: Percentiles;
-  /** Between consecutive messages of one contact (ms). */
-  messageGapMs: Percentiles;
-  popularity: { top: { key: string; requests: number; share: number }[]; zipf: ZipfFit | null };
-  opMix: { op: string; requests: number; fraction: number }[];
-  repeatedCallRate: number;
-  /** LLM requests without a key (never looked up in the application tiers). */
-  keylessRequests: number;
-  /** Input and output tokens of the LLM requests. */
-  tokens: { in: number; out: number };
-  /** LLM requests that describe their prompt prefix, and their prefix blocks / segments in all. */
-  promptPrefix: { requests: number; blocks: number; segments: number };
-  /** Fractions of LLM requests that stream / use tools (both bypass the cache). */
-  streamingFraction: number;
-  toolUseFraction: number;
-}
 
 /** What the stats need from a source besides its events. */
 export interface StatsSource extends EventSource {
@@ -100,6 +43,8 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
   // Gaps span µs to days: recorded straight into auto-resizing histograms (µs).
   const gaps = newHistogram();
   const msgGaps = newHistogram();
+  const gapBuckets: number[] = [];
+  const msgGapBuckets: number[] = [];
   let events = 0, messages = 0, requests = 0, llm = 0, states = 0, repeats = 0, streams = 0, tools = 0;
   let prevRequestT = -1;
   let contacts = 0;
@@ -118,7 +63,10 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
     if (ev.kind === EVENT_MESSAGE) {
       messages++;
       if (ev.contact >= lastMsg.length) lastMsg = grow(lastMsg, ev.contact, -1);
-      if (lastMsg[ev.contact]! >= 0) recordUs(msgGaps, (ev.t - lastMsg[ev.contact]!) * 1000);
+      if (lastMsg[ev.contact]! >= 0) {
+        recordUs(msgGaps, (ev.t - lastMsg[ev.contact]!) * 1000);
+        countGap(msgGapBuckets, ev.t - lastMsg[ev.contact]!);
+      }
       lastMsg[ev.contact] = ev.t;
       continue;
     }
@@ -129,7 +77,10 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
     if (ev.kind !== EVENT_REQUEST) continue;
     requests++;
     opCounts[ev.op] = (opCounts[ev.op] ?? 0) + 1;
-    if (prevRequestT >= 0) recordUs(gaps, (ev.t - prevRequestT) * 1000);
+    if (prevRequestT >= 0) {
+      recordUs(gaps, (ev.t - prevRequestT) * 1000);
+      countGap(gapBuckets, ev.t - prevRequestT);
+    }
     prevRequestT = ev.t;
     if (ev.depth >= 0) {
       depthCounts[ev.depth]!++;
@@ -176,6 +127,7 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
   const frac = (a: number, b: number) => (b > 0 ? a / b : 0);
   return {
     schema: TRACE_STATS_SCHEMA,
+    kind: 'trace-stats',
     events,
     messages,
     requests,
@@ -197,7 +149,9 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
       buckets: Array.from(reuseBuckets.entries(), ([b, n = 0]) => ({ from: 2 ** b, to: 2 ** (b + 1) - 1, count: n, fraction: frac(n, repeats) })),
     },
     interArrivalMs: percentilesOf(gaps, 1000),
+    interArrivalBuckets: timeBuckets(gapBuckets),
     messageGapMs: percentilesOf(msgGaps, 1000),
+    messageGapBuckets: timeBuckets(msgGapBuckets),
     popularity: popularity(counts.subarray(0, keys), keyIds, llm, source, opts.topKeys ?? 10),
     opMix: opCounts.flatMap((n, op) => (n ? [{ op: source.opNames[op] ?? `op${op}`, requests: n, fraction: frac(n, requests) }] : [])),
     repeatedCallRate: frac(repeats, llm),
@@ -207,6 +161,18 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
     streamingFraction: frac(streams, llm),
     toolUseFraction: frac(tools, llm),
   };
+}
+
+/** Count a gap (ms) into power-of-two buckets: bucket 0 holds [0, 1) ms, bucket b ≥ 1 holds [2^(b-1), 2^b) ms. */
+function countGap(buckets: number[], ms: number): void {
+  const b = ms < 1 ? 0 : 1 + Math.min(62, Math.floor(Math.log2(ms)));
+  buckets[b] = (buckets[b] ?? 0) + 1;
+}
+
+/** The non-empty buckets counted by `countGap`, with their share of all gaps. */
+function timeBuckets(buckets: number[]): TimeBucket[] {
+  const total = buckets.reduce((a, n = 0) => a + n, 0);
+  return Array.from(buckets.entries(), ([b, n = 0]) => ({ fromMs: b === 0 ? 0 : 2 ** (b - 1), toMs: 2 ** b, count: n, fraction: total > 0 ? n / total : 0 })).filter((x) => x.count > 0);
 }
 
 function byDepth(f: (i: number) => number): Record<MemoryDepth, number> {

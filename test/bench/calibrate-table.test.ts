@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { latencyModelsFromBench } from '../../src/bench/calibrate.ts';
-import { renderBenchTable } from '../../src/report/bench-table.ts';
+import { renderResult } from '../../src/report/render.ts';
 import { runBench } from '../../src/bench/bench.ts';
 import { LatencySampler, Rng } from '../../src/stats/random.ts';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/histogram.ts';
@@ -37,8 +37,8 @@ test('bench with 2 real worker processes (own L1 each, shared Redis) runs and re
   for (const t of r.trials) assert.equal(Object.values(t.ops ?? {}).reduce((n, o) => n + o.requests, 0), t.requests);
   assert.ok(Object.keys(r.ops).length >= 2);
   for (const [name, op] of Object.entries(r.ops)) assert.equal(r.trials.reduce((n, t) => n + (t.ops?.[name]?.requests ?? 0), 0), op.requests, name);
-  const text = renderBenchTable(r);
-  assert.match(text, /closed loop, concurrency 4; 2 worker\(s\); 2 trial\(s\)/);
+  const text = renderResult(r, 'table');
+  assert.match(text, /closed loop, concurrency 4 · 2 worker\(s\) · 2 trial\(s\)/);
   assert.match(text, /L2 lookup/);
   assert.match(text, /Trials/);
 });

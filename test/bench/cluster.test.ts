@@ -10,7 +10,7 @@ import calculateSlot from 'cluster-key-slot';
 import { runBench } from '../../src/bench/bench.ts';
 import { RedisTier } from '../../src/tiers/redis.ts';
 import type { BenchResult } from '../../src/model/results.ts';
-import { renderBenchTable } from '../../src/report/bench-table.ts';
+import { renderResult } from '../../src/report/render.ts';
 import { runCli } from '../cli-helper.ts';
 import { startCluster, startRedis, TEST_CA, type LocalCluster, type LocalRedis } from '../redis-helper.ts';
 import { tempDir } from '../tmp-helper.ts';
@@ -75,10 +75,10 @@ test('cluster: a plain run counts the lookups and hits of a single-node run, spr
   const total = Object.values(l2.nodes!).reduce((a, b) => a + b, 0);
   assert.ok(l2.hotSlot && l2.hotSlot.commands > 0 && l2.hotSlot.commands < total, JSON.stringify(l2.hotSlot));
   assert.ok(zeroKeys(await cluster.countKeys(`llmcache:bench:${runId}*`)), 'no key of the run on any node');
-  const table = renderBenchTable(r);
+  const table = renderResult(r, 'table');
   assert.match(table, /Redis 7[\d.]+ \(cluster of 3 masters\)/);
   for (const node of Object.keys(l2.nodes!)) assert.ok(table.includes(`L2 ${node}`), table);
-  assert.match(table, new RegExp(`hottest slot ${l2.hotSlot!.slot}: ${l2.hotSlot!.commands} commands`));
+  assert.match(table, new RegExp(`Hottest slot ${l2.hotSlot!.slot}: ${l2.hotSlot!.commands} commands`));
 });
 
 test('cluster: MOVED and ASK redirections are followed while a slot migrates between masters', async () => {

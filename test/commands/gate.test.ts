@@ -33,7 +33,7 @@ test('a regression exits 1; --json prints the verdict; the job summary is append
   assert.equal(v.metrics.find((m: { tier?: string; stat: string }) => m.tier === 'L2' && m.stat === 'p50').status, 'fail');
   const md = readFileSync(summary, 'utf8');
   assert.ok(md.startsWith('# earlier step\n'), 'previous summary kept');
-  assert.match(md, /llmcache gate: FAIL/);
+  assert.match(md, /llmcache gate · .*: FAIL/);
   assert.match(md, /FAIL: L2 lookup p50 \+2\d\.\d % \(\+\d+\.\d µs\), p 0\.000\d+, 0\.00\d+ over 12 metrics \(Holm\): slower by more than the 5\.0 % threshold/);
 });
 

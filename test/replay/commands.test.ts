@@ -22,7 +22,7 @@ test('replay --json: schema, one result per cache, textbook miss counts', async 
 test('replay: human table on stdout; format guessed from the name', async () => {
   const r = await runCli(['replay', FIXTURES + 'belady.txt', '--cache', 'lru:4']);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /belady\.txt \(txt\): 12 requests/);
+  assert.match(r.out, /^llmcache replay · .*belady\.txt\ntxt trace · 12 requests/);
   assert.match(r.out, /lru .* 4 .* 12 .* 8 .* 66\.67%/);
 });
 
@@ -64,7 +64,7 @@ test('mrc --json: exact and sampled curves, with the sampling error', async () =
   assert.equal(j.sampled.rate, 1);
   assert.equal(j.sampled.maxAbsErrorVsExact, 0); // sampling everything is exact
   const t = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '3']);
-  assert.match(t.out, /miss ratio \(exact\)/);
+  assert.match(t.out, /│ Capacity \(entries\) │ lru \(exact\) │\n/);
   assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--sample', '0'])).code, 2);
 });
 
@@ -84,7 +84,7 @@ test('mrc --policies opt: an OPT curve under the LRU curve, in the table and the
   assert.deepEqual(j.curves.map((c: { policy: string }) => c.policy), ['lru', 'opt', 's3fifo']);
   assert.deepEqual(j.curves[1].points.slice(2).map((p: { missRatio: number }) => p.missRatio * 12), [7, 6, 5]);
   const t = await runCli(['mrc', FIXTURES + 'belady.txt', '--points', '5', '--policies', 'opt']);
-  assert.match(t.out, /│\s+opt │/);
+  assert.match(t.out, /│\s+opt \(Belady, lower bound\) │/);
   assert.match(t.out, /│ 3 +│ +83\.33% │ +58\.33% │/);
   assert.equal((await runCli(['mrc', FIXTURES + 'belady.txt', '--policies', 'best'])).code, 2);
 });

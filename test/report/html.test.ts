@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderHtml } from '../../src/report/html.js';
+import { renderResult } from '../../src/report/render.js';
+import type { Result } from '../../src/model/results.js';
+
+const renderHtml = (r: Result) => renderResult(r, 'html');
 import { percentileCurve } from '../../src/report/svg.js';
 import { benchFixture, histogramOf, simulateFixture } from './fixtures.js';
 

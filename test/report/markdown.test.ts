@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderResult } from '../../src/report/render.js';
+import type { Result } from '../../src/model/results.js';
+
+const renderMarkdown = (r: Result) => renderResult(r, 'markdown');
 import { benchFixture, simulateFixture } from './fixtures.js';
 
 const HOSTILE_NAME = 'evil <script>alert(1)</script> | `x` & *y*\n## injected heading';
@@ -27,13 +30,14 @@ test('simulate Markdown: headline with the key numbers, then tables', () => {
   const md = renderMarkdown(simulateFixture());
   const [title, , headline] = md.split('\n');
   assert.equal(title, '### llmcache simulate · seed-article');
-  assert.match(headline, /\*\*Hit rate 67\.1%\*\* \(LLM ops 37\.3%\)/);
-  assert.match(headline, /\*\*\$4,853 → \$3,503 per month \(27\.8% saved\)\*\*/);
-  assert.match(headline, /Stale LLM answers 0\.77% \(532 of 69,000 hits\); stale conversation windows 0\.00% \(0 of 143,000 hits\)/);
-  assert.doesNotMatch(headline, /stale hits 0\.25%/, 'no rate that mixes answers and windows unlabelled');
-  assert.match(md, /\| L2 \| redis · shared · exact \| 248,250 \| 112,000 \| 45\.1% \| 35\.4% \| 152 \| 0 \|/);
-  assert.match(md, /<details><summary>Cost by op \(calls counted in the 30-day window; dollars projected to a 30-day month\) and assumptions<\/summary>/);
-  assert.match(md, /\| Op \| Calls in window, no cache \| Calls in window, cached \| USD\/month, no cache \| USD\/month, cached \|/);
+  assert.match(headline, /^\*\*Hit rate 67\.1%\*\* \(212,000 of 316,000 requests\) · \*\*LLM hit rate 37\.3%\*\*/);
+  assert.match(headline, /\*\*Monthly spend \$3,503\*\* \(baseline \$4,853\) · \*\*Savings 27\.8%\*\*/);
+  assert.match(headline, /\*\*Stale LLM answers 0\.77%\*\* \(532 of 69,000 answer hits\) · \*\*Stale conversation windows 0\.00%\*\* \(0 of 143,000 memory hits\)/);
+  assert.doesNotMatch(headline, /Stale hits/, 'no rate that mixes answers and windows unlabelled');
+  assert.match(md, /\| L2 \| redis\/shared \| 248,250 \| 112,000 \| 45\.1% \| 35\.4% \| 152 \| 0 \|/);
+  assert.match(md, /\| all \| {2}\| 316,000 \| 212,000 \| 67\.1% \| 67\.1% \| 532 \| {2}\|/, 'the total row the text and HTML tables have too');
+  assert.match(md, /<details><summary>Cost \(calls counted in the 30-day window; dollars projected to a 30-day month\)<\/summary>/);
+  assert.match(md, /\| Op \| Calls no cache \| Calls cached \| \$\/mo no cache \| \$\/mo cached \|/);
   assert.match(md, /Stale rate = stale hits \/ hits of that key class/);
   assert.match(md, /\| :-- \| :-- \| --: \|/);
 });
@@ -41,8 +45,8 @@ test('simulate Markdown: headline with the key numbers, then tables', () => {
 test('bench Markdown: throughput and latency headline, tier table', () => {
   const md = renderMarkdown(benchFixture());
   assert.match(md, /^### llmcache bench · seed-article\n/);
-  assert.match(md, /\*\*12,346 req\/s\*\*/);
-  assert.match(md, /\| L3 \| pgvector \| 2,000 \| 900 \| 45\.0% \| 0 \| 0 \|/);
+  assert.match(md, /\*\*Throughput \(req\/s\) 12,346\*\*/);
+  assert.match(md, /\| L3 \| pgvector \| 2,000 \| 900 \| 1,100 \| 45\.0% \| 0 \| 0 \| 1,100 \|/);
 });
 
 for (const [kind, make] of [

@@ -16,7 +16,7 @@ const bench = file('bench.json', benchFixture());
 test('report prints a table by default and each format on request', async () => {
   const t = await run(['report', sim]);
   assert.equal(t.code, 0, t.err);
-  assert.match(t.out, /^llmcache simulate - scenario "seed-article"/);
+  assert.match(t.out, /^llmcache simulate · seed-article\n/);
   const md = await run(['report', bench, '--format', 'markdown']);
   assert.equal(md.code, 0, md.err);
   assert.match(md.out, /^### llmcache bench · seed-article/);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderSimulateTable } from '../../src/report/simulate-table.js';
+import { renderResult } from '../../src/report/render.js';
+import type { SimulateResult } from '../../src/model/results.js';
+
+const renderSimulateTable = (r: SimulateResult) => renderResult(r, 'table');
 import { simulateFixture } from './fixtures.js';
 
 /** The cells of the table row whose first cell is `first`. */
@@ -66,9 +69,10 @@ test('the cost table says which figures are the window and which the month', () 
 });
 
 test('staleness says what each rate is a share of, and keeps answers apart from conversation windows', () => {
-  const out = renderSimulateTable(simulateFixture());
+  const text = renderSimulateTable(simulateFixture());
+  const out = text.replace(/\n {2}(?=\S)/g, ' '); // notes wrap at 100 columns, continuation lines indented
   assert.match(out, /Stale LLM answers 0\.77% \(532 of 69,000 hits\); stale conversation windows 0\.00% \(0 of 143,000 hits\)\./);
   assert.match(out, /Stale rate = stale hits \/ hits of that key class/);
   assert.match(out, /0 ms means it was served in the millisecond it was computed/);
-  assert.equal(row(out, 'all classes')[2], '532', 'the mixed total is labelled as all classes');
+  assert.equal(row(text, 'all classes')[2], '532', 'the mixed total is labelled as all classes');
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { paretoFront, recommend, type Objectives } from '../../src/sweep/pareto.js';
+import { paretoFront, recommend } from '../../src/sweep/pareto.js';
+import type { Objectives } from '../../src/model/results.js';
 
 const run = (name: string, monthlyUsd: number, falseHitRate: number, staleRate: number, leaks = 0) => ({
   name,

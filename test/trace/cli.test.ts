@@ -35,7 +35,7 @@ test('trace stats prints tables; --top lists keys', async () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /3 events/);
   assert.match(r.out, /full .* 1 .* 100\.00%/);
-  assert.match(r.out, /top key .*\n.*\n.* k1 .* 2 /);
+  assert.match(r.out, /Top key .*\n.*\n.* k1 .* 2 /);
 });
 
 test('a malformed line: exit 2, the message names file, line and field (gzip too)', async () => {

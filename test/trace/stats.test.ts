@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { traceEventsSource } from '../../src/trace/intern.js';
 import { computeTraceStats, fitZipf } from '../../src/trace/stats.js';
 import type { TraceEvent } from '../../src/trace/types.js';
-import { renderTraceStats } from '../../src/report/trace-stats-render.js';
+import { renderResult } from '../../src/report/render.js';
 
 const OPS = ['memory', 'score', 'intent'];
 let clock = 0;
@@ -128,13 +128,13 @@ test('an empty trace gives zeros, not NaN', () => {
   assert.deepEqual(s.accessDepth, { recent10: 0, recent100: 0, full: 0 });
   assert.equal(s.repeatedCallRate, 0);
   assert.equal(s.popularity.zipf, null);
-  assert.doesNotThrow(() => renderTraceStats(s));
+  assert.doesNotThrow(() => renderResult({ file: 'empty', ...s }, 'table'));
 });
 
 test('the renderer shows the mix, the reuse buckets and the fit, and keeps names on one line', () => {
   const events = handMade().map((e) => (e.type === 'request' && e.key === 'A' ? { ...e, key: 'A\nB <script>' } : e));
-  const text = renderTraceStats(computeTraceStats(traceEventsSource(events, { ops: OPS }), { topKeys: 3 }), 'my trace');
-  assert.match(text, /^my trace: 21 events/);
+  const text = renderResult({ file: 'my trace', ...computeTraceStats(traceEventsSource(events, { ops: OPS }), { topKeys: 3 }) }, 'table');
+  assert.match(text, /^llmcache trace stats · my trace\n21 events/);
   assert.match(text, /recent10 .* 6 .* 60\.00%/);
   assert.match(text, /full .* 1 .* 10\.00%/);
   assert.match(text, /2–3 .* 2 .* 66\.7%/);

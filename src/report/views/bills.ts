@@ -1,10 +1,10 @@
 /**
  * The three bills of a simulate result (no caching; provider prompt caching only; the tiers +
- * prompt caching) as rows and sentences every renderer (table, Markdown, HTML) lays out its way.
- * Pure functions of the result.
+ * prompt caching) as one section of its view: rows, a bar chart and sentences. Pure.
  */
-import type { Bill, Bills, SimulateResult } from '../model/results.js';
-import { fmtInt, fmtPct, fmtUsd } from './format.js';
+import type { Bill, Bills, SimulateResult } from '../../model/results.js';
+import { fmtInt, fmtPct, fmtUsd } from '../format.js';
+import { chart, note, table, type Section } from '../view.js';
 
 const NAMES: [keyof Bills, string][] = [
   ['noCache', 'no caching'],
@@ -12,11 +12,11 @@ const NAMES: [keyof Bills, string][] = [
   ['stack', 'tiers + prompt caching'],
 ];
 
-export const BILL_HEAD = ['LLM bill per month', 'Uncached input', 'Cache write', 'Cache read', 'Output', 'Total'];
-export const BILL_OP_HEAD = ['Op · model', ...NAMES.map(([, n]) => n)];
+const BILL_HEAD = ['LLM bill per month', 'Uncached input', 'Cache write', 'Cache read', 'Output', 'Total'];
+const BILL_OP_HEAD = ['Op · model', ...NAMES.map(([, n]) => n)];
 
 /** One row per bill: its parts and total (USD per month). */
-export function billRows(b: Bills): string[][] {
+function billRows(b: Bills): string[][] {
   return NAMES.map(([k, name]) => {
     const p = b[k].byPart;
     return [name, fmtUsd(p.inputUncached), fmtUsd(p.cacheWrite), fmtUsd(p.cacheRead), fmtUsd(p.output), fmtUsd(b[k].monthlyUsd)];
@@ -24,7 +24,7 @@ export function billRows(b: Bills): string[][] {
 }
 
 /** One row per op and model: the three bills' totals (USD per month). */
-export function billOpRows(b: Bills): string[][] {
+function billOpRows(b: Bills): string[][] {
   const rows: string[][] = [];
   for (const [op, models] of Object.entries(b.noCache.byOp))
     for (const model of Object.keys(models)) {
@@ -35,7 +35,7 @@ export function billOpRows(b: Bills): string[][] {
 }
 
 /** What the three bills say, in one sentence. */
-export function billSummary(b: Bills): string {
+function billSummary(b: Bills): string {
   const base = b.noCache.monthlyUsd;
   const saved = (x: number) => (base > 0 ? ` (${fmtPct(1 - x / base)} less)` : '');
   return (
@@ -45,7 +45,7 @@ export function billSummary(b: Bills): string {
 }
 
 /** The provider prompt cache (innermost tier) in one sentence, or '' when it is off. */
-export function promptCacheSummary(r: SimulateResult): string {
+function promptCacheSummary(r: SimulateResult): string {
   const p = r.promptCache;
   if (!p) return '';
   return (
@@ -56,9 +56,47 @@ export function promptCacheSummary(r: SimulateResult): string {
 }
 
 /** Which figures the trace measured and which are ASSUMED, as two sentences ('' for old results). */
-export function provenanceLines(r: SimulateResult): string[] {
+function provenanceLines(r: SimulateResult): string[] {
   const p = r.provenance;
   if (!p) return [];
   const keyless = r.keylessRequests ? ` ${fmtInt(r.keylessRequests)} request(s) had no key and were never looked up in the application tiers.` : '';
   return [`Measured from the trace: ${p.measured.length ? p.measured.join('; ') : 'nothing (a synthetic workload)'}.${keyless}`, `ASSUMED: ${p.assumed.join('; ')}.`];
+}
+
+/** The bills section of a simulate view, or undefined for a result without bills. */
+export function billsSection(r: SimulateResult): Section | undefined {
+  const b = r.cost.bills;
+  if (!b) return undefined;
+  return {
+    id: 'bills',
+    title: 'Three bills per month',
+    blocks: [
+      chart({
+        type: 'bars',
+        id: 'bills-plot',
+        title: 'LLM API bill per month (USD)',
+        max: b.noCache.monthlyUsd,
+        groups: [
+          {
+            label: 'LLM bill',
+            bars: [
+              { value: b.noCache.monthlyUsd, text: `${fmtUsd(b.noCache.monthlyUsd)} no caching`, cls: 'baseline' },
+              { value: b.promptCacheOnly.monthlyUsd, text: `${fmtUsd(b.promptCacheOnly.monthlyUsd)} prompt caching only`, cls: 'stale' },
+              { value: b.stack.monthlyUsd, text: `${fmtUsd(b.stack.monthlyUsd)} tiers + prompt caching`, cls: 'cached' },
+            ],
+          },
+        ],
+        legend: [
+          { cls: 'baseline', label: 'no caching' },
+          { cls: 'stale', label: 'provider prompt caching only' },
+          { cls: 'cached', label: 'tiers + prompt caching' },
+        ],
+      }),
+      table(BILL_HEAD, billRows(b)),
+      note(billSummary(b)),
+      ...[promptCacheSummary(r)].filter(Boolean).map(note),
+      table(BILL_OP_HEAD, billOpRows(b)),
+      ...provenanceLines(r).map(note),
+    ],
+  };
 }
