@@ -5,7 +5,7 @@
  * importing each other. Every result carries `schema` (name@version, the discriminant of `Result`)
  * and `kind`; a reader refuses what it does not know.
  */
-import type { EvictionPolicy, MemoryDepth } from '../config/schema.js';
+import type { EvictionPolicy, MemoryDepth } from '../config/model.js';
 
 export const SIMULATE_SCHEMA = 'llmcache/simulate@1';
 export const BENCH_SCHEMA = 'llmcache/bench@1';

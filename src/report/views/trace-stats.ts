@@ -2,7 +2,7 @@
  * The view of `trace stats`: the depth mix of memory reads, the op mix, the reuse-distance and
  * inter-arrival histograms and key popularity. Pure: result -> View.
  */
-import { MEMORY_DEPTHS } from '../../config/schema.js';
+import { MEMORY_DEPTHS } from '../../config/model.js';
 import type { Percentiles, TimeBucket, TraceStatsResult } from '../../model/results.js';
 import { fmtDuration, fmtInt, fmtPct } from '../format.js';
 import { chart, note, table, type Block, type Section, type View } from '../view.js';
