@@ -55,3 +55,32 @@ test('bad input exits 2 with a clear message', async () => {
     assert.equal(r.out, '');
   }
 });
+
+test('report renders the JSON of every result kind in every format', { timeout: 120_000 }, async () => {
+  const { allKinds } = await import('./kinds.js');
+  const heads: Record<string, RegExp> = {
+    simulate: /^llmcache simulate · /,
+    bench: /^llmcache bench · /,
+    benchMicro: /^llmcache bench --micro · /,
+    sweep: /^llmcache sweep · semantic\n/,
+    replay: /^llmcache replay · zipf\.txt\n/,
+    mrc: /^llmcache mrc · zipf\.txt\n/,
+    gate: /^llmcache gate · article: FAIL\n/,
+    traceStats: /^llmcache trace stats · generated\.jsonl\n/,
+  };
+  const svgs: Record<string, string> = { sweep: 'pareto-stale', replay: 'miss-ratio-curves', mrc: 'miss-ratio-curves', traceStats: 'reuse-distance', simulate: 'latency-plot' };
+  for (const [kind, result] of Object.entries(await allKinds())) {
+    const f = file(`${kind}.json`, result);
+    const t = await run(['report', f]);
+    assert.equal(t.code, 0, `${kind}: ${t.err}`);
+    assert.match(t.out, heads[kind]!, kind);
+    const md = await run(['report', f, '-f', 'markdown']);
+    assert.equal(md.code, 0, md.err);
+    assert.match(md.out, /^### /);
+    const html = await run(['report', f, '-f', 'html']);
+    assert.equal(html.code, 0, html.err);
+    assert.match(html.out, /^<!DOCTYPE html>/);
+    if (svgs[kind]) assert.match(html.out, new RegExp(`<svg id="${svgs[kind]}"`), `${kind} draws its picture`);
+    assert.deepEqual(JSON.parse((await run(['report', f, '-f', 'json'])).out), JSON.parse(JSON.stringify(result)));
+  }
+});
