@@ -4,7 +4,7 @@ import { asResult, DEFAULT_GATE_OPTIONS, gate, judge } from '../src/gate.js';
 import type { GateMetric } from '../src/model/results.js';
 import { InputError } from '../src/errors.js';
 import { benchResult, simulateResult } from './stats/bench-fixture.js';
-import { renderGateMarkdown, renderGateTable } from '../src/report/gate-render.js';
+import { renderResult } from '../src/report/render.js';
 
 const find = (ms: GateMetric[], tier: string | undefined, stat: string) => {
   const m = ms.find((x) => x.tier === tier && x.stat === stat);
@@ -59,8 +59,8 @@ test('per-op metrics: the op that regressed is named in the metric, the reason a
   assert.match(score.reason, /^score request p50 \+\d+\.\d % \(\+\d+\.\d µs\), p [\d.e-]+, [\d.e-]+ over 18 metrics \(Holm\): slower by more than/);
   assert.ok(score.pAdjusted >= score.pValue);
   assert.equal(v.metrics.find((m) => m.opName === 'memory' && m.stat === 'p50')?.status, 'pass');
-  assert.match(renderGateMarkdown(v), /FAIL: score request p50/);
-  assert.match(renderGateTable(v), /score request\s+│ p50 .* FAIL/);
+  assert.match(renderResult(v, 'markdown'), /FAIL: score request p50/);
+  assert.match(renderResult(v, 'table'), /score request\s+│ p50 .* FAIL/);
   // Results without per-trial op figures (older bench files) still gate, on the other 12 metrics.
   assert.equal(gate(benchResult({ seed: 21, ops: true }), benchResult({ seed: 22 })).metrics.length, 12);
 });
