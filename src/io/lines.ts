@@ -12,6 +12,17 @@ export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 const NL = 10;
 const CR = 13;
 
+/**
+ * A line with nothing but whitespace as JavaScript's `trim` sees it: spaces, tabs, a byte-order
+ * mark (a BOM-only line, as an editor may leave), no-break and other Unicode spaces. A line that
+ * starts with a printable ASCII character is not blank (the common case, decided at once).
+ */
+export function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  return !(c > 32 && c < 127) && line.trim() === '';
+}
+
 export class LineReader {
   /** 1-based number of the current line (the one last returned or reported too long). */
   line = 0;
@@ -73,6 +84,19 @@ export class LineReader {
   next(): string | null {
     if (!this.advance()) return null;
     return this.tooLong ? '' : this.win.buf.toString('utf8', this.start, this.end);
+  }
+
+  /**
+   * The next line with content, as the text trace readers want it: a blank line (see `isBlank`)
+   * is skipped; a line longer than the limit is handed to `onTooLong` (which reports it or throws)
+   * and skipped. null at the end of the data.
+   */
+  nextLine(onTooLong: () => void): string | null {
+    for (let line = this.next(); line !== null; line = this.next()) {
+      if (this.tooLong) onTooLong();
+      else if (!isBlank(line)) return line;
+    }
+    return null;
   }
 
   close(): void {

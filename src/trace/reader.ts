@@ -52,10 +52,6 @@ export function tooLong(max: number): TraceLineError {
   return new TraceLineError(null, `line longer than ${max} bytes (the limit guards memory; raise it with --max-line-bytes)`);
 }
 
-function isBlank(line: string): boolean {
-  return line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '');
-}
-
 /** What the line-based trace readers share: a bad line is an error or (skipInvalid) skipped and counted; closing. */
 export abstract class LineSource {
   skipped = 0;
@@ -76,6 +72,11 @@ export abstract class LineSource {
   protected vectorOfRecord(rec: Pick<RequestEvent, 'embedding' | 'text'>, out: Float32Array, offset: number): boolean {
     if (this.opts.vectors) return this.opts.vectors(rec, out, offset);
     return (this.textVectors ??= new TraceVectors(out.length - offset)).fill(rec, out, offset);
+  }
+
+  /** The next line with content (blank ones skipped, too-long ones reported as bad); null at the end. */
+  protected nextLine(): string | null {
+    return this.reader.nextLine(() => this.bad(tooLong(this.reader.maxLineBytes)));
   }
 
   /** An invalid line: an InputError naming file and line, or (with skipInvalid) reported and counted. */
@@ -157,13 +158,7 @@ class JsonlSource extends LineSource implements TraceSource {
    */
   private read(first: boolean): TraceRecord | null {
     if (this.closed) return null;
-    const r = this.reader;
-    for (let line = r.next(); line !== null; line = r.next()) {
-      if (r.tooLong) {
-        this.bad(tooLong(r.maxLineBytes));
-        continue;
-      }
-      if (isBlank(line)) continue;
+    for (let line = this.nextLine(); line !== null; line = this.nextLine()) {
       try {
         const rec = parseLine(first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
         if (!first && rec.type === 'header') throw new TraceLineError('type', 'a header is only allowed on the first line');

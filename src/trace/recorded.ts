@@ -18,7 +18,7 @@ import { openBytes } from '../io/bytes.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from '../io/lines.js';
 import { TraceInterner } from './intern.js';
 import { describe, TraceLineError, type TraceHeader } from './jsonl.js';
-import { LineSource, openTraceSource, tooLong, type TraceSource, type TraceSourceOptions } from './reader.js';
+import { LineSource, openTraceSource, type TraceSource, type TraceSourceOptions } from './reader.js';
 import type { RequestEvent, SimEvent } from './types.js';
 import { createHash } from 'node:crypto';
 
@@ -306,8 +306,8 @@ function rowParser(format: Exclude<TraceFormat, 'llmcache'>, file: string, opts:
 function firstLine(file: string): string | null {
   const r = new LineReader(openBytes(file), DEFAULT_MAX_LINE_BYTES);
   try {
-    for (let line = r.next(); line !== null; line = r.next()) if (line.trim() !== '') return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-    return null;
+    const line = r.nextLine(() => {}); // a too-long line is left to the reader to report
+    return line !== null && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   } finally {
     r.close();
   }
@@ -403,15 +403,9 @@ class RecordedSource extends LineSource implements TraceSource {
 
   next(ev: SimEvent): boolean {
     if (this.closed) return false;
-    const r = this.reader;
-    for (let line = r.next(); line !== null; line = r.next()) {
-      if (r.tooLong) {
-        this.bad(tooLong(r.maxLineBytes));
-        continue;
-      }
-      if (line.trim() === '') continue;
+    for (let line = this.nextLine(); line !== null; line = this.nextLine()) {
       if (!this.headerRead) {
-        this.rows.header!(r.line === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, this.file);
+        this.rows.header!(this.reader.line === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line, this.file);
         this.headerRead = true;
         continue;
       }

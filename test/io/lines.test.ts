@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openBytes } from '../../src/io/bytes.js';
-import { LineReader } from '../../src/io/lines.js';
+import { isBlank, LineReader } from '../../src/io/lines.js';
 import { tempFile } from './helpers.js';
 
 type Line = string | 'TOO LONG';
@@ -74,4 +74,18 @@ test('property: lines equal a reference split for any bytes, limit and chunk siz
     }),
     { numRuns: 300, seed: 4242 },
   );
+});
+
+test('nextLine: what both text trace readers skip — blank lines (whitespace, a BOM alone, Unicode spaces) and too-long lines (reported)', () => {
+  const lines = ['a', '', '   ', '\t', '\ufeff', '\u00a0\u2003', 'x'.repeat(50), ' b ', '\ufeff{}', 'c'];
+  const file = tempFile('blank.txt', Buffer.from(lines.join('\r\n') + '\n', 'utf8'));
+  const r = new LineReader(openBytes(file), 20);
+  const got: string[] = [];
+  const tooLong: number[] = [];
+  for (let line = r.nextLine(() => tooLong.push(r.line)); line !== null; line = r.nextLine(() => tooLong.push(r.line))) got.push(line);
+  r.close();
+  assert.deepEqual(got, ['a', ' b ', '\ufeff{}', 'c']);
+  assert.deepEqual(tooLong, [7]);
+  for (const blank of ['', ' ', '\r', '\ufeff', '\ufeff  ', '\u00a0', '\u3000']) assert.ok(isBlank(blank), JSON.stringify(blank));
+  for (const text of ['a', ' a', '\ufeffa', '\u00a0a', '{']) assert.ok(!isBlank(text), JSON.stringify(text));
 });

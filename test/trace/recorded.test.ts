@@ -139,3 +139,20 @@ test('trace import writes llmcache/trace@1.1 that reads back to the same request
   const simImported = JSON.parse((await runCli(['simulate', '--trace', out, '--json'])).out);
   assert.deepEqual(simImported.cost, sim.cost);
 });
+
+test('blank lines mean the same to the llmcache reader and the recorded-traffic readers: a BOM-only or whitespace-only line is skipped', async () => {
+  const blanks = ['', '   ', '\ufeff', '\u00a0'];
+  const mooncake = tmp.file('blank-mooncake.jsonl', MOONCAKE.split('\n').flatMap((l) => [l, ...blanks]).join('\n'));
+  const llmcache = tmp.file('blank-llmcache.jsonl', ['{"type":"header","schema":"llmcache/trace@1","ops":["score"]}', ...blanks, '{"type":"request","t":0,"op":"score","key":"k","tokensIn":1,"tokensOut":1}', ...blanks].join('\n'));
+  for (const [file, format, requests] of [
+    [mooncake, 'mooncake', 3],
+    [llmcache, 'llmcache', 1],
+  ] as const) {
+    const src = await openAnySource(file, format, {});
+    const ev = newSimEvent();
+    let n = 0;
+    while (src.next(ev)) n++;
+    assert.equal(n, requests, format);
+    assert.equal(src.skipped, 0, format);
+  }
+});
