@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readdirSync } from 'node:fs';
-import { applyOverrides, loadScenario, normalizeScenario, ScenarioError, scenarioFingerprint, defaultScenario } from '../src/config.js';
+import { applyOverrides, loadScenario, normalizeScenario, ScenarioError, scenarioFingerprint, defaultScenario } from '../../src/config.js';
 
 describe('scenario validation', () => {
   it('lists every wrong field with its path', () => {
