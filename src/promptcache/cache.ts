@@ -48,79 +48,109 @@ export function newOutcome(): PromptCacheOutcome {
 
 /**
  * Block id → time of last use (ms), open addressing over typed arrays: no allocation per block
- * and no boxing of the 53-bit ids. No deletion: `rebuild` keeps only the entries asked for.
+ * and no boxing of the 53-bit ids. No deletion: an insert takes the first expired slot on its
+ * probe path (the path is walked to its end first, so no id is held twice, and a later lookup of
+ * the expired id finds nothing, which is what expired means). Only when the table is half full is
+ * it rebuilt with the unexpired entries, at most an eighth full; it never shrinks, so a rebuild
+ * swaps two sets of arrays instead of allocating.
  */
 class BlockTable {
   private keys: Float64Array;
   private times: Float64Array;
   private used: Uint8Array;
   private mask: number;
+  /** The previous arrays, reused by a rebuild that keeps the size. */
+  private spare: { keys: Float64Array; times: Float64Array; used: Uint8Array } | null = null;
+  /** Slots in use (unexpired or not). */
   size = 0;
 
-  constructor(capacity = 1024) {
-    let n = 1024;
-    while (n < capacity * 2) n *= 2;
-    this.keys = new Float64Array(n);
-    this.times = new Float64Array(n);
-    this.used = new Uint8Array(n);
-    this.mask = n - 1;
+  constructor() {
+    this.keys = new Float64Array(MIN_SLOTS);
+    this.times = new Float64Array(MIN_SLOTS);
+    this.used = new Uint8Array(MIN_SLOTS);
+    this.mask = MIN_SLOTS - 1;
   }
 
-  private slot(id: number): number {
-    const lo = id >>> 0;
-    const hi = Math.floor(id / 4294967296) | 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-    h ^= h >>> 16;
-    let i = h & this.mask;
-    while (this.used[i] === 1 && this.keys[i] !== id) i = (i + 1) & this.mask;
-    return i;
-  }
-
-  /** Time of last use of `id`, or -1 when it is not held. */
-  get(id: number): number {
-    const i = this.slot(id);
-    return this.used[i] === 1 ? this.times[i]! : -1;
-  }
-
-  set(id: number, t: number): void {
-    const i = this.slot(id);
-    if (this.used[i] === 0) {
-      this.used[i] = 1;
-      this.keys[i] = id;
+  /**
+   * Mark `id` used at `t`: returns its previous time of last use, or -1 when it was not held (it
+   * is inserted). Entries last used before `since` (ms) are expired: their slots may be reused.
+   * One probe serves both the read and the refresh.
+   */
+  touch(id: number, t: number, since: number): number {
+    const mask = this.mask;
+    const keys = this.keys;
+    const used = this.used;
+    const times = this.times;
+    let i = slotOf(id, mask);
+    let expired = -1;
+    while (used[i] === 1) {
+      if (keys[i] === id) {
+        const prev = times[i]!;
+        times[i] = t;
+        return prev;
+      }
+      if (expired < 0 && times[i]! < since) expired = i;
+      i = (i + 1) & mask;
+    }
+    if (expired >= 0) i = expired;
+    else {
+      used[i] = 1;
       this.size++;
     }
-    this.times[i] = t;
-    if (this.size * 2 > this.mask) this.rebuild(Number.NEGATIVE_INFINITY);
+    keys[i] = id;
+    times[i] = t;
+    if (this.size * 2 > mask) this.rebuild(since);
+    return -1;
   }
 
-  /** Re-hash the entries used at or after `since` (ms) into a table with room to grow. */
-  rebuild(since: number): void {
+  /** Re-hash the entries used at or after `since` (ms) into a table at most an eighth full. */
+  private rebuild(since: number): void {
     const { keys, times, used } = this;
-    let n = 1024;
-    while (n < this.size * 4) n *= 2;
-    const k2 = new Float64Array(n);
-    const t2 = new Float64Array(n);
-    const u2 = new Uint8Array(n);
+    let live = 0;
+    for (let i = 0; i < used.length; i++) if (used[i] === 1 && times[i]! >= since) live++;
+    let n = used.length;
+    while (n < live * 8) n *= 2;
+    const sp = this.spare;
+    let k2: Float64Array;
+    let t2: Float64Array;
+    let u2: Uint8Array;
+    if (sp !== null && sp.used.length === n) {
+      k2 = sp.keys;
+      t2 = sp.times;
+      u2 = sp.used;
+      u2.fill(0);
+    } else {
+      k2 = new Float64Array(n);
+      t2 = new Float64Array(n);
+      u2 = new Uint8Array(n);
+    }
     const mask = n - 1;
-    let size = 0;
     for (let i = 0; i < used.length; i++) {
       if (used[i] === 0 || times[i]! < since) continue;
       const id = keys[i]!;
-      let h = Math.imul((id >>> 0) ^ Math.imul(Math.floor(id / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
-      h ^= h >>> 16;
-      let j = h & mask;
+      let j = slotOf(id, mask);
       while (u2[j] === 1) j = (j + 1) & mask;
       u2[j] = 1;
       k2[j] = id;
       t2[j] = times[i]!;
-      size++;
     }
+    this.spare = { keys, times, used };
     this.keys = k2;
     this.times = t2;
     this.used = u2;
     this.mask = mask;
-    this.size = size;
+    this.size = live;
   }
+}
+
+const MIN_SLOTS = 1024;
+
+/** Home slot of a 53-bit id in a table of `mask + 1` slots. */
+function slotOf(id: number, mask: number): number {
+  const hi = Math.floor(id / 4294967296) | 0;
+  let h = Math.imul((id >>> 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+  h ^= h >>> 16;
+  return h & mask;
 }
 
 export class PromptCache {
@@ -131,7 +161,8 @@ export class PromptCache {
    */
   private readonly lruUse: Map<number, number> | null;
   private readonly table: BlockTable | null;
-  private sweepAt = 4096;
+  /** Trace time (ms) of the latest request served: blocks unused since `latest - ttl` are expired. */
+  private latest = 0;
   evictions = 0;
 
   constructor(readonly cfg: PromptCacheConfig) {
@@ -156,13 +187,31 @@ export class PromptCache {
     out.hitTokens = 0;
     out.writtenTokens = 0;
     if (n === 0 || cacheable < minTokens) return;
+    if (now > this.latest) this.latest = now;
     const ttl = this.cfg.ttlMs;
     const lru = this.lruUse;
-    const table = this.table;
     let hit = 0;
-    for (; hit < n; hit++) {
-      const t = lru !== null ? (lru.get(ids[hit]!) ?? -1) : table!.get(ids[hit]!);
-      if (t < 0 || now - t > ttl) break;
+    if (lru !== null) {
+      for (; hit < n; hit++) {
+        const t = lru.get(ids[hit]!) ?? -1;
+        if (t < 0 || now - t > ttl) break;
+      }
+      // Last block first, so a prompt's leading blocks are the most recently used and evicted last.
+      for (let i = n - 1; i >= 0; i--) {
+        lru.delete(ids[i]!);
+        lru.set(ids[i]!, now);
+      }
+      this.evict(lru, now);
+    } else {
+      // One pass: each block's previous use decides the hit run, and the block is refreshed.
+      const table = this.table!;
+      const since = this.latest - ttl; // -Infinity without a TTL: nothing expires
+      let run = true;
+      for (let i = 0; i < n; i++) {
+        const t = table.touch(ids[i]!, now, since);
+        if (run && t >= 0 && now - t <= ttl) hit++;
+        else run = false;
+      }
     }
     let hitTokens = Math.min(hit * blockTokens, inputTokens);
     if (hitTokens < minTokens) {
@@ -172,20 +221,6 @@ export class PromptCache {
     out.hitBlocks = hit;
     out.hitTokens = hitTokens;
     out.writtenTokens = cacheable - hitTokens;
-    if (lru !== null) {
-      // Last block first, so a prompt's leading blocks are the most recently used and evicted last.
-      for (let i = n - 1; i >= 0; i--) {
-        lru.delete(ids[i]!);
-        lru.set(ids[i]!, now);
-      }
-      this.evict(lru, now);
-    } else {
-      for (let i = 0; i < n; i++) table!.set(ids[i]!, now);
-      if (table!.size >= this.sweepAt) {
-        if (ttl !== Number.POSITIVE_INFINITY) table!.rebuild(now - ttl);
-        this.sweepAt = Math.max(4096, 2 * table!.size);
-      }
-    }
   }
 
   /** Over capacity: drop expired blocks from the front (use order is time order), then the LRU ones. */
