@@ -44,7 +44,7 @@ const SYSTEM_SHARE = 0.6;
 const HISTORY_TOKENS_PER_MESSAGE = 60;
 /** The new message keeps at least this many tokens once the history is as long as it can be. */
 const MIN_MESSAGE_TOKENS = 50;
-/** Segment roles (SEGMENT_ROLES of src/promptcache/blocks.ts). */
+/** Segment roles (SEGMENT_ROLES of src/trace/prefix.ts). */
 const ROLE_SYSTEM = 0;
 const ROLE_HISTORY = 1;
 const ROLE_MESSAGE = 2;

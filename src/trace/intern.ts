@@ -4,7 +4,7 @@
  * ops to their index in the op table.
  */
 import { TraceLineError } from './jsonl.js';
-import { roleIndex, stringId } from '../promptcache/blocks.js';
+import { roleIndex, stringId } from './prefix.js';
 
 /** Block size of block-id prefixes that give none (Mooncake's 512-token blocks). */
 export const DEFAULT_BLOCK_TOKENS = 512;

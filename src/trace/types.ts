@@ -144,7 +144,7 @@ export interface SimEvent {
   prefixIds: number[];
   /** Segment lengths (tokens), segments only. */
   prefixTokens: number[];
-  /** Segment roles (index into SEGMENT_ROLES of src/promptcache/blocks.ts), segments only. */
+  /** Segment roles (index into SEGMENT_ROLES of src/trace/prefix.ts), segments only. */
   prefixRoles: number[];
   prefixLen: number;
   /** Tokens per block (block ids only). */

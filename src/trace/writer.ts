@@ -25,7 +25,7 @@ import {
   type SimEvent,
 } from './types.js';
 import { DEFAULT_BLOCK_TOKENS } from './intern.js';
-import { ROLE_OTHER, SEGMENT_ROLES } from '../promptcache/blocks.js';
+import { ROLE_OTHER, SEGMENT_ROLES } from './prefix.js';
 
 /** A source whose numeric ids can be turned back into the strings of the trace. */
 export interface NamedSource extends EventSource {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheConfig, type PromptCacheOutcome } from '../../src/promptcache/cache.js';
-import { segmentBlocks, stringId } from '../../src/promptcache/blocks.js';
+import { segmentBlocks } from '../../src/promptcache/blocks.js';
+import { stringId } from '../../src/trace/prefix.js';
 import { addRequestBill, billTotal, newBillParts, writePrice } from '../../src/promptcache/billing.js';
 import type { ModelPrice } from '../../src/config.js';
 
