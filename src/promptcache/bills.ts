@@ -15,7 +15,7 @@ import { DAYS_PER_MONTH } from '../cost.js';
 import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
 import { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS, type SimEvent } from '../trace/types.js';
 import { addRequestBill, newBillParts, type BillParts } from './billing.js';
-import { segmentBlocks } from './blocks.js';
+import { SegmentBlocker } from './blocks.js';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
 
 /** Shortest cached prefix when neither the scenario nor the model's catalog entry gives one. */
@@ -35,11 +35,14 @@ export class BillKeeper {
   /** Per bill: buckets[op][model slot], created on first use. */
   private readonly parts: Record<keyof Bills, (BillParts | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
   private readonly models: string[] = [];
-  private readonly onlyCaches = new Map<string, PromptCache>();
-  private readonly stackCaches = new Map<string, PromptCache>();
+  /** The two prompt caches, per model slot. */
+  private readonly onlyCaches: (PromptCache | undefined)[] = [];
+  private readonly stackCaches: (PromptCache | undefined)[] = [];
   private readonly opModel: (Priced | null)[];
   private readonly traceModels = new Map<number, Priced | null>();
   private readonly ids: number[] = [];
+  /** Block ids of segment prefixes, hashing only what a conversation adds. */
+  private readonly blocker: SegmentBlocker;
   /** Blocks of the request last given to `request` (its ids in `ids`), reused by `call`; -1 = none. */
   private nIds = -1;
   private readonly out: PromptCacheOutcome = newOutcome();
@@ -58,6 +61,7 @@ export class BillKeeper {
     /** `--model`: every request priced by it, whatever the trace says. */
     private readonly forcedModel?: string,
   ) {
+    this.blocker = new SegmentBlocker(s.promptCache.blockTokens);
     const mode = s.promptCache.ttl;
     this.ttl = mode === 'off' ? null : mode;
     this.opModel = opNames.map((n) => {
@@ -129,22 +133,20 @@ export class BillKeeper {
   }
 
   /** Serve `ev`'s prefix in the cache of its model among `caches` (outcome in `this.out`). */
-  private serve(caches: Map<string, PromptCache>, ev: SimEvent, m: Priced): void {
+  private serve(caches: (PromptCache | undefined)[], ev: SimEvent, m: Priced): void {
     const o = this.out;
     o.blocks = o.hitBlocks = o.hitTokens = o.writtenTokens = 0;
     if (this.ttl === null || ev.prefixKind === PREFIX_NONE) return;
-    let cache = caches.get(m.name);
+    let cache = caches[m.slot];
     if (cache === undefined) {
       const unlimited = this.ttl === 'unlimited';
-      cache = new PromptCache({ ttlMs: ttlMsOf(this.ttl), minTokens: m.minTokens, capacityBlocks: unlimited ? null : this.s.promptCache.capacityBlocks });
-      caches.set(m.name, cache);
+      cache = caches[m.slot] = new PromptCache({ ttlMs: ttlMsOf(this.ttl), minTokens: m.minTokens, capacityBlocks: unlimited ? null : this.s.promptCache.capacityBlocks });
     }
     if (ev.prefixKind === PREFIX_BLOCKS) cache.serve(ev.t, ev.prefixIds, ev.prefixLen, ev.blockTokens, ev.tokensIn, o);
     else if (ev.prefixKind === PREFIX_SEGMENTS) {
-      const bt = this.s.promptCache.blockTokens;
       // The same request is served by both caches: its block ids are computed once.
-      if (this.nIds < 0) this.nIds = segmentBlocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, bt, ev.tokensIn, this.ids);
-      cache.serve(ev.t, this.ids, this.nIds, bt, ev.tokensIn, o);
+      if (this.nIds < 0) this.nIds = this.blocker.blocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, ev.tokensIn, this.ids);
+      cache.serve(ev.t, this.ids, this.nIds, this.blocker.blockTokens, ev.tokensIn, o);
     }
   }
 

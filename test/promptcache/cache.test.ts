@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheConfig, type PromptCacheOutcome } from '../../src/promptcache/cache.js';
-import { segmentBlocks } from '../../src/promptcache/blocks.js';
+import { SegmentBlocker, segmentBlocks } from '../../src/promptcache/blocks.js';
 import { stringId } from '../../src/trace/prefix.js';
 import { addRequestBill, billTotal, newBillParts, writePrice } from '../../src/promptcache/billing.js';
 import type { ModelPrice } from '../../src/config.js';
@@ -158,4 +158,33 @@ test('the block table agrees with a plain reference over 40,000 random prompts (
   }
   assert.ok(hits > 10_000, 'the stream has reuse to find');
   assert.ok(c.size < ref.size / 2, `expired blocks were swept: ${c.size} held vs ${ref.size} ever seen`);
+});
+
+test('incremental segment block ids equal segmentBlocks over 20,000 random growing conversations', () => {
+  let seed = 11;
+  const rand = (n: number) => Math.floor(((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * n);
+  const blocker = new SegmentBlocker(B);
+  const history = new Map<number, number>();
+  const want: number[] = [];
+  const got: number[] = [];
+  for (let r = 0; r < 20_000; r++) {
+    // 1–4 segments: a system prompt (3 kinds, some empty), a growing (sometimes shrinking) history of one of 50 contacts, a unique message.
+    const contact = rand(50);
+    const h = Math.max(0, (history.get(contact) ?? 0) + rand(9) - 2);
+    history.set(contact, h);
+    const all = [
+      [1 + rand(3), rand(4) === 0 ? 0 : 5 + rand(3)],
+      [100 + contact, h],
+      [10_000 + r, rand(7)],
+      [20_000 + r, rand(3)],
+    ];
+    const segs = all.slice(0, 1 + rand(4));
+    const ids = segs.map((x) => x[0]!);
+    const tokens = segs.map((x) => x[1]!);
+    const sum = tokens.reduce((a, b) => a + b, 0);
+    const input = rand(3) === 0 ? rand(sum + 1) : sum + rand(5);
+    const n = segmentBlocks(ids, tokens, segs.length, B, input, want);
+    assert.equal(blocker.blocks(ids, tokens, segs.length, input, got), n, `request ${r}`);
+    assert.deepEqual(got.slice(0, n), want.slice(0, n), `request ${r}`);
+  }
 });
