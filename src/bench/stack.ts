@@ -226,7 +226,7 @@ export class BenchStack {
         const own = 'similarity' in found ? (found as SemanticHit).key : key;
         if (!(await this.write(tr, walk.instance(walk.hitTier), own === key ? keyId : -1, own, opName, { ...found, expiresAt }, expiresAt - j.t))) errors++;
       }
-    } else if (walk.hitTier === END && !context) {
+    } else if (walk.reachesModel) {
       await this.callLlm(op);
       llmCall = true;
     }

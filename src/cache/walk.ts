@@ -27,8 +27,14 @@
  * and a ttl for the op, never the system of record) with the ORIGINAL version and creation time
  * and a window as deep as both the tier and the source hold; a full miss writes back to every
  * caching tier; writes live the base TTL or the velocity-adaptive one.
+ *
+ * Innermost, in front of the model, is the provider's prompt cache (`ModelStage`): an LLM request
+ * that no tier served (`walk.reachesModel`), or that bypasses the tiers, reaches the model through it.
  */
 import type { AdaptiveTtlConfig, Scenario, TierConfig } from '../config.js';
+import type { Bills, PromptCacheStats } from '../model/results.js';
+import { BillKeeper } from '../promptcache/bills.js';
+import type { SimEvent } from '../trace/types.js';
 import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
 import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from './policy.js';
 import { MEMORY_DEPTHS } from '../trace/types.js';
@@ -276,6 +282,11 @@ export class RequestWalk {
     return END;
   }
 
+  /** After `settle`: an LLM request that no tier served goes on to the model, through the prompt cache (`ModelStage`). */
+  get reachesModel(): boolean {
+    return !this.context && this.hitTier === END;
+  }
+
   /** TTL (ms) of the write to tier `k`. */
   writeTtl(k: number): number {
     return this.plan.writeTtl(k, this.tiers[k]!.ttl[this.op]!, this.contact, this.now);
@@ -289,5 +300,76 @@ export class RequestWalk {
   /** Generation stamp of `entity` for a write to tier `k`. */
   gen(k: number, entity: number): number {
     return this.generations(k).of(entity);
+  }
+}
+
+/** How the model stage prices a recorded trace's requests. */
+export interface ModelPricing {
+  /** Name of a trace model id (SimEvent.model), when the source has names. */
+  modelName?: (id: number) => string;
+  /** `--model`: every request priced by it, whatever the trace says. */
+  forcedModel?: string;
+}
+
+/**
+ * The innermost stage of the walk, in front of the model: the provider's prompt cache
+ * (src/promptcache/), computed from each request's prompt prefix (no provider is called), and the
+ * three bills it decides (no caching; prompt caching only; the tiers + prompt caching).
+ *
+ * Both engines drive it in trace order, where every request of every worker passes (a provider's
+ * prompt cache is shared by all of an application's workers):
+ *
+ *     stage.request(ev)        every LLM request the application makes, before any tier;
+ *     ... the walk ...
+ *     if (walk.reachesModel || bypassed) ms += stage.call(ev);   // the stack's prompt cache
+ *
+ * `simulate` calls both from its event loop; `bench` from its coordinator, with the outcome the
+ * worker's walk reported. `measure` false (bench warm-up) serves the prompt caches and counts nothing.
+ */
+export class ModelStage {
+  private readonly keeper: BillKeeper;
+  private readonly prefillMsPerToken: number;
+
+  constructor(scenario: Scenario, opNames: readonly string[], pricing: ModelPricing = {}) {
+    this.keeper = new BillKeeper(scenario, opNames, pricing.modelName, pricing.forcedModel);
+    this.prefillMsPerToken = scenario.promptCache.prefillMsPerToken;
+  }
+
+  /** True when the provider prompt cache is modelled (not `off`). */
+  get promptCaching(): boolean {
+    return this.keeper.enabled;
+  }
+
+  /** An LLM request as the application makes it: the noCache and promptCacheOnly bills. */
+  request(ev: SimEvent, measure = true): void {
+    this.keeper.request(ev, measure);
+  }
+
+  /**
+   * A request that reached the model: the stack's prompt cache serves its prefix and it is billed.
+   * Returns the prefill time (ms) of the input tokens the prompt cache did not serve.
+   */
+  call(ev: SimEvent, measure = true): number {
+    const cached = this.keeper.call(ev, measure);
+    return this.prefillMsPerToken * (ev.tokensIn - cached);
+  }
+
+  /** A new bench trial on a fresh stack: the prompt caches start empty; the bills go on. */
+  clearCaches(): void {
+    this.keeper.clearCaches();
+  }
+
+  /** Requests that described their prompt prefix / named their model (measured ones). */
+  get withPrefix(): number {
+    return this.keeper.withPrefix;
+  }
+  get withModel(): number {
+    return this.keeper.withModel;
+  }
+
+  /** The bills projected to a month from a window of `windowDays`, the prompt cache's counters (absent when off) and the assumptions in words. */
+  finish(windowDays: number): { bills: Bills; promptCache?: PromptCacheStats; assumptions: string[] } {
+    const f = this.keeper.finish(windowDays);
+    return { bills: f.bills, ...(this.keeper.enabled && { promptCache: f.promptCache }), assumptions: this.keeper.assumptions() };
   }
 }

@@ -98,16 +98,20 @@ export class BillKeeper {
     return this.opModel[ev.op] ?? null;
   }
 
-  /** One LLM request as the application sees it: it counts in the noCache and promptCacheOnly bills. */
-  request(ev: SimEvent): void {
+  /**
+   * One LLM request as the application sees it: it counts in the noCache and promptCacheOnly
+   * bills. `measure` false (bench warm-up): the prompt cache serves it, nothing is counted.
+   */
+  request(ev: SimEvent, measure = true): void {
     const m = this.modelOf(ev);
     if (m === null) return;
+    this.nIds = -1;
+    this.serve(this.onlyCaches, ev, m);
+    if (!measure) return;
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
     addRequestBill(this.bucket('noCache', op, m.slot), m.price, '5m', ev.tokensIn, 0, 0, ev.tokensOut);
-    this.nIds = -1;
-    this.serve(this.onlyCaches, ev, m);
     addRequestBill(this.bucket('promptCacheOnly', op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
@@ -115,12 +119,13 @@ export class BillKeeper {
    * One LLM call that reached the model (no tier served it): the stack's prompt cache serves its
    * prefix; returns the input tokens read from the cache (they skip the prefill).
    */
-  call(ev: SimEvent): number {
+  call(ev: SimEvent, measure = true): number {
     const m = this.modelOf(ev);
     if (m === null) return 0;
     this.serve(this.stackCaches, ev, m);
     this.nIds = -1;
     const o = this.out;
+    if (!measure) return o.hitTokens;
     addRequestBill(this.bucket('stack', ev.op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
@@ -130,6 +135,12 @@ export class BillKeeper {
     st.blocks += o.blocks;
     st.cachedBlocks += o.hitBlocks;
     return o.hitTokens;
+  }
+
+  /** A new bench trial replays the trace on a fresh stack: the prompt caches start empty (the bills go on). */
+  clearCaches(): void {
+    this.onlyCaches.length = 0;
+    this.stackCaches.length = 0;
   }
 
   /** Serve `ev`'s prefix in the cache of its model among `caches` (outcome in `this.out`). */
@@ -148,6 +159,22 @@ export class BillKeeper {
       if (this.nIds < 0) this.nIds = this.blocker.blocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, ev.tokensIn, this.ids);
       cache.serve(ev.t, this.ids, this.nIds, this.blocker.blockTokens, ev.tokensIn, o);
     }
+  }
+
+  /** The cost assumptions the prompt cache adds, in words. */
+  assumptions(): string[] {
+    const pc = this.s.promptCache;
+    const out: string[] = [];
+    if (pc.ttl === 'off') out.push('provider prompt caching off: the promptCacheOnly and stack bills pay every input token in full');
+    else
+      out.push(
+        `provider prompt cache: ${pc.ttl === 'unlimited' ? 'no TTL and no capacity limit (an upper bound)' : `TTL ${pc.ttl} refreshed on every use`}; ` +
+          `minimum prefix ${pc.minTokens ?? `the model's (catalog minCacheTokens, else ${DEFAULT_MIN_CACHE_TOKENS})`} tokens; ` +
+          `segment prefixes cut into ${pc.blockTokens}-token blocks; ${pc.capacityBlocks === null || pc.ttl === 'unlimited' ? 'unbounded' : `${pc.capacityBlocks} blocks per model (LRU)`}; ` +
+          `writes at the ${pc.ttl === '5m' ? '5-minute' : '1-hour'} write price (the input price where the provider has none)`,
+      );
+    if (this.unpricedModels.size > 0) out.push(`no price for trace model(s) ${[...this.unpricedModels].join(', ')}: priced by the op's model (name a catalog model with --model)`);
+    return out;
   }
 
   private bucket(bill: keyof Bills, op: number, slot: number): BillParts {

@@ -11,14 +11,13 @@ import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClas
 import { createSyntheticSource } from '../trace/generator.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
 import { NO_ENTITY } from '../cache/entry.js';
-import { END, RequestWalk, WalkPlan } from '../cache/walk.js';
+import { END, ModelStage, RequestWalk, WalkPlan } from '../cache/walk.js';
 import { bypasses, RNG_STREAM, routerFor, windowKey } from '../cache/policy.js';
 import { LatencySampler, Rng } from '../stats/random.js';
 import { TierInstance } from '../tiers/model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
 import { withComponents } from '../semantic/granularity.js';
-import { BillKeeper } from '../promptcache/bills.js';
-import { promptCacheAssumptions, provenance } from './provenance.js';
+import { provenance } from './provenance.js';
 
 export interface SimulateOptions {
   /** Events to replay; default: the scenario's synthetic workload. */
@@ -83,14 +82,12 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   let processed = 0;
 
   const ev = newSimEvent();
-  // The provider prompt cache, the innermost tier: it sees every call that reaches the model.
-  const bills = new BillKeeper(scenario, opNames, opts.source?.modelName?.bind(opts.source), opts.model);
-  const prefillMs = scenario.promptCache.prefillMsPerToken;
-  /** The one place a request reaches the model: through the prompt cache, then the LLM (ms). */
+  // The walk's innermost stage: the provider prompt cache in front of the model, and the bills.
+  const model = new ModelStage(scenario, opNames, { modelName: opts.source?.modelName?.bind(opts.source), forcedModel: opts.model });
+  /** A request reaches the model: through the prompt cache, then the LLM (ms). */
   const callModel = (op: number): number => {
-    const cached = bills.call(ev);
     payCall(ledger, op, ev.tokensIn, ev.tokensOut);
-    return llmLatency[op]!.sample(rng) + prefillMs * (ev.tokensIn - cached);
+    return llmLatency[op]!.sample(rng) + model.call(ev);
   };
   /**
    * The walk of request `ev` (op index `op`, a context read or an LLM op) on worker `w` at trace time
@@ -133,7 +130,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
         if (expiresAt > store.expiresAt[hitSlot]!) store.expiresAt[hitSlot] = expiresAt;
         ages[op]!.record(now - walk.createdAt);
       }
-    } else if (!context) {
+    } else if (walk.reachesModel) {
       ms += callModel(op);
     }
     if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
@@ -181,7 +178,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       ledger.baselineCalls[op]++;
       ledger.baselineIn[op] += ev.tokensIn;
       ledger.baselineOut[op] += ev.tokensOut;
-      bills.request(ev);
+      model.request(ev);
       // A request the trace gives no key for (recorded traffic) is never looked up: it is a call.
       if (bypasses(ev.stream, ev.toolUse) || ev.key < 0) {
         if (ev.key < 0) keyless++;
@@ -264,11 +261,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   // A recorded trace without a header knows its span only once it has been read.
   const windowDays = source.spanMs() / 86_400_000;
   const days = windowDays > 0 ? windowDays : scenario.workload.days;
-  const billed = bills.finish(days);
+  const billed = model.finish(days);
   const semanticStats = semantic.finish(ledger); // counts the embedding calls the cost prices
   const cost = computeCost(scenario, opNames, ledger, days);
   cost.bills = billed.bills;
-  cost.assumptions.push(...promptCacheAssumptions(scenario, bills));
+  cost.assumptions.push(...billed.assumptions, 'bills: LLM API spend only (embeddings and infrastructure are in monthlyUsd)');
   const llmCalls = ledger.calls.reduce((a, b) => a + b, 0);
   return {
     schema: SIMULATE_SCHEMA,
@@ -303,9 +300,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     semantic: semanticStats,
     invalidations: plan.invalidations,
     cost,
-    ...(bills.enabled && { promptCache: billed.promptCache }),
+    ...(billed.promptCache && { promptCache: billed.promptCache }),
     keylessRequests: keyless,
-    provenance: provenance(scenario, opts.source !== undefined, { requests: llmRequests, keyless, withPrefix: bills.withPrefix, withModel: bills.withModel, forcedModel: opts.model }),
+    provenance: provenance(scenario, opts.source !== undefined, { requests: llmRequests, keyless, withPrefix: model.withPrefix, withModel: model.withModel, forcedModel: opts.model }),
   };
 }
 

@@ -6,8 +6,6 @@
  */
 import type { Scenario } from '../config.js';
 import type { Provenance } from '../model/results.js';
-import type { BillKeeper } from '../promptcache/bills.js';
-import { DEFAULT_MIN_CACHE_TOKENS } from '../promptcache/bills.js';
 
 export interface TraceFacts {
   /** LLM requests, and how many of them had no key, a prompt prefix, a model of their own. */
@@ -37,21 +35,4 @@ export function provenance(s: Scenario, recorded: boolean, f: TraceFacts): Prove
   if (!f.forcedModel && f.withModel < f.requests) assumed.push("the model of requests that name none (the op's model)");
   assumed.push('model prices (price catalog or scenario)', `provider prompt cache: TTL ${s.promptCache.ttl}, minimum prefix, block size ${s.promptCache.blockTokens} tokens for segment prefixes`);
   return { source: 'trace', measured, assumed };
-}
-
-/** The cost assumptions the prompt cache adds. */
-export function promptCacheAssumptions(s: Scenario, bills: BillKeeper): string[] {
-  const pc = s.promptCache;
-  const out: string[] = [];
-  if (pc.ttl === 'off') out.push('provider prompt caching off: the promptCacheOnly and stack bills pay every input token in full');
-  else
-    out.push(
-      `provider prompt cache: ${pc.ttl === 'unlimited' ? 'no TTL and no capacity limit (an upper bound)' : `TTL ${pc.ttl} refreshed on every use`}; ` +
-        `minimum prefix ${pc.minTokens ?? `the model's (catalog minCacheTokens, else ${DEFAULT_MIN_CACHE_TOKENS})`} tokens; ` +
-        `segment prefixes cut into ${pc.blockTokens}-token blocks; ${pc.capacityBlocks === null || pc.ttl === 'unlimited' ? 'unbounded' : `${pc.capacityBlocks} blocks per model (LRU)`}; ` +
-        `writes at the ${pc.ttl === '5m' ? '5-minute' : '1-hour'} write price (the input price where the provider has none)`,
-    );
-  if (bills.unpricedModels.size > 0) out.push(`no price for trace model(s) ${[...bills.unpricedModels].join(', ')}: priced by the op's model (name a catalog model with --model)`);
-  out.push('bills: LLM API spend only (embeddings and infrastructure are in monthlyUsd)');
-  return out;
 }
