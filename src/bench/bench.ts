@@ -18,6 +18,7 @@ import { InlineHost, ProcessHost, type WorkerHost } from './host.js';
 import { buildBenchResult } from './result.js';
 import { runTrials, type BenchSource, type LoadOptions } from './runner.js';
 import type { TierFaults } from './stack.js';
+import { ModelStage } from '../cache/walk.js';
 
 export interface BenchRunOptions extends LoadOptions {
   /** Replay this JSONL trace instead of the scenario's synthetic workload. */
@@ -119,12 +120,19 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
     const faults: Record<string, TierFaults> = {};
     for (const [name, f] of Object.entries(o.injectDelay ?? {})) faults[name] = { delayFraction: f };
     for (const [name, t] of Object.entries(o.injectTail ?? {})) faults[name] = { ...faults[name], tailMs: t.ms, tailShare: t.share };
+    // One model stage for the run: each trial starts its prompt caches empty, the bills add up.
+    let stage: ModelStage | null = null;
     const trials = await runTrials({
       scenario,
       openSource: async (): Promise<BenchSource> => {
         const s = o.trace ? await openTraceSource(o.trace, { ops: Object.keys(scenario.ops), vectors: o.vectors }) : createSyntheticSource(scenario);
         opNames = s.opNames ?? opNames;
         return s;
+      },
+      modelStage: (names, source) => {
+        if (stage === null) stage = new ModelStage(scenario, names, { modelName: source.modelName?.bind(source) });
+        else stage.clearCaches();
+        return stage;
       },
       host,
       adapter,
@@ -156,6 +164,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
         warnings.push(...left);
       },
     });
+    const windowMs = trials.reduce((a, t) => a + t.traceWindowMs, 0);
+    const model = stage !== null && windowMs > 0 ? { windowDays: windowMs / 86_400_000, ...(stage as ModelStage).finish(windowMs / 86_400_000) } : undefined;
     if (o.keep) warnings.push(`--keep: Redis keys under llmcache:bench:${runId}t*: and tables llmcache_bench_${runId}t*_* were left in place.`);
     return buildBenchResult(
       {
@@ -175,6 +185,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
         warnings,
         interruptedBy: o.signal?.aborted ? String(o.signal.reason ?? 'abort') : undefined,
         trialsPlanned: o.trials,
+        model,
       },
       trials,
     );

@@ -5,7 +5,7 @@
 import { scenarioFingerprint, type Scenario } from '../config.js';
 import { decodeHistogram, encodeHistogram, newHistogram, percentilesOf, type Histogram } from '../histogram.js';
 import { activeTiers } from '../cache/policy.js';
-import { BENCH_SCHEMA, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial, type InjectedTail } from '../model/results.js';
+import { BENCH_SCHEMA, type Bills, type PromptCacheStats, type BenchTimeline, type BenchEnv, type BenchResult, type BenchTierStats, type BenchTrial, type InjectedTail } from '../model/results.js';
 import { redact } from '../errors.js';
 import type { TierSnapshot } from './host.js';
 import { mergeNodeCommands, type NodeCommands } from '../tiers/adapter.js';
@@ -25,6 +25,8 @@ export interface ResultMeta {
   /** The signal that stopped the run, if one did. */
   interruptedBy?: string;
   trialsPlanned?: number;
+  /** The model stage of the run: bills over `windowDays` of trace time, prompt-cache counters, assumptions. */
+  model?: { windowDays: number; bills: Bills; promptCache?: PromptCacheStats; assumptions: string[] };
 }
 
 /** Event-loop delay p99 above this (µs) means the client could not keep up. */
@@ -225,9 +227,28 @@ export function buildBenchResult(meta: ResultMeta, trials: TrialData[]): BenchRe
     clientCpu,
     hits,
     ...(semantic ? { semantic } : {}),
+    ...(meta.model?.promptCache ? { promptCache: meta.model.promptCache } : {}),
+    ...(meta.model
+      ? {
+          cost: {
+            monthlyUsd: meta.model.bills.stack.monthlyUsd,
+            windowDays: meta.model.windowDays,
+            bills: meta.model.bills,
+            assumptions: [
+              `window: the ${fmtDays(meta.model.windowDays)} of trace time the measured requests span, projected to a 30-day month`,
+              ...meta.model.assumptions,
+              'computed from the trace: no provider is called; bills are LLM API spend only',
+            ],
+          },
+        }
+      : {}),
     ...(meta.interruptedBy
       ? { interrupted: { signal: meta.interruptedBy, trialsCompleted: trials.filter((t) => !t.interrupted).length, trialsPlanned: meta.trialsPlanned ?? trials.length } }
       : {}),
     warnings,
   };
+}
+
+function fmtDays(d: number): string {
+  return d >= 1 ? `${+d.toFixed(2)} days` : d * 24 >= 1 ? `${+(d * 24).toFixed(2)} hours` : `${+(d * 1440).toFixed(2)} minutes`;
 }

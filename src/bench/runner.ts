@@ -18,13 +18,14 @@ import type { BenchTimeline } from '../model/results.js';
 import { FastRecorder, newHistogram, type Histogram } from '../histogram.js';
 import { activeTiers, invalidationTargets, routerFor } from '../cache/policy.js';
 import { velocityAdaptive } from '../cache/freshness.js';
-import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
+import { copyEvent, EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
+import type { ModelStage } from '../cache/walk.js';
 import type { AdapterOptions } from '../tiers/adapter.js';
 import type { TierSnapshot, WorkerHost } from './host.js';
 import type { VectorSource } from '../trace/vectors.js';
 import { sleep, type BenchJob, type TierFaults } from './stack.js';
 
-export type BenchSource = EventSource & { opNames?: string[] } & Partial<VectorSource>;
+export type BenchSource = EventSource & { opNames?: string[]; modelName?(id: number): string } & Partial<VectorSource>;
 
 /** How a bench run drives its load: shared by the command-level options and the coordinator. */
 export interface LoadOptions {
@@ -57,6 +58,11 @@ export interface RunOptions extends LoadOptions {
   faults: Record<string, TierFaults>;
   /** Called per trial with its id before clean-up (the command removes what it wrote). */
   onTrialEnd?: (trialRunId: string) => Promise<void>;
+  /**
+   * The walk's innermost stage (provider prompt cache and bills) for a trial's source: the
+   * coordinator drives it in trace order, computed from the trace (no provider is called).
+   */
+  modelStage?: (opNames: string[], source: BenchSource) => ModelStage;
 }
 
 /** Raw measurements of one trial. */
@@ -82,6 +88,8 @@ export interface TrialData {
   timeline: BenchTimeline;
   /** The trial was cut short by the run's abort signal (Ctrl-C). */
   interrupted: boolean;
+  /** Trace time (ms) from the first to the last measured request: the window the bills cover. */
+  traceWindowMs: number;
 }
 
 
@@ -154,6 +162,10 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   let done = false;
   let aborted = false;
   const timeline: BenchTimeline = { bucketMs: TIMELINE_BUCKET_MS, requests: [], failedOpen: [], maxUs: [] };
+  const stage = o.modelStage?.(opNames, source) ?? null;
+  const isLlm = opNames.map((n) => s.ops[n]?.kind === 'llm');
+  let traceFrom = -1;
+  let traceTo = 0;
 
   const startMeasuring = () => {
     t0 = performance.now();
@@ -191,8 +203,12 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     if (semanticVectors && source.vectorOf?.(ev, vecBuf, 0)) job.embedding = Array.from(vecBuf);
     return job;
   };
-  /** Next request to issue (applying message / state events on the way), or null at the end. */
-  const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob } | null> => {
+  /**
+   * Next request to issue (applying message / state events on the way), or null at the end. An
+   * LLM request is billed here, in trace order (the model stage's noCache and promptCacheOnly
+   * bills); `prompt` keeps a copy of it for the stack's prompt cache when the request reaches the model.
+   */
+  const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob; prompt: SimEvent | null } | null> => {
     for (;;) {
       if (done) return null;
       if (o.signal?.aborted) {
@@ -226,11 +242,20 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
       else {
         if (t0 < 0) startMeasuring();
         issued++;
+        if (traceFrom < 0) traceFrom = ev.t;
+        traceTo = ev.t;
       }
-      return { w, job: toJob(ev, measure) };
+      let prompt: SimEvent | null = null;
+      if (stage !== null && isLlm[ev.op]) {
+        stage.request(ev, measure);
+        copyEvent(ev, (prompt = newSimEvent()));
+      }
+      return { w, job: toJob(ev, measure), prompt };
     }
   };
-  const finish = (job: BenchJob, startMs: number, r: { hitTier: number; llmCall: boolean; bypass: boolean; errors: number }) => {
+  const finish = (job: BenchJob, startMs: number, r: { hitTier: number; llmCall: boolean; bypass: boolean; errors: number }, prompt: SimEvent | null) => {
+    // The request reached the model: the stack's prompt cache serves it (warm-up ones too, uncounted).
+    if (prompt !== null && r.llmCall) stage!.call(prompt, job.measure);
     if (!job.measure) return;
     const now = performance.now();
     tEnd = Math.max(tEnd, now);
@@ -258,7 +283,7 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
         if (!next) break;
         const start = performance.now();
         const r = await host.request(next.w, next.job);
-        finish(next.job, start, r);
+        finish(next.job, start, r, next.prompt);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, lane));
@@ -277,10 +302,10 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
         else await new Promise((r) => setImmediate(r));
       }
       if (performance.now() - intended > 1) late++;
-      const job = next.job;
+      const { job, prompt } = next;
       track(
         pending,
-        host.request(next.w, job).then((r) => finish(job, intended, r)),
+        host.request(next.w, job).then((r) => finish(job, intended, r, prompt)),
       );
     }
     await Promise.all(pending);
@@ -319,6 +344,7 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     lateDispatches: late,
     timeline,
     interrupted: aborted,
+    traceWindowMs: traceFrom < 0 ? 0 : traceTo - traceFrom,
   };
 }
 

@@ -113,6 +113,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
+    .option('--prompt-cache <mode>', 'provider prompt cache, computed from the trace (no provider is called): off | 5m | 1h | unlimited; default 5m')
     .option('-c, --concurrency <n>', 'closed loop: requests in flight', intOption('--concurrency', 1), 1)
     .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positiveOption('--rate'))
     .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m); default 5s unless --requests', parseDuration)

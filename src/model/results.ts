@@ -353,10 +353,26 @@ export interface BenchResult {
   hits?: number;
   /** Semantic tiers: hits classified against the ground truth (all trials). */
   semantic?: BenchSemanticStats;
+  /** The provider prompt cache (the walk's innermost stage), computed from the trace for the requests that reached the model (absent with --prompt-cache off). */
+  promptCache?: PromptCacheStats;
+  /** The LLM API bill three ways, from the measured requests (all trials), projected to a month. */
+  cost?: BenchCost;
   /** The run was stopped by a signal: `trials` holds the completed trials and the one cut short. */
   interrupted?: { signal: string; trialsCompleted: number; trialsPlanned: number };
   warnings: string[];
 }
+
+/** What a bench run's LLM traffic costs (computed from the trace; no provider is called). */
+export interface BenchCost {
+  /** USD per month: the stack bill (the tiers + the provider prompt cache), LLM API spend only. */
+  monthlyUsd: number;
+  /** Trace time the measured requests span, summed over trials (days). */
+  windowDays: number;
+  bills: Bills;
+  /** Plain-language assumptions behind these figures. */
+  assumptions: string[];
+}
+
 
 /** A result of running a scenario: what `gate` compares. */
 export type ScenarioResult = SimulateResult | BenchResult;

@@ -47,6 +47,15 @@ for (const variant of [
     for (const t of bench.tiers) assert.equal(t.latencyUs.count, t.lookups + (t.systemOfRecordReads ?? 0), `${t.name}: timed calls = lookups + system-of-record reads`);
     assert.equal(bench.llmCalls, sim.llmCalls);
     assert.equal(bench.bypassed, sim.bypassed);
+    // The walk's innermost stage, the provider prompt cache, sees the same calls in the same order.
+    assert.ok(sim.promptCache!.cachedTokens > 0 && sim.promptCache!.writtenTokens > 0, 'the prompt cache reads and writes in this workload');
+    assert.deepEqual(bench.promptCache, sim.promptCache);
+    // The bills agree once each is taken back to its own window (simulate: the trace span; bench: the span of its requests).
+    for (const bill of ['noCache', 'promptCacheOnly', 'stack'] as const) {
+      const windowUsd = (c: { windowDays: number; bills?: typeof sim.cost.bills }) => (c.bills![bill].monthlyUsd * c.windowDays) / 30;
+      const [b, s] = [windowUsd(bench.cost!), windowUsd(sim.cost)];
+      assert.ok(s > 0 && Math.abs(b - s) <= 1e-3 * s, `${bill}: bench ${b} vs simulate ${s} USD in the window`);
+    }
     // Nothing of the run is left behind.
     const raw = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const [, keys] = await raw.scan('0', 'MATCH', `llmcache:bench:${runId}*`, 'COUNT', 10000);

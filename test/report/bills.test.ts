@@ -5,6 +5,7 @@ import { applyOverrides, defaultScenario } from '../../src/config.js';
 import { simulate } from '../../src/sim/engine.js';
 import { renderResult } from '../../src/report/render.js';
 import { fmtUsd } from '../../src/report/format.js';
+import { benchFixture } from './fixtures.js';
 
 const r = simulate(applyOverrides(defaultScenario(), { leads: 20, days: 2 }));
 const b = r.cost.bills!;
@@ -28,4 +29,17 @@ test('table, Markdown and HTML show the three bills with their parts and per op 
     assert.match(out, /Provider prompt cache \(innermost tier\)/);
     assert.match(out, /ASSUMED: the whole workload/);
   }
+});
+
+test('a bench result carries the same three bills and the prompt cache: table, Markdown and HTML show them', () => {
+  const bench = { ...benchFixture(), cost: { monthlyUsd: b.stack.monthlyUsd, windowDays: 2, bills: b, assumptions: [] }, promptCache: r.promptCache };
+  for (const format of ['table', 'markdown', 'html'] as const) {
+    const out = renderResult(bench, format);
+    for (const name of ['no caching', 'prompt caching only', 'tiers + prompt caching', 'Cache write', 'Cache read']) assert.ok(out.includes(name), `${format}: ${name}`);
+    for (const bill of [b.noCache, b.promptCacheOnly, b.stack]) assert.ok(out.includes(fmtUsd(bill.monthlyUsd)), `${format}: ${fmtUsd(bill.monthlyUsd)}`);
+    assert.match(out, /Provider prompt cache \(innermost tier\)/);
+    assert.match(out, /2,880\s+minutes\s+of\s+trace\s+time/);
+  }
+  // Without the model stage's figures (an older result), no bills section.
+  assert.doesNotMatch(renderResult(benchFixture(), 'table'), /tiers \+ prompt caching/);
 });

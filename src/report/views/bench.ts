@@ -5,6 +5,7 @@
 import type { BenchResult, Percentiles } from '../../model/results.js';
 import { fmtInt, fmtLatency, fmtPct, fmtUs, ratio } from '../format.js';
 import { chart, list, note, reportedMarkers, table, type Section, type View } from '../view.js';
+import { benchBillsSection } from './bills.js';
 
 export function benchView(r: BenchResult): View {
   const m = r.mode;
@@ -39,7 +40,7 @@ export function benchView(r: BenchResult): View {
       { label: 'Event-loop P99', value: fmtUs(r.eventLoopDelayUs.p99), note: r.clientBottleneck ? 'client was the bottleneck' : 'client not limiting' },
     ],
     alerts,
-    sections: [latency(r), tiers(r), cluster(r), trials(r), client(r), warnings(r)].filter((x): x is Section => x !== undefined),
+    sections: [latency(r), tiers(r), cluster(r), benchBillsSection(r), trials(r), client(r), warnings(r)].filter((x): x is Section => x !== undefined),
     schema: r.schema,
   };
 }

@@ -2,7 +2,7 @@
  * The three bills of a simulate result (no caching; provider prompt caching only; the tiers +
  * prompt caching) as one section of its view: rows, a bar chart and sentences. Pure.
  */
-import type { Bill, Bills, SimulateResult } from '../../model/results.js';
+import type { BenchResult, Bill, Bills, PromptCacheStats, SimulateResult } from '../../model/results.js';
 import { fmtInt, fmtPct, fmtUsd } from '../format.js';
 import { chart, note, table, type Section } from '../view.js';
 
@@ -45,7 +45,7 @@ function billSummary(b: Bills): string {
 }
 
 /** The provider prompt cache (innermost tier) in one sentence, or '' when it is off. */
-function promptCacheSummary(r: SimulateResult): string {
+function promptCacheSummary(r: { promptCache?: PromptCacheStats }): string {
   const p = r.promptCache;
   if (!p) return '';
   return (
@@ -67,6 +67,17 @@ function provenanceLines(r: SimulateResult): string[] {
 export function billsSection(r: SimulateResult): Section | undefined {
   const b = r.cost.bills;
   if (!b) return undefined;
+  return billsOf(b, [promptCacheSummary(r)], [...provenanceLines(r).map(note)]);
+}
+
+/** The bills section of a bench view (computed from the trace; no provider is called), or undefined. */
+export function benchBillsSection(r: BenchResult): Section | undefined {
+  if (!r.cost) return undefined;
+  const window = `Computed from the trace (no provider is called) for the measured requests: ${fmtInt(r.cost.windowDays * 1440)} minutes of trace time, projected to a 30-day month.`;
+  return billsOf(r.cost.bills, [promptCacheSummary(r), window], []);
+}
+
+function billsOf(b: Bills, sentences: string[], tail: ReturnType<typeof note>[]): Section {
   return {
     id: 'bills',
     title: 'Three bills per month',
@@ -94,9 +105,9 @@ export function billsSection(r: SimulateResult): Section | undefined {
       }),
       table(BILL_HEAD, billRows(b)),
       note(billSummary(b)),
-      ...[promptCacheSummary(r)].filter(Boolean).map(note),
+      ...sentences.filter(Boolean).map(note),
       table(BILL_OP_HEAD, billOpRows(b)),
-      ...provenanceLines(r).map(note),
+      ...tail,
     ],
   };
 }
