@@ -3,7 +3,7 @@
  * every LLM request is a call. Projection to a month = window cost × 30 / window days.
  */
 import type { Scenario } from './config.js';
-import type { CostBreakdown } from './model/results.js';
+import type { Bill, Bills, CostBreakdown } from './model/results.js';
 
 export const DAYS_PER_MONTH = 30;
 
@@ -34,7 +34,18 @@ export function tokenUsd(s: Scenario, model: string, tokensIn: number, tokensOut
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger, windowDays: number): CostBreakdown {
+/** USD per month of `op` in a bill (all its models). */
+function opMonthly(b: Bill, op: string): number {
+  return Object.values(b.byOp[op] ?? {}).reduce((sum, x) => sum + x.monthlyUsd, 0);
+}
+
+/**
+ * The cost of a run. `bills` (the model stage's, src/cache/walk.ts) price the LLM traffic: the
+ * headline `monthlyUsd` is the real bill — the stack bill (the tiers + the provider prompt cache)
+ * plus embeddings and infrastructure — and `baselineMonthlyUsd` is the noCache bill. Without
+ * `bills`, LLM calls are priced at the input and output prices alone.
+ */
+export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger, windowDays: number, bills?: Bills): CostBreakdown {
   const scale = DAYS_PER_MONTH / windowDays;
   const byOp: CostBreakdown['byOp'] = {};
   let baselineWindowUsd = 0;
@@ -43,8 +54,8 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
   opNames.forEach((name, i) => {
     const op = s.ops[name];
     if (!op || op.kind !== 'llm') return;
-    const base = tokenUsd(s, op.model, ledger.baselineIn[i]!, ledger.baselineOut[i]!);
-    const paid = tokenUsd(s, op.model, ledger.paidIn[i]!, ledger.paidOut[i]!);
+    const base = bills ? opMonthly(bills.noCache, name) / scale : tokenUsd(s, op.model, ledger.baselineIn[i]!, ledger.baselineOut[i]!);
+    const paid = bills ? opMonthly(bills.stack, name) / scale : tokenUsd(s, op.model, ledger.paidIn[i]!, ledger.paidOut[i]!);
     baselineWindowUsd += base;
     llmWindowUsd += paid;
     tokens.baselineIn += ledger.baselineIn[i]!;
@@ -60,6 +71,11 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
   });
   const embeddingWindowUsd = (ledger.embeddingTokens * s.embedding.usdPerMTok) / 1e6;
   const infraMonthlyUsd = s.tiers.filter((t) => t.enabled).reduce((sum, t) => sum + t.monthlyUsd, 0);
+  // With bills, their totals are the figures (the per-op sums differ from them by rounding cents).
+  if (bills) {
+    baselineWindowUsd = bills.noCache.monthlyUsd / scale;
+    llmWindowUsd = bills.stack.monthlyUsd / scale;
+  }
   const baselineMonthlyUsd = baselineWindowUsd * scale;
   const monthlyUsd = (llmWindowUsd + embeddingWindowUsd) * scale + infraMonthlyUsd;
   const models = [...new Set(opNames.map((n) => s.ops[n]).filter((o) => o?.kind === 'llm').map((o) => o!.model))];
@@ -75,7 +91,9 @@ export function computeCost(s: Scenario, opNames: string[], ledger: TokenLedger,
       .join(', ')}`,
     'memory-context reads are served by the system of record (latency, no tokens)',
     'streaming and tool-use requests bypass the cache and are paid in full',
-    `baseline: the same trace with no cache (every LLM request is a call)`,
+    bills
+      ? 'monthlyUsd is the real bill: the LLM calls at the stack bill (the tiers + the provider prompt cache: cached input at the read price, written input at the write price), plus embeddings and infrastructure; baselineMonthlyUsd is the noCache bill (every LLM request paid in full)'
+      : 'baseline: the same trace with no cache (every LLM request is a call)',
   ];
   if (ledger.embeddingCalls > 0) assumptions.push(`${ledger.embeddingCalls.toLocaleString('en-US')} embedding calls in the window at $${s.embedding.usdPerMTok}/1M tokens`);
   if (infraMonthlyUsd > 0) assumptions.push(`infrastructure: $${infraMonthlyUsd}/month for the enabled tiers`);

@@ -124,9 +124,12 @@ export interface BenchSemanticStats extends BenchSemanticCounts {
 }
 
 export interface CostBreakdown {
-  /** USD per month with no cache at all, same trace. */
+  /** USD per month with no cache at all, same trace: the noCache bill. */
   baselineMonthlyUsd: number;
-  /** USD per month with this stack (LLM calls + embeddings + infrastructure). */
+  /**
+   * USD per month with this stack, the real bill: LLM calls at the stack bill (the tiers + the
+   * provider prompt cache), plus embeddings and infrastructure.
+   */
   monthlyUsd: number;
   /** 1 - monthlyUsd / baselineMonthlyUsd, in percent. */
   savingsPct: number;

@@ -263,9 +263,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const days = windowDays > 0 ? windowDays : scenario.workload.days;
   const billed = model.finish(days);
   const semanticStats = semantic.finish(ledger); // counts the embedding calls the cost prices
-  const cost = computeCost(scenario, opNames, ledger, days);
+  // The headline is the real bill: the stack bill (tiers + prompt cache) + embeddings + infrastructure.
+  const cost = computeCost(scenario, opNames, ledger, days, billed.bills);
   cost.bills = billed.bills;
-  cost.assumptions.push(...billed.assumptions, 'bills: LLM API spend only (embeddings and infrastructure are in monthlyUsd)');
+  cost.assumptions.push(...billed.assumptions, 'bills: LLM API spend only (monthlyUsd adds embeddings and infrastructure to the stack bill)');
   const llmCalls = ledger.calls.reduce((a, b) => a + b, 0);
   return {
     schema: SIMULATE_SCHEMA,

@@ -31,7 +31,7 @@ test('simulate Markdown: headline with the key numbers, then tables', () => {
   const [title, , headline] = md.split('\n');
   assert.equal(title, '### llmcache simulate · seed-article');
   assert.match(headline, /^\*\*Hit rate 67\.1%\*\* \(212,000 of 316,000 requests\) · \*\*LLM hit rate 37\.3%\*\*/);
-  assert.match(headline, /\*\*Monthly spend \$3,503\*\* \(baseline \$4,853\) · \*\*Savings 27\.8%\*\*/);
+  assert.match(headline, /\*\*Monthly spend \$3,503\*\* \(tiers \+ prompt caching; no caching \$4,853\) · \*\*Savings 27\.8%\*\*/);
   assert.match(headline, /\*\*Stale LLM answers 0\.77%\*\* \(532 of 69,000 answer hits\) · \*\*Stale conversation windows 0\.00%\*\* \(0 of 143,000 memory hits\)/);
   assert.doesNotMatch(headline, /Stale hits/, 'no rate that mixes answers and windows unlabelled');
   assert.match(md, /\| L2 \| redis\/shared \| 248,250 \| 112,000 \| 45\.1% \| 35\.4% \| 152 \| 0 \|/);

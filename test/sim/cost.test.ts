@@ -23,8 +23,9 @@ describe('cost reconciles', () => {
     assert.ok(Math.abs(r.cost.baselineMonthlyUsd - expectedMonthly) < 0.01, `${r.cost.baselineMonthlyUsd} vs ${expectedMonthly}`);
   });
 
-  it('cached spend is exactly the calls that reached the model', () => {
+  it('without prompt caching, cached spend is exactly the calls that reached the model', () => {
     const s = smallArticle();
+    s.promptCache.ttl = 'off';
     const r = simulate(s);
     const price = s.models['claude-article']!.inputPerMTok;
     let usd = 0;
@@ -32,5 +33,22 @@ describe('cost reconciles', () => {
     assert.ok(Math.abs(r.cost.monthlyUsd - (usd * 30) / s.workload.days) < 0.02);
     assert.equal(Object.values(r.cost.byOp).reduce((n, o) => n + o.calls, 0), r.llmCalls);
     assert.ok(r.cost.savingsPct > 0 && r.cost.savingsPct < 100);
+  });
+
+  it('the headline is the real bill: the stack bill (tiers + prompt cache) plus embeddings and infrastructure; the baseline is the noCache bill', () => {
+    const s = smallArticle();
+    const r = simulate(s);
+    const c = r.cost;
+    const b = c.bills!;
+    assert.ok(b.stack.byPart.cacheRead > 0, 'the prompt cache reads in this workload');
+    assert.equal(c.baselineMonthlyUsd, b.noCache.monthlyUsd);
+    const embeddingsMonthly = (c.embeddingWindowUsd * 30) / c.windowDays;
+    assert.ok(Math.abs(c.monthlyUsd - (b.stack.monthlyUsd + embeddingsMonthly + c.infraMonthlyUsd)) < 0.02, `${c.monthlyUsd} vs ${b.stack.monthlyUsd} + ${embeddingsMonthly} + ${c.infraMonthlyUsd}`);
+    // Per op, the same bills.
+    for (const [op, o] of Object.entries(c.byOp)) {
+      const sum = (bill: typeof b.stack) => Object.values(bill.byOp[op] ?? {}).reduce((x, m) => x + m.monthlyUsd, 0);
+      assert.ok(Math.abs(o.monthlyUsd - sum(b.stack)) < 0.011 && Math.abs(o.baselineMonthlyUsd - sum(b.noCache)) < 0.011, op);
+    }
+    assert.ok(Math.abs(c.savingsPct - (1 - c.monthlyUsd / c.baselineMonthlyUsd) * 100) < 0.01);
   });
 });

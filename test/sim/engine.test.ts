@@ -20,8 +20,12 @@ describe('simulate: hits are earned by workload structure', () => {
     assert.equal(r.hits, 0);
     assert.equal(r.llmCalls, r.llmRequests, 'every LLM request reaches the model');
     assert.equal(r.tiers.length, 0);
-    assert.equal(r.cost.monthlyUsd, r.cost.baselineMonthlyUsd);
-    assert.equal(r.cost.savingsPct, 0);
+    // The provider prompt cache still serves: the real bill is the prompt-caching-only bill.
+    assert.equal(r.cost.monthlyUsd, r.cost.bills!.promptCacheOnly.monthlyUsd);
+    assert.ok(r.cost.monthlyUsd < r.cost.baselineMonthlyUsd);
+    const off = simulate({ ...s, promptCache: { ...s.promptCache, ttl: 'off' } });
+    assert.equal(off.cost.monthlyUsd, off.cost.baselineMonthlyUsd);
+    assert.equal(off.cost.savingsPct, 0);
     assert.equal(r.memory.recent10!.servedBy.origin, r.memory.recent10!.reads);
   });
 

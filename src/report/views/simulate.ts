@@ -24,7 +24,7 @@ export function simulateView(r: SimulateResult): View {
       { label: 'Hit rate', value: fmtPct(r.hitRate), note: `${fmtInt(r.hits)} of ${fmtInt(r.requests)} requests` },
       { label: 'LLM hit rate', value: fmtPct(r.llmHitRate), note: `${fmtInt(r.llmCalls)} LLM calls` },
       { label: 'P99 latency', value: fmtMs(r.latencyMs.p99), note: `P50 ${fmtMs(r.latencyMs.p50)}` },
-      { label: 'Monthly spend', value: fmtUsd(r.cost.monthlyUsd), note: `baseline ${fmtUsd(r.cost.baselineMonthlyUsd)}` },
+      { label: 'Monthly spend', value: fmtUsd(r.cost.monthlyUsd), note: `tiers + prompt caching; no caching ${fmtUsd(r.cost.baselineMonthlyUsd)}` },
       { label: 'Savings', value: fmtPctValue(r.cost.savingsPct), note: `${fmtUsd(r.cost.baselineMonthlyUsd - r.cost.monthlyUsd)} per month` },
       { label: 'Stale LLM answers', value: fmtPct(r.staleness.answers.staleRate, 2), note: `${fmtInt(r.staleness.answers.staleHits)} of ${fmtInt(r.staleness.answers.hits)} answer hits` },
       {
@@ -167,14 +167,14 @@ function cost(r: SimulateResult): Section {
       chart({
         type: 'bars',
         id: 'cost-plot',
-        title: 'Monthly spend: baseline vs cached (USD)',
+        title: 'Monthly spend: no caching vs the real bill (USD)',
         groups,
         max: c.baselineMonthlyUsd,
-        legend: [{ cls: 'baseline', label: 'no cache (baseline)' }, { cls: 'cached', label: 'with this cache stack' }],
+        legend: [{ cls: 'baseline', label: 'no caching (baseline)' }, { cls: 'cached', label: 'tiers + prompt caching' }],
       }),
       table(['Op', 'Calls no cache', 'Calls cached', '$/mo no cache', '$/mo cached'], rows),
       note(
-        `Baseline ${fmtUsd(c.baselineMonthlyUsd)}/month → cached ${fmtUsd(c.monthlyUsd)}/month: savings ${fmtPctValue(c.savingsPct)} ` +
+        `Baseline (no caching) ${fmtUsd(c.baselineMonthlyUsd)}/month → real bill (tiers + prompt caching, embeddings, infrastructure) ${fmtUsd(c.monthlyUsd)}/month: savings ${fmtPctValue(c.savingsPct)} ` +
           `(${fmtUsd(c.baselineMonthlyUsd - c.monthlyUsd)}/month).`,
       ),
       note(

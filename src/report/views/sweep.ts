@@ -136,7 +136,7 @@ function runsTable(r: SweepResult): Block[] {
   });
   return [
     table(head, rows, names.length),
-    note('LLM bill w/ prompt cache = the LLM API bill of the tiers + the provider prompt cache (simulate --json cost.bills.stack); USD/month prices LLM calls without it.'),
+    note('LLM bill w/ prompt cache = the LLM API bill of the tiers + the provider prompt cache (simulate --json cost.bills.stack); USD/month adds embeddings and infrastructure to it.'),
     note('False-hit rate = semantic false hits / semantic-tier hits; stale rate = stale hits / all cache hits; the Pareto front minimises USD/month, false-hit rate and stale rate.'),
     ...(classes.length > 0 ? [note('Work saved = 1 − spend / spend without cache over the class and its components (token-weighted effective hit rate); age = age of what was served.')] : []),
   ];
