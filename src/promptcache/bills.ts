@@ -27,6 +27,9 @@ interface Priced {
   name: string;
   price: ModelPrice;
   minTokens: number;
+  /** Per op: this model's noCache and promptCacheOnly buckets, and its stack bucket (each looked up once, created on first use). */
+  byOp: ([BillParts, BillParts] | undefined)[];
+  stackByOp: (BillParts | undefined)[];
 }
 
 /** Accumulates the three bills and the stack prompt cache's counters over one run. */
@@ -80,7 +83,7 @@ export class BillKeeper {
     if (!price) return null;
     let slot = this.models.indexOf(name);
     if (slot < 0) slot = this.models.push(name) - 1;
-    return { slot, name, price, minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS };
+    return { slot, name, price, minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS, byOp: [], stackByOp: [] };
   }
 
   /** The model that prices `ev`: --model, else the trace's (when priced), else the op's. */
@@ -111,8 +114,9 @@ export class BillKeeper {
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
-    addRequestBill(this.bucket('noCache', op, m.slot), m.price, '5m', ev.tokensIn, 0, 0, ev.tokensOut);
-    addRequestBill(this.bucket('promptCacheOnly', op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    const b = m.byOp[op] ?? this.buckets(m, op);
+    addRequestBill(b[0], m.price, '5m', ev.tokensIn, 0, 0, ev.tokensOut);
+    addRequestBill(b[1], m.price, this.ttl ?? '5m', ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -126,7 +130,7 @@ export class BillKeeper {
     this.nIds = -1;
     const o = this.out;
     if (!measure) return o.hitTokens;
-    addRequestBill(this.bucket('stack', ev.op, m.slot), m.price, this.ttl ?? '5m', ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl ?? '5m', ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
@@ -175,6 +179,11 @@ export class BillKeeper {
       );
     if (this.unpricedModels.size > 0) out.push(`no price for trace model(s) ${[...this.unpricedModels].join(', ')}: priced by the op's model (name a catalog model with --model)`);
     return out;
+  }
+
+  /** The noCache and promptCacheOnly buckets of model `m` and op `op`, kept on `m` for the next request. */
+  private buckets(m: Priced, op: number): [BillParts, BillParts] {
+    return (m.byOp[op] = [this.bucket('noCache', op, m.slot), this.bucket('promptCacheOnly', op, m.slot)]);
   }
 
   private bucket(bill: keyof Bills, op: number, slot: number): BillParts {
