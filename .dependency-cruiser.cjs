@@ -17,7 +17,7 @@ const LAYERS = [
   // reporters: result -> view -> text, Markdown, HTML; they see the result contract only
   ['report', '^src/report/'],
   ['model', '^src/config\\.ts$', '^src/config/', '^src/model/', '^src/cost\\.ts$', '^src/prices/', '^src/histogram\\.ts$', '^src/stats/'],
-  ['core', '^src/core/', '^src/workers\\.ts$', '^src/io/', '^src/io\\.ts$', '^src/errors\\.ts$', '^src/output\\.ts$'],
+  ['core', '^src/core/', '^src/workers\\.ts$', '^src/io/', '^src/errors\\.ts$', '^src/output\\.ts$'],
 ];
 const anyOf = (paths) => `(${paths.join('|')})`;
 const forbidden = [];

@@ -5,7 +5,7 @@ import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { BENCH_MICRO_SCHEMA, type BenchMicroResult, type InjectedTail } from '../model/results.js';
-import { checkOutPath, timestampedResultPath, writeFileAtomic } from '../io.js';
+import { checkOutPath, timestampedResultPath, writeFileAtomic } from '../io/write.js';
 import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';

@@ -13,7 +13,7 @@ import { escapeMarkdown } from '../report/format.js';
 import { readResultText, SCENARIO_RESULT, type ResultFile } from '../report/validate.js';
 import { poolResults } from '../stats/pool.js';
 import { runRounds, sideCommand } from '../gate-run.js';
-import { timestampedResultPath, writeFileAtomic } from '../io.js';
+import { timestampedResultPath, writeFileAtomic } from '../io/write.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
 import { intOption } from './options.js';
 import { defaultScenario, loadScenario } from '../config.js';

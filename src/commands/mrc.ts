@@ -1,6 +1,6 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
 import type { Command } from 'commander';
-import { checkOutPath } from '../io.js';
+import { checkOutPath } from '../io/write.js';
 import { InputError } from '../errors.js';
 import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCapacity } from '../replay/engine.js';

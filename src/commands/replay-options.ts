@@ -3,7 +3,7 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { intOption, progressReporter } from './options.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../io/write.js';
 import { keyTraceFormat } from '../replay/detect.js';
 import { parseFormat } from '../replay/open.js';
 import { openPipelined } from '../replay/pipeline.js';

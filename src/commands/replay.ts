@@ -1,6 +1,6 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
-import { checkOutPath } from '../io.js';
+import { checkOutPath } from '../io/write.js';
 import { addResultOptions, addTraceOptions, emitResult, reportSkipped, traceProgress, traceRequest, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCacheSpecs } from '../replay/engine.js';
 import { replayFile } from '../replay/parallel.js';

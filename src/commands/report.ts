@@ -1,7 +1,7 @@
 /** `llmcache report RESULT`: render a simulate or bench result file as a table, JSON, Markdown or HTML. */
 import { output } from '../output.js';
 import { Option, type Command } from 'commander';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../io/write.js';
 import { REPORT_FORMATS, renderResult, type ReportFormat } from '../report/render.js';
 import { readResultFile } from '../report/validate.js';
 

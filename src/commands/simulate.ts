@@ -5,7 +5,7 @@ import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { BENCH_SCHEMA, resultKind } from '../model/results.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
-import { checkOutPath, writeFileAtomic } from '../io.js';
+import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import { renderResult } from '../report/render.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
 import { intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';

@@ -3,7 +3,7 @@ import { output } from '../output.js';
 import type { Command } from 'commander';
 import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
-import { checkOutPath, writeFileAtomic } from '../io.js';
+import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import { classOps, classStats } from '../sweep/classes.js';
 import { applyPoint, expandGrid, parseParam } from '../sweep/grid.js';
 import type { ParamPoint } from '../model/results.js';

@@ -2,7 +2,7 @@
  * Seeded synthetic key-request traces with Zipf popularity, for tests and the replay benchmark:
  * an in-memory RequestReader and an oracleGeneral file writer (with true next-access times).
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../io/write.js';
 import { Rng } from '../stats/random.js';
 import { ORACLE_RECORD_BYTES, encodeOracleRecord } from './oracle.js';
 import type { RequestBatch, RequestReader } from './types.js';
@@ -127,7 +127,7 @@ export class ArrayReader implements RequestReader {
 /**
  * Write a seeded Zipf trace as an oracleGeneral file (time = request index × 86400 / requests,
  * so a day; next access = index of the key's next request, -1 if none). Memory: 4 bytes per
- * request for the next-access pass. Written to a temp file and renamed.
+ * request for the next-access pass. Written atomically (src/io/write.ts), replacing `file`.
  */
 export async function writeOracleTrace(file: string, o: ZipfTraceOptions): Promise<void> {
   const ranks = new ZipfRanks(o.keys, o.alpha, o.seed);
@@ -139,9 +139,8 @@ export async function writeOracleTrace(file: string, o: ZipfTraceOptions): Promi
     nextOf[i] = lastSeen[seq[i]!]!;
     lastSeen[seq[i]!] = i;
   }
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
+  /** The file in pieces of 65,536 records, encoded into one reused buffer (each written before the next). */
+  function* pieces(): Generator<Uint8Array> {
     const per = 1 << 16;
     const buf = Buffer.allocUnsafe(per * ORACLE_RECORD_BYTES);
     for (let start = 0; start < o.requests; start += per) {
@@ -149,16 +148,10 @@ export async function writeOracleTrace(file: string, o: ZipfTraceOptions): Promi
       for (let j = 0; j < n; j++) {
         const i = start + j;
         const r = seq[i]!;
-        const id = idForRank(r);
-        encodeOracleRecord(buf, j * ORACLE_RECORD_BYTES, Math.floor((i * 86400) / o.requests), id, sizeForRank(r), nextOf[i]!);
+        encodeOracleRecord(buf, j * ORACLE_RECORD_BYTES, Math.floor((i * 86400) / o.requests), idForRank(r), sizeForRank(r), nextOf[i]!);
       }
-      writeSync(fd, buf, 0, n * ORACLE_RECORD_BYTES);
+      yield buf.subarray(0, n * ORACLE_RECORD_BYTES);
     }
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
   }
+  writeFileAtomic(file, pieces(), { overwrite: true });
 }

@@ -4,13 +4,17 @@
  * conversations; each conversation's next turn repeats its previous prompt's blocks and adds 1–3
  * new ones (up to 120 blocks, then it starts over); about 40 requests per second of trace time.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { writeStreamAtomic } from '../io/write.js';
 import { prng } from '../vectors/embeddings.js';
 
+/** Write `n` requests to `file` (replaced if it exists), atomically. */
 export async function writeMooncakeTrace(file: string, n: number, seed = 42): Promise<void> {
+  await writeStreamAtomic(file, mooncakeLines(n, seed), { overwrite: true });
+}
+
+/** The trace's lines, in pieces of about 64 KiB. */
+function* mooncakeLines(n: number, seed: number): Generator<Buffer> {
   const rand = prng(seed);
-  const out = createWriteStream(file);
   let nextId = 0;
   const systems = Array.from({ length: 64 }, () => Array.from({ length: 2 + Math.floor(rand() * 7) }, () => nextId++));
   const live: { blocks: number[] }[] = [];
@@ -29,10 +33,9 @@ export async function writeMooncakeTrace(file: string, n: number, seed = 42): Pr
     const input = (conv.blocks.length - 1) * 512 + 1 + Math.floor(rand() * 511);
     buf += `{"timestamp": ${t}, "input_length": ${input}, "output_length": ${16 + Math.floor(rand() * 500)}, "hash_ids": [${conv.blocks.join(', ')}]}\n`;
     if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await once(out, 'drain');
+      yield Buffer.from(buf);
       buf = '';
     }
   }
-  out.end(buf);
-  await once(out, 'finish');
+  yield Buffer.from(buf);
 }

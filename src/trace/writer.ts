@@ -1,16 +1,13 @@
 /**
  * SimEvent stream → JSONL trace file (`llmcache/trace@1`), streamed with back-pressure, gzip when
- * the file name ends in `.gz`, written to a temp file and renamed (never overwrites silently).
+ * the file name ends in `.gz`, written atomically by the one writer (src/io/write.ts).
  * Same events and seed → byte-identical file.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { statSync } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { Faker, en } from '@faker-js/faker';
 import type { Scenario } from '../config.js';
-import { InputError } from '../errors.js';
+import { writeStreamAtomic } from '../io/write.js';
 import { createSyntheticSource } from './generator.js';
 import { serializeRecord, TRACE_SCHEMA, type TraceHeader, type TraceRecord } from './jsonl.js';
 import {
@@ -109,9 +106,6 @@ function eventToRecord(ev: SimEvent, src: NamedSource, seqOf: number[], text?: s
 
 /** Write `header` and every event of `src` to `file`. */
 export async function writeTrace(src: NamedSource, header: TraceHeader, file: string, opts: WriteTraceOptions = {}): Promise<WriteTraceSummary> {
-  if (!opts.overwrite && existsSync(file)) throw new InputError(`${file} already exists; choose another -o or pass --force to replace it`);
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const gzip = /\.gz$/i.test(file);
   let events = 0;
   let bytes = 0;
@@ -135,16 +129,7 @@ export async function writeTrace(src: NamedSource, header: TraceHeader, file: st
     chunk = '';
     return buf;
   }
-  try {
-    const out = createWriteStream(tmp);
-    const input = Readable.from(chunks(), { objectMode: false });
-    if (gzip) await pipeline(input, createGzip({ level: 6 }), out);
-    else await pipeline(input, out);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  await writeStreamAtomic(file, chunks(), { overwrite: opts.overwrite, flag: '-o', transform: gzip ? createGzip({ level: 6 }) : undefined });
   return { file, events, bytes, fileBytes: statSync(file).size, gzip };
 }
 
