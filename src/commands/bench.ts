@@ -10,7 +10,7 @@ import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { intOption, positiveOption } from './options.js';
+import { addPricingFlags, intOption, positiveOption } from './options.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
@@ -103,9 +103,7 @@ function checkBackendUrls(o: BenchCliOptions): void {
 }
 
 export function register(program: Command): void {
-  program
-    .command('bench')
-    .description('Run the scenario against real tiers (in-process L1, Redis, Postgres + pgvector) and measure every lookup with HDR histograms')
+  addPricingFlags(program.command('bench').description('Run the scenario against real tiers (in-process L1, Redis, Postgres + pgvector) and measure every lookup with HDR histograms'), '; computed from the trace, no provider is called')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--trace <file>', 'replay this JSONL trace instead of the synthetic workload')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
@@ -113,7 +111,6 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
-    .option('--prompt-cache <mode>', 'provider prompt cache, computed from the trace (no provider is called): off | 5m | 1h | unlimited; default 5m')
     .option('-c, --concurrency <n>', 'closed loop: requests in flight', intOption('--concurrency', 1), 1)
     .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positiveOption('--rate'))
     .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m); default 5s unless --requests', parseDuration)

@@ -1,5 +1,6 @@
 /** Small helpers shared by the command definitions: option parsers and stderr progress. */
 import type { ScenarioOverrides } from '../config.js';
+import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../output.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
@@ -65,4 +66,16 @@ export function traceFormat(value: string | undefined, flag = '--trace-format'):
 export function timeUnit(value: string | undefined): 's' | 'ms' | undefined {
   if (value === undefined || value === 's' || value === 'ms') return value;
   throw new InputError(`--time-unit: expected s or ms, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The pricing and provider prompt-cache flags `simulate` and `bench` share (bench computes the
+ * prompt cache from the trace; no provider is called). `what` ends the --prompt-cache help.
+ */
+export function addPricingFlags(cmd: Command, what: string): Command {
+  return cmd
+    .option('--model <name>', 'price every LLM request with this model (from `llmcache prices` or the scenario models)')
+    .option('--prompt-cache <mode>', `provider prompt cache (innermost tier): off | 5m | 1h | unlimited (no TTL, no capacity limit); default 5m${what}`)
+    .option('--prompt-cache-min-tokens <n>', "shortest cached prefix (tokens); default: the model's from the price catalog", intOption('--prompt-cache-min-tokens', 0))
+    .option('--prompt-cache-capacity <blocks>', 'most prefix blocks the provider keeps per model (LRU); default unbounded', intOption('--prompt-cache-capacity', 1));
 }

@@ -8,7 +8,7 @@ import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import { renderResult } from '../report/render.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
+import { addPricingFlags, intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 /** The scenario for `--trace`: with an op for imported requests when the trace has them. */
@@ -51,9 +51,7 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
 }
 
 export function register(program: Command): void {
-  program
-    .command('simulate')
-    .description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend')
+  addPricingFlags(program.command('simulate').description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend'), '')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
     .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
@@ -61,10 +59,6 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
-    .option('--model <name>', 'price every LLM request with this model (from `llmcache prices` or the scenario models)')
-    .option('--prompt-cache <mode>', 'provider prompt cache (innermost tier): off | 5m | 1h | unlimited (no TTL, no capacity limit); default 5m')
-    .option('--prompt-cache-min-tokens <n>', 'shortest cached prefix (tokens); default: the model\'s from the price catalog', intOption('--prompt-cache-min-tokens', 0))
-    .option('--prompt-cache-capacity <blocks>', 'most prefix blocks the provider keeps per model (LRU); default unbounded', intOption('--prompt-cache-capacity', 1))
     .option('--trace <file>', 'replay a recorded JSONL trace (.jsonl or .jsonl.gz) instead of the synthetic workload')
     .option('--trace-format <format>', 'with --trace: llmcache | mooncake | azure | burstgpt | csv | jsonl (default: detected from the first line)')
     .option('--map <roles>', 'with --trace-format csv or jsonl: role=column pairs (see `llmcache trace import --help`)')

@@ -21,3 +21,18 @@ test('bench refuses a non-loopback backend without --allow-remote', async () => 
   assert.match(r.err, /--allow-remote/);
   assert.doesNotMatch(r.err, /:pw@/);
 });
+
+test('bench takes the prompt-cache flags simulate takes: a minimum prefix above every prompt caches nothing', async () => {
+  const args = ['bench', '--l2', 'memory', '--leads', '5', '--days', '1', '-n', '300', '--warmup', '0', '--json'];
+  const base = await runCli(args);
+  assert.equal(base.code, 0, base.err);
+  const cached = JSON.parse(base.out).promptCache;
+  assert.ok(cached.cachedTokens > 0, 'the default prompt cache reads some prefixes');
+  const none = await runCli([...args, '--prompt-cache-min-tokens', '1000000']);
+  assert.equal(none.code, 0, none.err);
+  const p = JSON.parse(none.out).promptCache;
+  assert.equal(p.cachedTokens, 0, 'no prompt is that long');
+  assert.equal(p.inputTokens, cached.inputTokens, 'the same requests reached the model');
+  const capped = await runCli([...args, '--prompt-cache-capacity', '1']);
+  assert.ok(JSON.parse(capped.out).promptCache.cachedBlocks < cached.cachedBlocks, 'one block of capacity keeps fewer blocks');
+});
