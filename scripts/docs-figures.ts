@@ -107,8 +107,8 @@ const SEMANTIC_THRESHOLD = ['--scenario', 'scenarios/semantic.yaml', '--param', 
 const SEMANTIC_SCOPE = ['--scenario', 'scenarios/semantic.yaml', '--scenario', 'scenarios/semantic-unscoped.yaml', '--param', 'L3.threshold=0.92'];
 const FRESH_TTL = ['--scenario', 'scenarios/freshness-velocity.yaml', '--by-class', 'response', '--param', 'L3.adaptiveTtl.exponent=0,1', '--param', 'L3.adaptiveTtl.maxFactor=1,4', '--param', 'invalidation=none,broadcast'];
 const FRESH_REFRESH = ['--scenario', 'scenarios/freshness-velocity.yaml', '--by-class', 'response,market', '--param', 'L2.refreshOnHit=false,true', '--param', 'L3.refreshOnHit=false,true'];
-const GRAN_BOTH = ['--scenario', 'scenarios/granularity-whole.yaml', '--scenario', 'scenarios/granularity-components.yaml', '--by-class', 'score'];
-const GRAN_TTL = ['--scenario', 'scenarios/granularity-components.yaml', '--param', 'L2.ttl.score_frs=900,86400', '--param', 'L2.ttl.score_pcs=900,86400', '--by-class', 'score'];
+const GRAN_BOTH = ['--scenario', 'scenarios/granularity-whole.yaml', '--scenario', 'scenarios/granularity-components.yaml', '--by-class', 'score', '--param', 'promptCache.ttl=off'];
+const GRAN_TTL = ['--scenario', 'scenarios/granularity-components.yaml', '--param', 'L2.ttl.score_frs=900,86400', '--param', 'L2.ttl.score_pcs=900,86400', '--by-class', 'score', '--param', 'promptCache.ttl=off'];
 const SEED_INVALIDATION = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'invalidation=none,local,broadcast'];
 const SEED_SIMPLE = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'workload.retryRate=0', '--param', 'workload.marketLookupRate=0', '--param', 'workload.botsPerMessage.2=0', '--param', 'workload.botsPerMessage.3=0'];
 const SEED_WORKERS = ['--scenario', 'scenarios/seed-article.yaml', '--param', 'workers.count=1,4,8'];
