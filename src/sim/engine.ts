@@ -111,7 +111,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       }
       let slot = inst.lookup(key, now);
       if (slot < 0 && !context && searches[k] === 1) slot = semantic.similar(inst, ev, now);
-      if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.auxB[slot]!)) {
+      if (slot >= 0 && walk.found(k, inst.store.createdAt[slot]!, inst.store.version[slot]!, inst.store.aux[slot]!)) {
         hitSlot = slot;
         hitInst = inst;
         break;

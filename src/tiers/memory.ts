@@ -26,9 +26,9 @@ export class MemoryTier implements TierAdapter {
       expiresAt: st.expiresAt[s]!,
       createdAt: st.createdAt[s]!,
       version: st.version[s]!,
-      entity: st.auxA[s]!,
+      entity: st.entity[s]!,
       gen: st.gen[s]!,
-      aux: st.auxB[s]!,
+      aux: st.aux[s]!,
       contact: -1,
       tenant: -1,
       bytes: this.payloads[s]?.length ?? 0,
@@ -43,8 +43,8 @@ export class MemoryTier implements TierAdapter {
     st.createdAt[s] = w.entry.createdAt;
     st.version[s] = w.entry.version;
     st.gen[s] = w.entry.gen;
-    st.auxA[s] = w.entry.entity;
-    st.auxB[s] = w.entry.aux;
+    st.entity[s] = w.entry.entity;
+    st.aux[s] = w.entry.aux;
     this.payloads[s] = w.payload;
   }
 

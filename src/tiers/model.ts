@@ -29,7 +29,7 @@ export class TierInstance {
     const store = this.store;
     const slot = store.peek(key);
     if (slot < 0) return -1;
-    if (!isLive(now, store.expiresAt[slot]!, store.auxA[slot]!, store.gen[slot]!, this.gens)) {
+    if (!isLive(now, store.expiresAt[slot]!, store.entity[slot]!, store.gen[slot]!, this.gens)) {
       store.removeSlot(slot);
       this.expiredOnRead++;
       this.dropped(slot);
@@ -56,8 +56,8 @@ export class TierInstance {
     store.expiresAt[slot] = expiresAt;
     store.createdAt[slot] = createdAt;
     store.version[slot] = version;
-    store.auxA[slot] = entity;
-    store.auxB[slot] = aux;
+    store.entity[slot] = entity;
+    store.aux[slot] = aux;
     store.gen[slot] = entity === NO_ENTITY ? 0 : this.gens.of(entity);
     return slot;
   }

@@ -8,7 +8,8 @@
  *
  * Keys are non-negative integers below 2^53. Values live in caller-owned parallel arrays
  * indexed by the slot number the store hands out, plus the few per-entry fields every caller
- * needs (expiry, creation time, entity version, invalidation generation, two int payloads).
+ * needs (expiry, creation time, entity version, entity, invalidation generation, aux: the cache-entry
+ * contract of docs/architecture.md, "The request walk").
  */
 
 // The list of policies lives with the scenario model (a tier's `eviction`, `replay --cache`, `sweep` accept it).
@@ -98,9 +99,10 @@ export class KeyedStore {
   version: Float64Array;
   /** Invalidation generation of the entity at write time. */
   gen: Uint32Array;
-  /** Two free int payloads for callers (e.g. intent id and scope). */
-  auxA: Int32Array;
-  auxB: Int32Array;
+  /** Entity the value depends on (its generation is `gen`), or NO_ENTITY. */
+  entity: Int32Array;
+  /** The entry contract's `aux`: a window's depth, or an LLM entry's ground-truth intent. */
+  aux: Int32Array;
   weight: Float64Array;
 
   private readonly code: P;
@@ -164,8 +166,8 @@ export class KeyedStore {
     this.createdAt = new Float64Array(this.slots);
     this.version = new Float64Array(this.slots);
     this.gen = new Uint32Array(this.slots);
-    this.auxA = new Int32Array(this.slots);
-    this.auxB = new Int32Array(this.slots);
+    this.entity = new Int32Array(this.slots);
+    this.aux = new Int32Array(this.slots);
     this.weight = new Float64Array(this.slots);
     this.prev = new Int32Array(this.slots);
     this.next = new Int32Array(this.slots);
@@ -887,8 +889,8 @@ export class KeyedStore {
     const gen = new Uint32Array(slots);
     gen.set(this.gen);
     this.gen = gen;
-    this.auxA = growI32(this.auxA);
-    this.auxB = growI32(this.auxB);
+    this.entity = growI32(this.entity);
+    this.aux = growI32(this.aux);
     this.prev = growI32(this.prev);
     this.next = growI32(this.next);
     this.freq = growU8(this.freq);
