@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Path of the child entry `name` in src/bench (.ts under tsx, .js when built). */
 export function benchChildEntry(name: string): string {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`../bench/${name}${ext}`, import.meta.url));
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`../bench/${name}${extension}`, import.meta.url));
 }
 
 /** Ask a child to stop (`ask`), wait for its exit, SIGKILL it after `graceMs`. */

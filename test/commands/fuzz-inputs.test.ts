@@ -55,8 +55,8 @@ async function refused(name: string, args: string[], what: string, validAsKeys =
 }
 
 let n = 0;
-function file(content: string | Uint8Array, ext: string): string {
-  const p = join(tmp.dir, `in-${n++}${ext}`);
+function file(content: string | Uint8Array, extension: string): string {
+  const p = join(tmp.dir, `in-${n++}${extension}`);
   writeFileSync(p, content);
   return p;
 }
@@ -78,7 +78,7 @@ const FIXED: [string, string | Uint8Array, boolean][] = [
 for (const [name, args] of COMMANDS) {
   test(`${name} ${args('F').includes('--trace') ? '--trace ' : ''}refuses empty and malformed files cleanly`, { timeout: 120_000 }, async () => {
     for (const [what, content, keys] of FIXED) {
-      for (const ext of ['.yaml', '.json', '.jsonl']) await refused(name, args(file(content, ext)), `${what} (${ext})`, keys);
+      for (const extension of ['.yaml', '.json', '.jsonl']) await refused(name, args(file(content, extension)), `${what} (${extension})`, keys);
     }
     await refused(name, args(join(tmp.dir, 'does-not-exist.yaml')), 'a missing file');
     await refused(name, args(tmp.dir), 'a directory');
@@ -94,8 +94,8 @@ test('random bytes and random text as every command\'s input: always a clean ref
     fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null').filter((s) => s !== '{}'),
   );
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...COMMANDS), input, fc.constantFrom('.yaml', '.json', '.jsonl'), async ([name, args], content, ext) => {
-      await refused(name, args(file(content, ext)), `random input ${JSON.stringify(typeof content === 'string' ? content.slice(0, 60) : [...content.slice(0, 20)])}`, true);
+    fc.asyncProperty(fc.constantFrom(...COMMANDS), input, fc.constantFrom('.yaml', '.json', '.jsonl'), async ([name, args], content, extension) => {
+      await refused(name, args(file(content, extension)), `random input ${JSON.stringify(typeof content === 'string' ? content.slice(0, 60) : [...content.slice(0, 20)])}`, true);
     }),
     { numRuns: 150, seed: 20261201 },
   );
