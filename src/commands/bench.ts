@@ -10,7 +10,8 @@ import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { addPricingFlags, intOption, positiveOption } from './options.js';
+import { addPricingFlags, daysOption, intOption } from './options.js';
+import { durationOption, parseDuration, parseFraction, perSecondOption, splitTier } from '../core/units.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
@@ -43,41 +44,36 @@ interface BenchCliOptions extends SimulateCliOptions {
   full?: boolean;
 }
 
-/** "10s", "500ms", "2m" or plain seconds -> ms (>= 0); `flag` names the option in the message. */
-function parseTime(flag: string, v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new InputError(`${flag}: expected e.g. 10s, 500ms or 2m, got ${JSON.stringify(v)}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
-}
+/** A time in bench's flags: a bare number is seconds; the value is in ms. */
+const SECONDS = { unit: 's', as: 'ms' } as const;
 
 /** `--duration`: a time > 0 (a trial of no time measures nothing). */
-export function parseDuration(v: string): number {
-  const ms = parseTime('--duration', v);
+export function parseTrialDuration(v: string): number {
+  const ms = parseDuration('--duration', v, SECONDS);
   if (!(ms > 0)) throw new InputError(`--duration: a trial must last longer than 0, got ${JSON.stringify(v)}; give e.g. 5s (or --requests N)`);
   return ms;
 }
 
-/** "L2:10%" or "L2:0.1" -> { L2: 0.1 } merged into `acc`. */
+/** "L2:10%" or "L2:0.1" -> { L2: 0.1 } merged into `acc`: every L2 lookup 10 % slower. */
 export function parseInjectDelay(v: string, acc: Record<string, number> = {}): Record<string, number> {
-  const m = /^([A-Za-z][\w-]*):(\d+(?:\.\d+)?)(%)?$/.exec(v.trim());
-  if (!m) throw new InputError(`--inject-delay: expected TIER:PCT such as L2:10%, got ${JSON.stringify(v)}`);
-  return { ...acc, [m[1]!]: m[3] ? Number(m[2]) / 100 : Number(m[2]) };
+  const { tier, rest } = splitTier('--inject-delay', v, 'TIER:PCT such as L2:10% or L2:0.1');
+  return { ...acc, [tier]: parseFraction('--inject-delay', rest, { max: Number.POSITIVE_INFINITY }) };
 }
 
 /** "L3:20ms@2%" -> { L3: { ms: 20, share: 0.02 } } merged into `acc`: 2 % of L3 lookups 20 ms slower. */
 export function parseInjectTail(v: string, acc: Record<string, InjectedTail> = {}): Record<string, InjectedTail> {
-  const m = /^([A-Za-z][\w-]*):([\d.]+(?:ms|s|m)?)@(\d+(?:\.\d+)?)%$/.exec(v.trim());
-  const share = m ? Number(m[3]) / 100 : NaN;
-  if (!m || !(share > 0 && share <= 1)) throw new InputError(`--inject-tail: expected TIER:DURATION@PCT such as L3:20ms@2%, got ${JSON.stringify(v)}`);
-  return { ...acc, [m[1]!]: { ms: parseDuration(m[2]!), share } };
+  const { tier, rest } = splitTier('--inject-tail', v, 'TIER:DURATION@PCT such as L3:20ms@2%');
+  const [dur, pct, extra] = rest.split('@');
+  if (pct === undefined || extra !== undefined) throw new InputError(`--inject-tail: expected TIER:DURATION@PCT such as L3:20ms@2%, got ${JSON.stringify(v)}`);
+  return { ...acc, [tier]: { ms: parseDuration('--inject-tail', dur!, { ...SECONDS, positive: true }), share: parseFraction('--inject-tail', pct, { positive: true }) } };
 }
 
 /** "L2:200ms@1s": stall L2 for 200 ms, 1 s into the measurement. */
 export function parseStall(v: string): { tier: string; atMs: number; forMs: number } {
-  const m = /^([A-Za-z][\w-]*):([\d.]+(?:ms|s|m)?)@([\d.]+(?:ms|s|m)?)$/.exec(v.trim());
-  if (!m) throw new InputError(`--inject-stall: expected TIER:DURATION@OFFSET such as L2:200ms@1s, got ${JSON.stringify(v)}`);
-  return { tier: m[1]!, forMs: parseTime('--inject-stall', m[2]!), atMs: parseTime('--inject-stall', m[3]!) };
+  const { tier, rest } = splitTier('--inject-stall', v, 'TIER:DURATION@OFFSET such as L2:200ms@1s');
+  const [dur, at, extra] = rest.split('@');
+  if (at === undefined || extra !== undefined) throw new InputError(`--inject-stall: expected TIER:DURATION@OFFSET such as L2:200ms@1s, got ${JSON.stringify(v)}`);
+  return { tier, forMs: parseDuration('--inject-stall', dur!, SECONDS), atMs: parseDuration('--inject-stall', at, SECONDS) };
 }
 
 /**
@@ -107,13 +103,13 @@ export function register(program: Command): void {
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--trace <file>', 'replay this JSONL trace instead of the synthetic workload')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
+    .option('--days <d>', 'days of traffic, e.g. 3 or 12h (overrides the scenario)', daysOption)
     .option('--seed <s>', 'random seed', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')
     .option('--invalidation <mode>', 'none | local | broadcast')
     .option('-c, --concurrency <n>', 'closed loop: requests in flight', intOption('--concurrency', 1), 1)
-    .option('--rate <r>', 'open loop: requests per second, each timed from its intended start', positiveOption('--rate'))
-    .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m); default 5s unless --requests', parseDuration)
+    .option('--rate <r>', 'open loop: requests per second (150 or 150/s; 9000/m), each timed from its intended start', perSecondOption('--rate'))
+    .option('-d, --duration <time>', 'measure this long per trial (10s, 500ms, 2m; a bare number is seconds); default 5s unless --requests', parseTrialDuration)
     .option('-n, --requests <n>', 'measure this many requests per trial', intOption('--requests', 1))
     .option('--warmup <n>', 'requests run first and discarded', intOption('--warmup', 0), 200)
     .option('--trials <n>', 'repeat the measurement; each trial is kept (the gate wants >= 5)', intOption('--trials', 1), 1)
@@ -125,7 +121,7 @@ export function register(program: Command): void {
     .option('--l2 <kind>', 'run Redis tiers on another backend: memory (no Redis needed)')
     .option('--allow-remote', 'allow backends that are not on the loopback interface')
     .option('--keep', 'keep what the run wrote (Redis keys, Postgres tables)')
-    .option('--timeout <ms>', 'timeout of every backend call (ms)', intOption('--timeout', 1), 1000)
+    .option('--timeout <time>', 'timeout of every backend call (500ms, 2s; a bare number is ms)', durationOption('--timeout', { unit: 'ms', positive: true }), 1000)
     .option('--hnsw', 'create an HNSW index on the pgvector embedding column')
     .option('--dimensions <n>', 'embedding dimensions of pgvector tables', intOption('--dimensions', 1), 64)
     .option('--value-bytes <n>', 'payload size of cached values (bytes)', intOption('--value-bytes', 0), 512)

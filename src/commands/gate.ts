@@ -16,6 +16,7 @@ import { runRounds, sideCommand } from '../gate-run.js';
 import { timestampedResultPath, writeFileAtomic } from '../io/write.js';
 import { spawnPGliteServer, type EmbeddedPg } from '../tiers/pglite-server.js';
 import { intOption } from './options.js';
+import { fractionOption } from '../core/units.js';
 import { defaultScenario, loadScenario } from '../config.js';
 import { activeTiers } from '../cache/policy.js';
 import { cpuSplit, pinProcess, redisServerAvailable, startRedisServer, type OwnRedis } from '../core/placement.js';
@@ -32,18 +33,6 @@ export interface GateCliOptions {
   json?: boolean;
   updateBaseline?: boolean;
   summary?: string;
-}
-
-/** Commander parser for a fraction written as "10%" or "0.1". */
-export function fractionOption(flag: string): (v: string) => number {
-  return (v: string) => {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
-    const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
-    if (!m || (!m[2] && n > 1) || !(n >= 0 && n <= 1)) {
-      throw new InputError(`${flag}: expected a percent such as 10% or a fraction such as 0.1, got ${JSON.stringify(v)}`);
-    }
-    return n;
-  };
 }
 
 /** Read one simulate or bench result file for the gate. */

@@ -7,6 +7,7 @@ import { REPLAY_POLICIES, parseCapacity } from '../replay/engine.js';
 import { MRC_SCHEMA, type MrcResult, type ReplayPolicy } from '../model/results.js';
 import { computeMrc } from '../replay/mrc.js';
 import { intOption } from './options.js';
+import { parseFraction } from '../core/units.js';
 
 interface MrcCliOptions extends TraceCliOptions, ResultCliOptions {
   sample?: number | 'auto';
@@ -41,12 +42,7 @@ export function register(program: Command): void {
       'Miss-ratio curves of a key-request trace: LRU by exact stack distances or SHARDS sampling (picked by the trace size unless --sample/--exact), other policies and OPT simulated',
     )
     .argument('<trace>', 'trace file (plain or gzip)')
-    .option('--sample <rate>', 'SHARDS sampling rate in (0, 1], e.g. 0.01, or auto (fixed size: --sample-keys); alone it skips the exact curve', (v): number | 'auto' => {
-      if (v === 'auto') return v;
-      const r = Number(v);
-      if (!(r > 0 && r <= 1)) throw new InputError(`--sample: expected a rate in (0, 1], got ${JSON.stringify(v)}`);
-      return r;
-    })
+    .option('--sample <rate>', 'SHARDS sampling rate in (0, 1], e.g. 0.01 or 1%, or auto (fixed size: --sample-keys); alone it skips the exact curve', (v): number | 'auto' => (v === 'auto' ? v : parseFraction('--sample', v, { positive: true })))
     .option('--sample-keys <n>', `fixed-size SHARDS: track at most n sampled keys, lowering the rate as the trace needs (default with --sample auto: ${AUTO_SAMPLE_KEYS})`, parseCapacity)
     .option('--exact', 'compute the exact curve as well as --sample (and report the sampling error)')
     .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', parseCapacity)

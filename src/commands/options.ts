@@ -2,6 +2,7 @@
 import type { ScenarioOverrides } from '../config.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { durationOption } from '../core/units.js';
 import { output } from '../output.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
 import type { EmbedderCliOptions } from '../semantic/embedders.js';
@@ -29,14 +30,8 @@ export function intOption(flag: string, min: number): (v: string) => number {
   };
 }
 
-/** Commander parser for a number option that must be > 0. */
-export function positiveOption(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n > 0)) throw new InputError(`${flag}: expected a positive number, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
+/** `--days`: days of traffic, a duration > 0 (3, 0.5, 12h); a bare number is days. */
+export const daysOption = durationOption('--days', { unit: 'd', positive: true });
 
 /**
  * A progress callback that draws a bar on stderr when stderr is a terminal, and nothing

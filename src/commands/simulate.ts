@@ -8,7 +8,7 @@ import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import { renderResult } from '../report/render.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { addPricingFlags, intOption, positiveOption, progressReporter, type SimulateCliOptions } from './options.js';
+import { addPricingFlags, intOption, daysOption, progressReporter, type SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 /** The scenario for `--trace`: with an op for imported requests when the trace has them. */
@@ -54,7 +54,7 @@ export function register(program: Command): void {
   addPricingFlags(program.command('simulate').description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend'), '')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
+    .option('--days <d>', 'days of traffic, e.g. 3 or 12h (overrides the scenario)', daysOption)
     .option('--workers <n>', 'application worker processes (overrides the scenario)', intOption('--workers', 1))
     .option('--seed <s>', 'random seed (same seed, same result)', intOption('--seed', 0))
     .option('--routing <mode>', 'round-robin | random | sticky')

@@ -10,17 +10,8 @@ import type { ParamPoint } from '../model/results.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
 import { renderResult } from '../report/render.js';
-import { intOption, positiveOption, progressReporter } from './options.js';
-
-/** `1%` → 0.01, `0.01` → 0.01; a bare number above 1 is refused (ambiguous). */
-export function parseRate(flag: string, s: string): number {
-  const t = s.trim();
-  const v = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
-  if (!Number.isFinite(v) || v < 0 || v > 1 || t === '' || (!t.endsWith('%') && Number(t) > 1)) {
-    throw new InputError(`${flag} ${JSON.stringify(s)}: expected a rate like 1% or 0.01`);
-  }
-  return v;
-}
+import { intOption, daysOption, progressReporter } from './options.js';
+import { parseFraction } from '../core/units.js';
 
 interface SweepFlags {
   scenario: string[];
@@ -43,12 +34,12 @@ export function register(program: Command): void {
     .description('Run a grid of scenario parameters in parallel; print the Pareto front of spend vs false hits vs staleness')
     .option('--scenario <file>', 'scenario file (.yaml or .json); repeat it to compare scenarios (an axis named "scenario")', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--param <NAME=V1,V2,…>', 'a swept parameter: <tier>.<field> (L3.threshold) or a path (workers.count); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits)', '1%')
-    .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits)', '1%')
+    .option('--max-false-hit <rate>', 'false-hit budget of the recommendation (false hits / cache hits): 1% or 0.01', '1%')
+    .option('--max-stale <rate>', 'stale budget of the recommendation (stale hits / cache hits): 1% or 0.01', '1%')
     .option('--by-class <ops>', 'add per-key-class columns (work saved, stale rate, age) for these ops, e.g. score,response')
     .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
     .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
-    .option('--days <d>', 'override workload.days', positiveOption('--days'))
+    .option('--days <d>', 'override workload.days (3, or 12h)', daysOption)
     .option('--seed <s>', 'override the seed', intOption('--seed', 0))
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .option('--force', 'replace --out if it exists')
@@ -63,7 +54,7 @@ export function register(program: Command): void {
       if (f.scenario.length === 0) throw new InputError('sweep needs --scenario FILE');
       if (f.out) checkOutPath(f.out, { overwrite: f.force });
       if (f.param.length === 0 && f.scenario.length < 2) throw new InputError('sweep needs at least one --param NAME=V1,V2,… (or two --scenario files)');
-      const budgets = { maxFalseHit: parseRate('--max-false-hit', f.maxFalseHit), maxStale: parseRate('--max-stale', f.maxStale) };
+      const budgets = { maxFalseHit: parseFraction('--max-false-hit', f.maxFalseHit), maxStale: parseFraction('--max-stale', f.maxStale) };
       const bases = f.scenario.map((file) => applyOverrides(loadScenario(file), { leads: f.leads, days: f.days, seed: f.seed }));
       const grid = expandGrid(f.param.map(parseParam));
       const points: ParamPoint[] = [];

@@ -7,7 +7,7 @@ import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorde
 import { InputError } from '../errors.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { computeTraceStats } from '../trace/stats.js';
-import { intOption, positiveOption, timeUnit, traceFormat } from './options.js';
+import { intOption, daysOption, timeUnit, traceFormat } from './options.js';
 
 /** Skip messages printed on stderr before the rest are only counted. */
 const SHOWN_SKIPS = 5;
@@ -62,7 +62,7 @@ export function register(program: Command): void {
     .description("Write the scenario's synthetic workload as a JSONL trace (gzip when FILE ends in .gz)")
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
-    .option('--days <d>', 'days of traffic (overrides the scenario)', positiveOption('--days'))
+    .option('--days <d>', 'days of traffic, e.g. 3 or 12h (overrides the scenario)', daysOption)
     .option('--seed <s>', 'random seed (same seed, byte-identical file)', intOption('--seed', 0))
     .requiredOption('-o, --out <file>', 'trace file to write (.jsonl or .jsonl.gz)')
     .option('--force', 'replace the file if it exists')

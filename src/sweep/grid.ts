@@ -5,6 +5,7 @@
  * `invalidation`, `workload.leads`). Unknown names fail with the path (exit 2).
  */
 import { InputError } from '../errors.js';
+import { parseFraction } from '../core/units.js';
 import { normalizeScenario, ScenarioError, type Scenario } from '../config.js';
 import { formatPoint, type ParamPoint, type ParamValue } from '../model/results.js';
 
@@ -21,7 +22,7 @@ function parseValue(s: string): ParamValue {
   const t = s.trim();
   if (t === 'null') return null;
   if (t === 'true' || t === 'false') return t === 'true';
-  if (/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?%$/i.test(t)) return Number(t.slice(0, -1)) / 100;
+  if (t.endsWith('%')) return parseFraction('--param', t, { max: Number.POSITIVE_INFINITY });
   if (t !== '' && Number.isFinite(Number(t))) return Number(t);
   return t;
 }
