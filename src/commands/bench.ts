@@ -10,7 +10,7 @@ import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { addPricingFlags, daysOption, intOption } from './options.js';
+import { addOutputFlags, addPricingFlags, daysOption, intOption } from './options.js';
 import { durationOption, parseDuration, parseFraction, perSecondOption, splitTier } from '../core/units.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
@@ -99,7 +99,7 @@ function checkBackendUrls(o: BenchCliOptions): void {
 }
 
 export function register(program: Command): void {
-  addPricingFlags(program.command('bench').description('Run the scenario against real tiers (in-process L1, Redis, Postgres + pgvector) and measure every lookup with HDR histograms'), '; computed from the trace, no provider is called')
+  const cmd = addPricingFlags(program.command('bench').description('Run the scenario against real tiers (in-process L1, Redis, Postgres + pgvector) and measure every lookup with HDR histograms'), '; computed from the trace, no provider is called')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--trace <file>', 'replay this JSONL trace instead of the synthetic workload')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
@@ -133,10 +133,8 @@ export function register(program: Command): void {
     .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (default) | synthetic | url (see simulate --help)')
     .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (key from OPENAI_API_KEY)')
     .option('--embed-model <name>', 'model sent to --embed-url')
-    .option('--full', 'with --micro: also search 100k pgvector rows (slow to load)')
-    .option('--json', 'print one JSON object on stdout instead of tables')
-    .option('-o, --out <file>', 'write the JSON result here (default results/bench-<timestamp>.json)')
-    .option('--force', 'replace --out if it exists')
+    .option('--full', 'with --micro: also search 100k pgvector rows (slow to load)');
+  addOutputFlags(cmd, 'write the JSON result here (default results/bench-<timestamp>.json)')
     .addHelpText(
       'after',
       `

@@ -1,15 +1,14 @@
 /** `llmcache mrc TRACE`: LRU miss-ratio curves (exact and SHARDS-sampled) to size a cache. */
 import type { Command } from 'commander';
-import { checkOutPath } from '../io/write.js';
 import { InputError } from '../errors.js';
-import { addResultOptions, addTraceOptions, emitResult, openTraceInWorker, reportSkipped, traceProgress, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
+import { addTraceOptions, openTraceInWorker, reportSkipped, traceProgress, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCapacity } from '../replay/engine.js';
 import { MRC_SCHEMA, type MrcResult, type ReplayPolicy } from '../model/results.js';
 import { computeMrc } from '../replay/mrc.js';
-import { intOption } from './options.js';
+import { addOutputFlags, checkOutFlag, emitResult, intOption, type OutputCliOptions } from './options.js';
 import { parseFraction } from '../core/units.js';
 
-interface MrcCliOptions extends TraceCliOptions, ResultCliOptions {
+interface MrcCliOptions extends TraceCliOptions, OutputCliOptions {
   sample?: number | 'auto';
   sampleKeys?: number;
   exact?: boolean;
@@ -54,7 +53,7 @@ export function register(program: Command): void {
         'they replay the trace kept in memory (8 bytes a request), or its SHARDS sample at capacities × rate',
       parsePolicies,
     );
-  addResultOptions(addTraceOptions(cmd))
+  addOutputFlags(addTraceOptions(cmd))
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache mrc keys.txt --points 10\n' +
@@ -64,7 +63,7 @@ export function register(program: Command): void {
         '  llmcache mrc keys.txt --policies opt,s3fifo,arc   # each policy\'s curve, OPT beneath them',
     )
     .action(async (file: string, o: MrcCliOptions) => {
-      if (o.out) checkOutPath(o.out, { overwrite: o.force });
+      checkOutFlag(o);
       const { reader, format } = await openTraceInWorker(file, o, 'mrc', true);
       const progress = traceProgress('mrc', reader.totalBytes);
       // neither --sample nor --exact: exact up to AUTO_EXACT_BYTES on disk, else fixed-size SHARDS

@@ -1,18 +1,28 @@
-/** Small helpers shared by the command definitions: option parsers and stderr progress. */
+/**
+ * What the command definitions share: flag groups (output, pricing), option parsers and stderr
+ * progress (docs/architecture.md, "Flags").
+ */
 import type { ScenarioOverrides } from '../config.js';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { durationOption } from '../core/units.js';
 import { output } from '../output.js';
+import { checkOutPath, writeFileAtomic } from '../io/write.js';
+import type { Result } from '../model/results.js';
+import { renderResult } from '../report/render.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
 import type { EmbedderCliOptions } from '../semantic/embedders.js';
 
-/** Flags of the commands that run a scenario (simulate, bench, trace generate). */
-export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides {
-  scenario?: string;
+/** The output flags (addOutputFlags), parsed. */
+export interface OutputCliOptions {
   json?: boolean;
   out?: string;
   force?: boolean;
+}
+
+/** Flags of the commands that run a scenario (simulate, bench, trace generate). */
+export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverrides, OutputCliOptions {
+  scenario?: string;
   trace?: string;
   traceFormat?: string;
   map?: string;
@@ -73,4 +83,32 @@ export function addPricingFlags(cmd: Command, what: string): Command {
     .option('--prompt-cache <mode>', `provider prompt cache (innermost tier): off | 5m | 1h | unlimited (no TTL, no capacity limit); default 5m${what}`)
     .option('--prompt-cache-min-tokens <n>', "shortest cached prefix (tokens); default: the model's from the price catalog", intOption('--prompt-cache-min-tokens', 0))
     .option('--prompt-cache-capacity <blocks>', 'most prefix blocks the provider keeps per model (LRU); default unbounded', intOption('--prompt-cache-capacity', 1));
+}
+
+/**
+ * `-o, --out FILE` and `--force` of a command that writes a file: `out` is the --out help,
+ * `required` makes --out mandatory (a command whose only output is the file).
+ */
+export function addOutFileFlags(cmd: Command, out: string, o: { required?: boolean; force?: string } = {}): Command {
+  return (o.required ? cmd.requiredOption('-o, --out <file>', out) : cmd.option('-o, --out <file>', out)).option('--force', o.force ?? 'replace --out if it exists');
+}
+
+/**
+ * The output flags of every command that produces a result (docs/architecture.md, "Contracts"):
+ * `--json` prints it as one JSON object instead of tables, `-o, --out FILE` also writes it
+ * (atomically), `--force` replaces an existing --out. `out` overrides the --out help.
+ */
+export function addOutputFlags(cmd: Command, out = 'also write the JSON result to this file (atomically)'): Command {
+  return addOutFileFlags(cmd.option('--json', 'print one JSON object on stdout instead of tables'), out);
+}
+
+/** Refuse an unusable --out before any work (an existing file without --force, a missing directory). */
+export function checkOutFlag(o: OutputCliOptions): void {
+  if (o.out) checkOutPath(o.out, { overwrite: o.force });
+}
+
+/** The result as the output flags ask: written to --out (atomically) if given; JSON with --json, else its table. */
+export function emitResult(result: Result, o: OutputCliOptions, json = JSON.stringify(result, null, 2) + '\n'): void {
+  if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
+  output.stdout(o.json ? json : renderResult(result, 'table'));
 }

@@ -1,15 +1,12 @@
-/** Flags shared by `replay` and `mrc`: how to read the trace, where the result goes, and progress on a terminal. */
+/** Flags shared by `replay` and `mrc`: how to read the trace, and progress on a terminal. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
 import { intOption, progressReporter } from './options.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io/write.js';
 import { keyTraceFormat } from '../replay/detect.js';
 import { parseFormat } from '../replay/open.js';
 import { openPipelined } from '../replay/pipeline.js';
 import type { ReaderOptions, RequestReader, TraceFormat } from '../replay/types.js';
-import type { Result } from '../model/results.js';
-import { renderResult } from '../report/render.js';
 
 /** Parsed trace-reading flags. */
 export interface TraceCliOptions {
@@ -30,28 +27,6 @@ export function addTraceOptions(cmd: Command): Command {
     .option('--header', 'csv: the first line is a header to skip')
     .option('--skip-invalid', 'skip malformed lines/records, count them and go on')
     .option('--max-line-bytes <n>', 'longest accepted text line (bytes)', intOption('--max-line-bytes', 1));
-}
-
-/** Parsed result flags. */
-export interface ResultCliOptions {
-  json?: boolean;
-  out?: string;
-  force?: boolean;
-}
-
-/** Add the result flags (--json, --out, --force) to a command. */
-export function addResultOptions(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print one JSON object on stdout instead of a table')
-    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--force', 'replace --out if it exists');
-}
-
-/** Write the result to --out (atomically) if asked, and print it: JSON with --json, else its table. */
-export function emitResult(result: Result, o: ResultCliOptions): void {
-  const json = JSON.stringify(result, null, 2) + '\n';
-  if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-  output.stdout(o.json ? json : renderResult(result, 'table'));
 }
 
 /**

@@ -1,13 +1,13 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
-import { checkOutPath } from '../io/write.js';
-import { addResultOptions, addTraceOptions, emitResult, reportSkipped, traceProgress, traceRequest, type ResultCliOptions, type TraceCliOptions } from './replay-options.js';
+import { addTraceOptions, reportSkipped, traceProgress, traceRequest, type TraceCliOptions } from './replay-options.js';
 import { REPLAY_POLICIES, parseCacheSpecs } from '../replay/engine.js';
 import { replayFile } from '../replay/parallel.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
+import { addOutputFlags, checkOutFlag, emitResult, type OutputCliOptions } from './options.js';
 import { REPLAY_SCHEMA, type ReplayResult } from '../model/results.js';
 
-interface ReplayCliOptions extends TraceCliOptions, ResultCliOptions {
+interface ReplayCliOptions extends TraceCliOptions, OutputCliOptions {
   cache: string;
   bySize?: boolean;
 }
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .argument('<trace>', 'trace file (plain or gzip)')
     .option('--cache <list>', 'policy:capacity list, e.g. lru:1000,s3fifo:1000,opt:1000,sieve:100k', 'lru:1000,fifo:1000,sieve:1000')
     .option('--by-size', 'capacity in bytes, each object weighs its size');
-  addResultOptions(addTraceOptions(cmd))
+  addOutputFlags(addTraceOptions(cmd))
     .addHelpText(
       'after',
       '\nPolicies (parameters are libCacheSim\'s defaults; C = capacity):\n' +
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     )
     .action(async (file: string, o: ReplayCliOptions) => {
       const caches = parseCacheSpecs(o.cache);
-      if (o.out) checkOutPath(o.out, { overwrite: o.force });
+      checkOutFlag(o);
       const { format, options } = traceRequest(file, o, 'replay');
       let progress: ((bytesRead: number) => void) | undefined | null = null; // drawn once the size is known
       const run = await replayFile(file, format, options, caches, {

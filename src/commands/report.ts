@@ -4,8 +4,7 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../io/write.js';
 import { REPORT_FORMATS, renderResult, type ReportFormat } from '../report/render.js';
 import { readResultFile } from '../report/validate.js';
-
-/** Re-exported for `simulate --latency-from`; the reader lives with the validator. */
+import { addOutFileFlags } from './options.js';
 
 export interface ReportCliOptions {
   format: ReportFormat;
@@ -14,13 +13,12 @@ export interface ReportCliOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('Render a simulate or bench result file as a table, JSON, Markdown (pull-request comment) or a self-contained HTML page')
     .argument('<result>', 'result JSON written by `simulate --out` or `bench`')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
-    .option('-o, --out <file>', 'write the report to this file (atomically) instead of stdout')
-    .option('--force', 'replace --out if it exists')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'));
+  addOutFileFlags(cmd, 'write the report to this file (atomically) instead of stdout')
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache report results/simulate.json\n  llmcache report results/simulate.json --format markdown > comment.md\n  llmcache report results/bench.json --format html -o report.html',

@@ -5,10 +5,8 @@ import { resolveScenario, withImportedOp, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
 import { BENCH_SCHEMA, resultKind } from '../model/results.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
-import { checkOutPath, writeFileAtomic } from '../io/write.js';
-import { renderResult } from '../report/render.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { addPricingFlags, intOption, daysOption, progressReporter, type SimulateCliOptions } from './options.js';
+import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption, progressReporter, type SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 /** The scenario for `--trace`: with an op for imported requests when the trace has them. */
@@ -51,7 +49,7 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
 }
 
 export function register(program: Command): void {
-  addPricingFlags(program.command('simulate').description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend'), '')
+  const cmd = addPricingFlags(program.command('simulate').description('Replay a synthetic month of traffic through the tier stack in virtual time and report hit rates, latency, staleness and spend'), '')
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
     .option('--days <d>', 'days of traffic, e.g. 3 or 12h (overrides the scenario)', daysOption)
@@ -67,22 +65,19 @@ export function register(program: Command): void {
     .option('--embedder <kind>', 'vectors of a recorded trace for semantic tiers: text (trace embedding, else hashed n-grams; default) | synthetic (ground-truth intents) | url')
     .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (implies --embedder url; key from OPENAI_API_KEY)')
     .option('--embed-model <name>', 'model sent to --embed-url (default: the scenario embedding.model)')
-    .option('--latency-from <file>', 'use the per-tier lookup latencies measured by a bench result file')
-    .option('--json', 'print one JSON object on stdout instead of tables')
-    .option('-o, --out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--force', 'replace --out if it exists')
+    .option('--latency-from <file>', 'use the per-tier lookup latencies measured by a bench result file');
+  addOutputFlags(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache simulate --leads 500\n  llmcache simulate --scenario scenarios/multi-worker.yaml --workers 8 --json\n  llmcache simulate --invalidation broadcast --out results/broadcast.json\n  llmcache simulate --trace my-traffic.jsonl.gz --skip-invalid\n  llmcache simulate --latency-from results/bench-2026-11-26T06-00-00Z.json',
     )
     .action(async (o: SimulateCliOptions) => {
-      if (o.out) checkOutPath(o.out, { overwrite: o.force });
+      checkOutFlag(o);
       if (o.trace) refuseBinaryOrEmptyTrace(o.trace);
       const scenario = await scenarioForTrace(resolveScenario(o), o);
       const opts = await engineOptions(scenario, o);
       const result = simulate(scenario, opts);
       opts.onProgress?.(1); // the bar ends at 100 % on its own line
-      if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
-      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
+      emitResult(result, o);
     });
 }

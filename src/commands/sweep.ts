@@ -1,35 +1,29 @@
 /** `llmcache sweep`: a parameter grid over a scenario, run in parallel; Pareto front and recommendation. */
-import { output } from '../output.js';
 import type { Command } from 'commander';
 import { applyOverrides, loadScenario, type Scenario } from '../config.js';
 import { InputError } from '../errors.js';
-import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import { classOps, classStats } from '../sweep/classes.js';
 import { applyPoint, expandGrid, parseParam } from '../sweep/grid.js';
 import type { ParamPoint } from '../model/results.js';
 import { analyse } from '../sweep/pareto.js';
 import { poolSize, runPool } from '../sweep/pool.js';
-import { renderResult } from '../report/render.js';
-import { intOption, daysOption, progressReporter } from './options.js';
+import { addOutputFlags, checkOutFlag, daysOption, emitResult, intOption, progressReporter, type OutputCliOptions } from './options.js';
 import { parseFraction } from '../core/units.js';
 
-interface SweepFlags {
+interface SweepFlags extends OutputCliOptions {
   scenario: string[];
   param: string[];
   byClass?: string;
   maxFalseHit: string;
   maxStale: string;
-  json?: boolean;
   threads?: number;
   leads?: number;
   days?: number;
   seed?: number;
-  out?: string;
-  force?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('sweep')
     .description('Run a grid of scenario parameters in parallel; print the Pareto front of spend vs false hits vs staleness')
     .option('--scenario <file>', 'scenario file (.yaml or .json); repeat it to compare scenarios (an axis named "scenario")', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -40,10 +34,8 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: available cores)', intOption('--threads', 1))
     .option('--leads <n>', 'override workload.leads', intOption('--leads', 1))
     .option('--days <d>', 'override workload.days (3, or 12h)', daysOption)
-    .option('--seed <s>', 'override the seed', intOption('--seed', 0))
-    .option('--out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--force', 'replace --out if it exists')
-    .option('--json', 'print one JSON object on stdout')
+    .option('--seed <s>', 'override the seed', intOption('--seed', 0));
+  addOutputFlags(cmd)
     .addHelpText(
       'after',
       '\nExamples:\n  llmcache sweep --scenario scenarios/semantic.yaml --param L3.threshold=0.80,0.85,0.90,0.95,0.99 --max-false-hit 1%\n' +
@@ -52,7 +44,7 @@ export function register(program: Command): void {
     )
     .action(async (f: SweepFlags) => {
       if (f.scenario.length === 0) throw new InputError('sweep needs --scenario FILE');
-      if (f.out) checkOutPath(f.out, { overwrite: f.force });
+      checkOutFlag(f);
       if (f.param.length === 0 && f.scenario.length < 2) throw new InputError('sweep needs at least one --param NAME=V1,V2,… (or two --scenario files)');
       const budgets = { maxFalseHit: parseFraction('--max-false-hit', f.maxFalseHit), maxStale: parseFraction('--max-stale', f.maxStale) };
       const bases = f.scenario.map((file) => applyOverrides(loadScenario(file), { leads: f.leads, days: f.days, seed: f.seed }));
@@ -80,8 +72,6 @@ export function register(program: Command): void {
         performance.now() - t0,
         threads,
       );
-      const json = JSON.stringify(out);
-      if (f.out) writeFileAtomic(f.out, json + '\n', { overwrite: f.force });
-      output.stdout(f.json ? json + '\n' : renderResult(out, 'table'));
+      emitResult(out, f, JSON.stringify(out) + '\n'); // one line: a sweep's result is large
     });
 }

@@ -1,13 +1,12 @@
 /** `llmcache trace generate` and `llmcache trace stats`: write and inspect JSONL traces. */
 import { output } from '../output.js';
 import type { Command } from 'commander';
-import { renderResult } from '../report/render.js';
 import type { TraceStatsResult } from '../model/results.js';
 import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorded.js';
 import { InputError } from '../errors.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { computeTraceStats } from '../trace/stats.js';
-import { intOption, daysOption, timeUnit, traceFormat } from './options.js';
+import { addOutFileFlags, addOutputFlags, checkOutFlag, daysOption, emitResult, intOption, timeUnit, traceFormat, type OutputCliOptions } from './options.js';
 
 /** Skip messages printed on stderr before the rest are only counted. */
 const SHOWN_SKIPS = 5;
@@ -47,8 +46,7 @@ interface GenerateOptions {
   force?: boolean;
 }
 
-interface StatsOptions extends FormatOptions {
-  json?: boolean;
+interface StatsOptions extends FormatOptions, OutputCliOptions {
   skipInvalid?: boolean;
   maxLineBytes?: number;
   top?: number;
@@ -57,15 +55,14 @@ interface StatsOptions extends FormatOptions {
 export function register(program: Command): void {
   const trace = program.command('trace').description('Generate and inspect JSONL traces (format: docs/trace-format.md)');
 
-  trace
+  const generate = trace
     .command('generate')
     .description("Write the scenario's synthetic workload as a JSONL trace (gzip when FILE ends in .gz)")
     .option('-s, --scenario <file>', 'scenario file (.yaml or .json); default: the seed article stack')
     .option('--leads <n>', 'number of leads (overrides the scenario)', intOption('--leads', 1))
     .option('--days <d>', 'days of traffic, e.g. 3 or 12h (overrides the scenario)', daysOption)
-    .option('--seed <s>', 'random seed (same seed, byte-identical file)', intOption('--seed', 0))
-    .requiredOption('-o, --out <file>', 'trace file to write (.jsonl or .jsonl.gz)')
-    .option('--force', 'replace the file if it exists')
+    .option('--seed <s>', 'random seed (same seed, byte-identical file)', intOption('--seed', 0));
+  addOutFileFlags(generate, 'trace file to write (.jsonl or .jsonl.gz)', { required: true, force: 'replace the file if it exists' })
     .addHelpText('after', '\nExamples:\n  llmcache trace generate --leads 500 --days 30 -o traces/article.jsonl.gz')
     .action(async (o: GenerateOptions) => {
       // Loaded here, not for `trace stats`: the generator, the engine's scenario handling and faker.
@@ -79,17 +76,16 @@ export function register(program: Command): void {
       );
     });
 
-  trace
+  const importCmd = trace
     .command('import')
     .description('Convert recorded LLM traffic (Mooncake JSONL, Azure LLM CSV, BurstGPT CSV, or any CSV/JSONL with --map) into an llmcache trace')
     .argument('<in>', 'recorded trace (plain or gzip)')
     .requiredOption('--from <format>', `${RECORDED_FORMATS.join(' | ')}`)
-    .requiredOption('-o, --out <file>', 'llmcache trace to write (.jsonl or .jsonl.gz)')
     .option('--map <roles>', 'csv / jsonl: role=column pairs, roles time, in, out (required), model, key, prompt, tenant, user')
     .option('--time-unit <unit>', 'csv / jsonl: unit of numeric times, s or ms (default ms; date-times are read as such)')
     .option('--skip-invalid', 'skip invalid rows (counted and reported) instead of stopping at the first')
-    .option('--max-line-bytes <n>', 'longest accepted line (bytes)', intOption('--max-line-bytes', 64))
-    .option('--force', 'replace the output if it exists')
+    .option('--max-line-bytes <n>', 'longest accepted line (bytes)', intOption('--max-line-bytes', 64));
+  addOutFileFlags(importCmd, 'llmcache trace to write (.jsonl or .jsonl.gz)', { required: true, force: 'replace the output if it exists' })
     .addHelpText(
       'after',
       '\nFormats and what they tell (docs/trace-format.md, "Recorded traffic"):\n' +
@@ -128,18 +124,19 @@ export function register(program: Command): void {
       );
     });
 
-  trace
+  const statsCmd = trace
     .command('stats')
     .description('Access-depth mix, reuse distances, inter-arrival times, key popularity (Zipf fit), op mix and repeated-call rate of a trace')
     .argument('<trace>', 'trace file (llmcache JSONL or recorded traffic; plain or gzip)')
     .option('--trace-format <format>', `${TRACE_FORMATS.join(' | ')} (default: detected from the first line)`)
     .option('--map <roles>', 'with --trace-format csv or jsonl: role=column pairs (see trace import --help)')
     .option('--time-unit <unit>', 'with --map: unit of numeric times, s or ms')
-    .option('--json', 'print one JSON object on stdout instead of tables')
     .option('--skip-invalid', 'skip invalid lines (counted and reported) instead of stopping at the first')
     .option('--max-line-bytes <n>', 'longest accepted line (bytes)', intOption('--max-line-bytes', 64))
-    .option('--top <n>', 'most requested keys to list', intOption('--top', 0))
+    .option('--top <n>', 'most requested keys to list', intOption('--top', 0));
+  addOutputFlags(statsCmd)
     .action(async (file: string, o: StatsOptions) => {
+      checkOutFlag(o);
       refuseBinaryOrEmptyTrace(file);
       const source = await openAnySource(file, traceFormat(o.traceFormat), {
         map: o.map,
@@ -151,6 +148,6 @@ export function register(program: Command): void {
       const stats = computeTraceStats(source, { topKeys: o.top });
       if (stats.skipped > 0) output.stderr(`llmcache: skipped ${stats.skipped} invalid line(s) of ${source.lines} in ${file}\n`);
       const result: TraceStatsResult = { file, ...stats };
-      output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
+      emitResult(result, o);
     });
 }
