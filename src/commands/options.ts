@@ -10,7 +10,7 @@ import { output } from '../output.js';
 import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import type { Result } from '../model/results.js';
 import { renderResult } from '../report/render.js';
-import { TRACE_FORMATS, type TraceFormat } from '../trace/recorded.js';
+import { TRACE_FORMATS, type TraceFormat } from '../trace/formats.js'; // the names only: the readers load lazily
 import type { EmbedderCliOptions } from '../semantic/embedders.js';
 
 /** The output flags (addOutputFlags), parsed. */

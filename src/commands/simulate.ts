@@ -6,14 +6,13 @@ import { InputError } from '../errors.js';
 import { BENCH_SCHEMA, resultKind } from '../model/results.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { simulate, type SimulateOptions } from '../sim/engine.js';
-import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption, progressReporter, type SimulateCliOptions } from './options.js';
+import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption, progressReporter, timeUnit, traceFormat, type SimulateCliOptions } from './options.js';
 import { embedderKind, traceVectors } from '../semantic/embedders.js';
 
 /** The scenario for `--trace`: with an op for imported requests when the trace has them. */
 async function scenarioForTrace(scenario: Scenario, o: SimulateCliOptions): Promise<Scenario> {
   if (!o.trace) return scenario;
   const { detectFormat, traceOps, IMPORTED_OP } = await import('../trace/recorded.js');
-  const { traceFormat } = await import('./options.js');
   const format = traceFormat(o.traceFormat) ?? detectFormat(o.trace);
   return traceOps(o.trace, format).includes(IMPORTED_OP) ? withImportedOp(scenario, IMPORTED_OP, o.model) : scenario;
 }
@@ -35,7 +34,6 @@ async function engineOptions(scenario: Scenario, o: SimulateCliOptions): Promise
   if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE (the synthetic workload uses its ground-truth vectors)`);
   if (o.trace) {
     const { openAnySource } = await import('../trace/recorded.js');
-    const { traceFormat, timeUnit } = await import('./options.js');
     opts.source = await openAnySource(o.trace, traceFormat(o.traceFormat), {
       map: o.map,
       timeUnit: timeUnit(o.timeUnit),

@@ -2,7 +2,8 @@
 import { output } from '../output.js';
 import type { Command } from 'commander';
 import type { TraceStatsResult } from '../model/results.js';
-import { openAnySource, RECORDED_FORMATS, TRACE_FORMATS } from '../trace/recorded.js';
+import { openAnySource } from '../trace/recorded.js';
+import { RECORDED_FORMATS, TRACE_FORMATS } from '../trace/formats.js';
 import { InputError } from '../errors.js';
 import { refuseBinaryOrEmptyTrace } from '../trace/detect.js';
 import { computeTraceStats } from '../trace/stats.js';

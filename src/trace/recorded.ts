@@ -21,11 +21,9 @@ import { describe, TraceLineError, type TraceHeader } from './jsonl.js';
 import { LineSource, openTraceSource, type TraceSource, type TraceSourceOptions } from './reader.js';
 import type { RequestEvent, SimEvent } from './types.js';
 import { createHash } from 'node:crypto';
+import type { TraceFormat } from './formats.js';
 
-export const TRACE_FORMATS = ['llmcache', 'mooncake', 'azure', 'burstgpt', 'csv', 'jsonl'] as const;
-export type TraceFormat = (typeof TRACE_FORMATS)[number];
-/** Formats read from another shape than llmcache's own. */
-export const RECORDED_FORMATS = ['mooncake', 'azure', 'burstgpt', 'csv', 'jsonl'] as const;
+export { RECORDED_FORMATS, TRACE_FORMATS, type TraceFormat } from './formats.js';
 
 /** Op name of an imported request (the scenario prices it as an LLM op). */
 export const IMPORTED_OP = 'llm';

@@ -1,0 +1,42 @@
+/**
+ * Start-up cost: a command loads what it runs and no more (src/cli.ts loads command modules
+ * lazily). The modules a run loads are listed by a module-load hook in a child process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tempDir } from '../tmp-helper.js';
+
+const tmp = tempDir('llmcache-lazy-');
+const hooks = tmp.file(
+  'hooks.mjs',
+  `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.includes('/src/')) appendFileSync(process.env.LOADED_LOG, url + '\\n');
+  return next(url, context);
+}
+`,
+);
+const register = tmp.file('register.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+
+/** The project modules (paths under src/) that `llmcache ...args` loads. */
+function loadedModules(args: string[]): string[] {
+  const log = `${tmp.dir}/loaded-${args.join('-').replace(/[^\w-]/g, '_')}.log`;
+  const cli = `const { main } = await import(${JSON.stringify(pathToFileURL(resolve('src/cli.ts')).href)}); process.exitCode = await main(['node', 'llmcache', ...process.argv.slice(1)]);`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', register, '--input-type=module', '-e', cli, '--', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, LOADED_LOG: log },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return spawnSync('cat', [log], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((u) => u.replace(/^.*\/src\//, 'src/'));
+}
+
+test('simulate of the synthetic workload never loads the recorded-trace readers', () => {
+  const synthetic = loadedModules(['simulate', '--leads', '20', '--days', '1', '--json']);
+  assert.ok(synthetic.includes('src/commands/options.ts'), synthetic.join(' '));
+  assert.ok(synthetic.includes('src/trace/formats.ts'), 'the format names are loaded');
+  assert.ok(!synthetic.includes('src/trace/recorded.ts'), 'trace/recorded.ts is loaded only for --trace');
+});
