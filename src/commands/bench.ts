@@ -5,12 +5,12 @@ import { splitSeeds } from '../tiers/redis-url.js';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { BENCH_MICRO_SCHEMA, type BenchMicroResult, type InjectedTail } from '../model/results.js';
-import { checkOutPath, timestampedResultPath, writeFileAtomic } from '../io/write.js';
+import { timestampedResultPath, writeFileAtomic } from '../io/write.js';
 import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { addOutputFlags, addPricingFlags, daysOption, intOption } from './options.js';
+import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption } from './options.js';
 import { durationOption, parseDuration, parseFraction, perSecondOption, splitTier } from '../core/units.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
@@ -134,7 +134,7 @@ export function register(program: Command): void {
     .option('--embed-url <url>', 'OpenAI-compatible embeddings endpoint for the trace texts (key from OPENAI_API_KEY)')
     .option('--embed-model <name>', 'model sent to --embed-url')
     .option('--full', 'with --micro: also search 100k pgvector rows (slow to load)');
-  addOutputFlags(cmd, 'write the JSON result here (default results/bench-<timestamp>.json)')
+  addOutputFlags(cmd, 'write the JSON result here (default results/bench-<timestamp>.json; --micro writes only to a given --out)')
     .addHelpText(
       'after',
       `
@@ -151,7 +151,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
     .action(async (o: BenchCliOptions) => {
       const progress = (m: string) => output.stderr(`bench: ${m}\n`);
       checkBackendUrls(o);
-      if (o.out && !o.micro) checkOutPath(o.out, { overwrite: o.force });
+      checkOutFlag(o); // --micro too: it writes its result to --out when given (and nowhere else)
       if (o.trace) requireJsonlTrace(o.trace);
       if (o.micro) return micro(o, progress);
       let scenario = resolveScenario(o);
@@ -263,7 +263,7 @@ async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise
       onProgress: progress,
     });
     const result: BenchMicroResult = { schema: BENCH_MICRO_SCHEMA, kind: 'bench-micro', rows };
-    output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
+    emitResult(result, o);
   } finally {
     await embedded?.stop();
   }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freePort } from '../net-helper.js';
 import { runCli } from '../cli-helper.js';
+import { tempDir } from '../tmp-helper.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 test('bench with Redis down: exit 2, one sentence with the redacted URL and how to start Redis', async () => {
   const port = await freePort();
@@ -35,4 +37,24 @@ test('bench takes the prompt-cache flags simulate takes: a minimum prefix above 
   assert.equal(p.inputTokens, cached.inputTokens, 'the same requests reached the model');
   const capped = await runCli([...args, '--prompt-cache-capacity', '1']);
   assert.ok(JSON.parse(capped.out).promptCache.cachedBlocks < cached.cachedBlocks, 'one block of capacity keeps fewer blocks');
+});
+
+test('bench --micro writes its result to --out when given (refusing an existing file without --force), and no other file', async () => {
+  const tmp = tempDir('llmcache-micro-');
+  const existing = tmp.file('existing.json', '{"keep":true}');
+  const refused = await runCli(['bench', '--micro', '--l2', 'memory', '--out', existing]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /^llmcache bench: .*existing\.json already exists; choose another --out or pass --force to replace it\n$/, 'refused before any work');
+  assert.equal(readFileSync(existing, 'utf8'), '{"keep":true}');
+  const results = () => (existsSync('results') ? readdirSync('results').filter((f) => f.startsWith('bench-')) : []);
+  const before = results();
+  const out = `${tmp.dir}/micro.json`;
+  const r = await runCli(['bench', '--micro', '--l2', 'memory', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(readFileSync(out, 'utf8'), r.out, '--out holds what --json prints');
+  assert.equal(JSON.parse(r.out).schema, 'llmcache/bench-micro@1');
+  assert.deepEqual(results(), before, 'no results/bench-<timestamp>.json: only bench without --micro writes one by default');
+  const rendered = await runCli(['report', out]);
+  assert.equal(rendered.code, 0, rendered.err);
+  assert.match(rendered.out, /^llmcache bench --micro · /);
 });
