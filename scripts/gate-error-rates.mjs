@@ -8,7 +8,8 @@
  *                     the P50 unchanged).
  * Each pair runs the four sides the way `llmcache gate run` does — one single-trial bench per side
  * and round, the order rotating from round to round, one shared PGlite — with gate run's default
- * rounds and requests, then gates A against each other side with no flags at all (defaults).
+ * rounds and requests, then gates A against each other side as gate run judges them: with the
+ * default flags, round r of A paired with round r of the other side (`gate --paired`).
  *
  * Bench runs go through the built CLI's entry point (dist/cli.js `main`) in this process, the same
  * parsing and engine as `node bin/llmcache.js bench` without ~1.5 s of process start per run;
@@ -77,9 +78,9 @@ async function cli(args) {
   }
 }
 
-/** `llmcache gate` with its defaults, as a separate process: exit code and JSON verdict. */
+/** `llmcache gate` as `gate run` judges (defaults, rounds paired), as a separate process: exit code and JSON verdict. */
 function gate(baseline, current) {
-  const args = [cliPath, 'gate', '--baseline', ...baseline, '--current', ...current, '--json'];
+  const args = [cliPath, 'gate', '--baseline', ...baseline, '--current', ...current, '--paired', '--json'];
   try {
     return { code: 0, v: JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) };
   } catch (e) {
@@ -176,7 +177,7 @@ const table = {
   pairs,
   rounds,
   requests: Number(a.requests),
-  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha },
+  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha, paired: true },
   targets: { maxFalseFailures: allowedFalse, minDetections: neededHits },
   rows: KINDS.map((k) => ({
     side: k.side,
@@ -194,7 +195,7 @@ renameSync(`${outFile}.tmp`, outFile);
 process.stdout.write(
   [
     `gate error rates with the defaults (${pairs} pairs, ${rounds} rounds a pair, ${a.requests} requests a run, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
-    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} (Holm-adjusted over the metrics)`,
+    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} (Holm-adjusted over the metrics), rounds paired as gate run pairs them`,
     `  CPU placement: ${placement}`,
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {
@@ -204,7 +205,7 @@ process.stdout.write(
     `per pair, round r = 1..${rounds} runs one bench of each side, the order rotating:`,
     `  llmcache ${benchLine} --out A-r.json       # and A2-r.json`,
     ...KINDS.slice(1).map((k) => `  llmcache ${benchLine} ${k.flags.join(' ')} --out ${k.side}-r.json`),
-    '  llmcache gate --baseline A-*.json --current A2-*.json        # and B-*.json, C-*.json',
+    '  llmcache gate --baseline A-*.json --current A2-*.json --paired   # and B-*.json, C-*.json (what gate run does)',
     `table written to ${outFile}`,
     '',
   ].join('\n'),

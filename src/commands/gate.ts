@@ -129,6 +129,8 @@ export interface GateRunCliOptions extends Omit<GateCliOptions, 'baseline' | 'cu
   benchArgs?: string;
   /** false with --no-pin: leave CPU placement to the scheduler. */
   pin: boolean;
+  /** --unpaired: pool each side's rounds instead of pairing them round by round. */
+  unpaired?: boolean;
 }
 
 /** `gate run`: alternate the two sides' bench round by round, keep every result, pool and gate. */
@@ -167,7 +169,8 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
       checkFirstRound: (b, h) => assertComparable(readScenario(b, 'baseline').result, readScenario(h, 'current').result),
       ...(split ? { clientCpus: split.client } : {}),
     });
-    const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), o);
+    // Round r's two runs ran back to back: judged as a pair, so drift between rounds cancels.
+    const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), { ...o, paired: !o.unpaired });
     writeFileAtomic(`${outDir}/gate.json`, `${JSON.stringify(verdict, null, 2)}\n`, { overwrite: true });
     output.stderr(`gate run: ${o.rounds} round(s) kept in ${outDir}/ (base-NN.json, head-NN.json, gate.json)\n`);
     report(verdict, o);
@@ -226,6 +229,7 @@ export function register(program: Command): void {
       .option('-n, --requests <n>', 'measured requests per bench run', intOption('--requests', 1), GATE_RUN_REQUESTS)
       .option('-s, --scenario <file>', 'scenario file for both sides (default: each side\'s built-in default; they must match)')
       .option('--out-dir <dir>', 'keep the bench results of every round here (default results/gate-run-<timestamp>/)')
+      .option('--unpaired', 'pool each side\'s rounds (Mann-Whitney) instead of pairing round r of base with round r of head (Wilcoxon signed-rank, the default)')
       .option('--no-pin', 'leave CPU placement to the scheduler (default: bench on one CPU, the Redis and PGlite gate run starts on another, with taskset on Linux)')
       .option('--bench-args <flags>', `more bench flags for both sides, after the defaults ${GATE_RUN_BENCH_ARGS.join(' ')} (a later flag wins), e.g. "--seed 1"`),
   )
@@ -240,7 +244,7 @@ export function register(program: Command): void {
 }
 
 /** Defaults of `gate run`, measured to meet the error-rate targets (docs/gate.md). */
-export const GATE_RUN_ROUNDS = 10;
+export const GATE_RUN_ROUNDS = 20;
 export const GATE_RUN_REQUESTS = 2000;
 /** Simulated LLM calls do not sleep: the gate judges the cache's lookups, and CI time is short. */
 export const GATE_RUN_BENCH_ARGS = ['--llm-time-scale', '0'];

@@ -45,8 +45,9 @@ test('round plan: base first in odd rounds, head first in even ones; one file pe
 });
 
 test('gate run end to end: a checkout with a slower lookup fails (exit 1); the same sources do not; every round is kept', async () => {
-  // 7 rounds: over the ~11 metrics that can fail (Holm), 5 vs 5 could reach only 11/252 > alpha.
-  let r = await runCli(args(slow, 'slow', ['--rounds', '7']));
+  // 7 rounds pooled (--unpaired): over the ~11 metrics that can fail (Holm), 5 vs 5 could reach only
+  // 11/252 > alpha. (Paired, the default, needs more rounds: below.)
+  let r = await runCli(args(slow, 'slow', ['--rounds', '7', '--unpaired']));
   assert.equal(r.code, 1, r.err);
   const v = JSON.parse(r.out);
   const l1 = v.metrics.find((m: { tier?: string; stat: string }) => m.tier === 'L1' && m.stat === 'p50');
@@ -59,9 +60,23 @@ test('gate run end to end: a checkout with a slower lookup fails (exit 1); the s
   if (cpuSplit()) assert.match(r.err, /gate run: bench on CPU \d+; the servers it starts on CPU [\d,]+\n/, 'placed (an in-process scenario: no server to start)');
 
   // The same sources, 7 rounds, the defaults: the correction holds the family-wise false-failure chance to alpha.
-  r = await runCli(args(checkout('head-same'), 'same', ['--rounds', '7']));
+  r = await runCli(args(checkout('head-same'), 'same', ['--rounds', '7', '--unpaired']));
   assert.equal(r.code, 0, r.out);
   assert.notEqual(JSON.parse(r.out).verdict, 'fail');
+});
+
+test('gate run pairs round r of base with round r of head by default; too few pairs say "could not tell", never pass in silence', async () => {
+  // 5 paired rounds: the smallest possible p is 1/32, above alpha: a clear slowdown cannot fail,
+  // and the verdict must say so rather than pass.
+  const r = await runCli(args(slow, 'slow-paired', ['--rounds', '5']));
+  assert.equal(r.code, 0, r.err);
+  const v = JSON.parse(r.out);
+  assert.equal(v.options.paired, true);
+  assert.equal(v.verdict, 'unsure');
+  const l1 = v.metrics.find((m: { tier?: string; stat: string }) => m.tier === 'L1' && m.stat === 'p50');
+  assert.equal(l1.status, 'unsure', l1.reason);
+  assert.match(l1.reason, /could not tell: the smallest possible p is 0\.031/);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'slow-paired', 'gate.json'), 'utf8')).options.paired, true);
 });
 
 test('gate run: a side that cannot be benchmarked, or two sides on different scenarios, exit 2 with the reason', async () => {
