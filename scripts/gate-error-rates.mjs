@@ -195,7 +195,7 @@ renameSync(`${outFile}.tmp`, outFile);
 process.stdout.write(
   [
     `gate error rates with the defaults (${pairs} pairs, ${rounds} rounds a pair, ${a.requests} requests a run, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
-    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} (Holm-adjusted over the metrics), rounds paired as gate run pairs them`,
+    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha}, rounds paired as gate run pairs them (p Westfall-Young-adjusted over the metrics)`,
     `  CPU placement: ${placement}`,
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {

@@ -11,7 +11,8 @@
 import { InputError } from './errors.js';
 import { asScenarioResult } from './report/validate.js';
 import { GATE_SCHEMA, type BenchResult, type BenchTrial, type ExactComparison, type GateMetric, type GateOptions, type GateStatus, type GateVerdict, type Percentiles, type ScenarioResult, type SimulateResult } from './model/results.js';
-import { compareTrials, smallestP, type SideComparison } from './stats/compare.js';
+import { compareTrials, pairedDesign, smallestP, type SideComparison } from './stats/compare.js';
+import { westfallYoung } from './stats/westfall-young.js';
 import { holmAdjust } from './stats/holm.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
 import { exactDifferences } from './stats/exact-diff.js';
@@ -96,8 +97,8 @@ export function gate(baseline: ScenarioResult, current: ScenarioResult, options:
   if (envMismatch) {
     for (const [what, v] of Object.entries(envMismatch)) warnings.push(`environment differs: ${what} ${v.baseline} (baseline) vs ${v.current} (current)`);
   }
-  const { metrics, family } = judgeAll(latencySeries(baseline, cur, opts.stats, warnings), opts);
-  warnings.unshift(...reachWarnings(baseline, cur, opts, family));
+  const { metrics, family, method } = judgeAll(latencySeries(baseline, cur, opts.stats, warnings), opts);
+  warnings.unshift(...reachWarnings(baseline, cur, opts, method === 'holm' ? family : 1));
   const exact = benchCounts(baseline, cur, warnings);
   const verdict: GateStatus =
     metrics.some((m) => m.status === 'fail') || (exact?.differences.length ?? 0) > 0
@@ -112,7 +113,7 @@ export function gate(baseline: ScenarioResult, current: ScenarioResult, options:
     verdict,
     kind: 'bench',
     metrics,
-    correction: { method: 'holm', metrics: family },
+    correction: { method, metrics: family },
     ...(exact ? { exact } : {}),
     warnings,
     ...(envMismatch ? { envMismatch } : {}),
@@ -183,7 +184,8 @@ function benchWarnings(b: BenchResult, c: BenchResult, opts: GateOptions): strin
 
 /**
  * Too few trials for any latency metric to fail: the smallest p the rank test can give, times the
- * Holm factor of the first step (the number of metrics that can fail), is not below alpha.
+ * Holm factor of the first step (the number of metrics that can fail; 1 under Westfall-Young, whose
+ * factor depends on the data: only what is certain is said), is not below alpha.
  */
 function reachWarnings(b: BenchResult, c: BenchResult, opts: GateOptions, family: number): string[] {
   const minP = smallestP(b.trials.length, c.trials.length, opts.paired) * Math.max(1, family);
@@ -220,23 +222,46 @@ function tailSamples(s: Series): number {
 
 /**
  * Judge every metric, corrected for their number: the metrics that can fail (enough samples behind
- * the percentile) form one family, and their p-values are Holm-adjusted over it, so the chance that
- * ANY of them fails between identical revisions stays at or below alpha.
+ * the percentile) form one family, and their p-values are adjusted over it, so the chance that ANY
+ * of them fails between identical revisions stays at or below alpha. Paired trials: Westfall-Young
+ * by sign flips of whole pairs, which counts what the metrics share (stats/westfall-young.ts);
+ * unpaired: Holm.
  */
-export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMetric[]; family: number } {
+export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMetric[]; family: number; method: CorrectionMethod } {
   const tests = series.map((s) => compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }));
   const canFail = series.map((s) => tailSamples(s) >= opts.minTailSamples);
   const family = canFail.filter(Boolean).length;
-  const adjusted = holmAdjust(tests.map((t) => t.pGreater), canFail);
-  const faster = holmAdjust(tests.map((t) => t.pLess), canFail);
+  const members = series.map((_, i) => i).filter((i) => canFail[i]);
+  const method: CorrectionMethod = opts.paired && family > 1 ? 'westfall-young' : 'holm';
+  let adjusted: number[];
+  let faster: number[];
+  if (method === 'westfall-young') {
+    const wy = westfallYoung(
+      members.map((i) => pairedDesign(series[i]!.baseline, series[i]!.current, { paired: true, disturbedFactor: opts.disturbedFactor })),
+      { pGreater: members.map((i) => tests[i]!.pGreater), pLess: members.map((i) => tests[i]!.pLess) },
+    );
+    adjusted = tests.map((t) => t.pGreater);
+    faster = tests.map((t) => t.pLess);
+    members.forEach((i, k) => {
+      adjusted[i] = wy.pGreater[k]!;
+      faster[i] = wy.pLess[k]!;
+    });
+  } else {
+    adjusted = holmAdjust(tests.map((t) => t.pGreater), canFail);
+    faster = holmAdjust(tests.map((t) => t.pLess), canFail);
+  }
   // A metric that cannot fail is outside the family: judged alone (it can only warn or not tell).
-  const metrics = series.map((s, i) => judge(s, opts, tests[i], canFail[i] ? { size: family, pGreater: adjusted[i]!, pLess: faster[i]! } : undefined));
-  return { metrics, family };
+  const metrics = series.map((s, i) => judge(s, opts, tests[i], canFail[i] ? { size: family, method, pGreater: adjusted[i]!, pLess: faster[i]! } : undefined));
+  return { metrics, family, method };
 }
+
+/** How p-values are corrected over the metrics of a verdict. */
+export type CorrectionMethod = 'holm' | 'westfall-young';
 
 /** A metric's p-values after the correction over its family of `size` metrics. */
 export interface Corrected {
   size: number;
+  method: CorrectionMethod;
   pGreater: number;
   pLess: number;
 }
@@ -249,18 +274,20 @@ export function judge(
   s: Series,
   opts: GateOptions,
   test: SideComparison = compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }),
-  corrected: Corrected = { size: 1, pGreater: test.pGreater, pLess: test.pLess },
+  corrected: Corrected = { size: 1, method: 'holm', pGreater: test.pGreater, pLess: test.pLess },
 ): GateMetric {
   const { change, pGreater: pValue } = test;
   const pAdjusted = corrected.pGreater;
   const significant = pAdjusted < opts.alpha;
-  const family = corrected.size > 1 ? `, ${pAdjusted.toPrecision(2)} over ${corrected.size} metrics (Holm)` : '';
+  const family = corrected.size > 1 ? `, ${pAdjusted.toPrecision(2)} over ${corrected.size} metrics (${METHOD_NAME[corrected.method]})` : '';
   const label = s.opName !== undefined ? `${s.opName} request` : s.tier === undefined ? 'end-to-end request' : `${s.tier} lookup`;
   const what = `${label} ${s.stat} ${pct(change)} (${test.shift >= 0 ? '+' : ''}${test.shift.toFixed(1)} µs), p ${pValue.toPrecision(2)}${family}`;
   const q = statQuantile(s.stat);
   const tail = tailSamples(s);
   const slower = change > opts.threshold;
-  const reachable = test.minP * Math.max(1, corrected.size);
+  // Holm multiplies the smallest p by the family's size; Westfall-Young by no more than that, and
+  // by as little as 1 when the metrics move together: only the metric's own bound is certain.
+  const reachable = test.minP * (corrected.method === 'holm' ? Math.max(1, corrected.size) : 1);
   let status: GateStatus;
   let why: string;
   let note: string | undefined;
@@ -272,7 +299,7 @@ export function judge(
   } else if (slower && reachable >= opts.alpha) {
     status = 'unsure';
     const doubled = test.minP > smallestP(s.baseline.length, s.current.length, opts.paired);
-    const times = corrected.size > 1 ? ` × ${corrected.size} metrics (Holm) = ${reachable.toPrecision(2)}` : '';
+    const times = corrected.size > 1 && corrected.method === 'holm' ? ` × ${corrected.size} metrics (Holm) = ${reachable.toPrecision(2)}` : '';
     note = `the smallest possible p is ${test.minP.toPrecision(2)}${times} ≥ alpha ${opts.alpha}${doubled ? ' once disturbed trials are set aside' : ''}`;
     why = `could not tell: ${note}; run more trials`;
   } else if (slower && significant) {
@@ -320,3 +347,5 @@ export function judge(
  * the data lean slower); it never fails the gate.
  */
 const UNSURE_P = 0.05;
+
+const METHOD_NAME: Record<CorrectionMethod, string> = { holm: 'Holm', 'westfall-young': 'Westfall-Young' };

@@ -113,9 +113,13 @@ test('paired, +30 % in every pair: fails; when the guard doubles p and 7 pairs c
   const m = judge(series([100, 100, 100, 100, 100, 100, 500], [110, 110, 110, 110, 110, 110, 520]), opts);
   assert.equal(m.status, 'unsure');
   assert.match(m.reason, /could not tell: the smallest possible p is 0\.016 ≥ alpha 0\.01 once disturbed trials are set aside; run more trials/);
-  // Through the gate, 12 metrics: Holm multiplies the smallest p by 12, 12/128 = 0.094.
+  // Through the gate, 12 metrics, paired: Westfall-Young charges the metrics' effective number,
+  // which can be 1 when they move together, so only the bound that is certain is said: 1/128 could
+  // pass alpha, its doubling (disturbed trials set aside) cannot. Unpaired, Holm: 12 × 1/3432.
   const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true });
-  assert.ok(v.warnings.some((w) => /^with 7 vs 7 trials paired the smallest possible p \(Holm over 12 metrics\) is 0\.094 ≥ alpha 0\.01: latency cannot fail/.test(w)), v.warnings.join('\n'));
+  assert.equal(v.correction?.method, 'westfall-young');
+  assert.ok(v.warnings.some((w) => /^with 7 vs 7 trials paired a metric whose disturbed trials are set aside \(p doubled\) can reach p 0\.016 at best, not below alpha 0\.01/.test(w)), v.warnings.join('\n'));
+  assert.equal(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })).correction?.method, 'holm');
   // 12 pairs: 12 × 2 / 4096 = 0.0059 < alpha even with the guard's doubling: no warning.
   const p12 = gate(benchResult({ seed: 1, trials: 12 }), benchResult({ seed: 2, trials: 12 }), { paired: true });
   assert.ok(!p12.warnings.some((w) => /smallest possible p|can reach p/.test(w)), p12.warnings.join('\n'));
@@ -204,7 +208,7 @@ test('sequential bench runs (concurrency 1, same seed) must count hits exactly a
 });
 
 test('--paired cancels noise both sides share: a 10 % slowdown under ±40 % common drift', () => {
-  // 12 pairs: with 12 metrics corrected (Holm), 8 pairs could reach only 12/256 = 0.047.
+  // 12 pairs, 12 metrics corrected jointly (Westfall-Young).
   const side = (seed: number, slow?: Record<string, number>) => benchResult({ seed, trials: 12, drift: 0.4, driftSeed: 77, slow });
   const unpaired = gate(side(1), side(2, { L2: 1.1 }), { threshold: 0.05, warn: 0.02 });
   assert.notEqual(find(unpaired.metrics, 'L2', 'p50').status, 'fail', 'unpaired drowns in the drift');
@@ -213,11 +217,14 @@ test('--paired cancels noise both sides share: a 10 % slowdown under ±40 % comm
   assert.equal(l2.status, 'fail');
   assert.ok(Math.abs(l2.change - 0.1) < 0.03, `paired change ${l2.change}`);
   assert.ok(l2.pValue <= 1 / 4096 + 1e-12, `p ${l2.pValue}`);
+  assert.match(l2.reason, /, [\d.e-]+ over 12 metrics \(Westfall-Young\): slower by more than/);
+  // The metrics share the drift, so the joint correction charges less than Holm's 12 × p at the first step.
+  assert.ok(l2.pAdjusted < 12 * l2.pValue, `adjusted ${l2.pAdjusted} vs 12 × ${l2.pValue}`);
   const aa = gate(side(3), side(4), { threshold: 0.05, warn: 0.02, paired: true });
   assert.ok(!aa.metrics.some((m) => m.status === 'fail'), 'A vs A paired passes');
   assert.throws(() => gate(side(1), benchResult({ seed: 2, trials: 7 }), { paired: true }), /--paired needs as many trials a side/);
   const few = gate(benchResult({ seed: 1, trials: 5 }), benchResult({ seed: 2, trials: 5 }), { paired: true });
-  assert.ok(few.warnings.some((w) => /smallest possible p \(Holm over 12 metrics\) is 0.38 ≥ alpha 0.01: latency cannot fail/.test(w)), few.warnings.join('\n'));
+  assert.ok(few.warnings.some((w) => /^with 5 vs 5 trials paired the smallest possible p is 0\.031 ≥ alpha 0\.01: latency cannot fail/.test(w)), few.warnings.join('\n'));
 });
 
 test('--stats: low percentiles from the trial histograms; a bad name or missing histograms is unusable input', () => {

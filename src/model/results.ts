@@ -629,9 +629,10 @@ export interface GateMetric {
   /** One-sided p-value of this metric alone for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
   pValue: number;
   /**
-   * pValue adjusted for the number of metrics that can fail (Holm-Bonferroni over the verdict's
-   * `correction.metrics`): the gate judges significance by this one, so that the chance of any
-   * false failure in the whole verdict stays at or below alpha.
+   * pValue adjusted for the number of metrics that can fail (over the verdict's
+   * `correction.metrics`: Holm-Bonferroni, or Westfall-Young when paired): the gate judges
+   * significance by this one, so that the chance of any false failure in the whole verdict stays
+   * at or below alpha.
    */
   pAdjusted: number;
   /** 1 − pAdjusted: how sure the gate is that current is slower at all, all metrics considered. */
@@ -662,11 +663,12 @@ export interface GateVerdict {
   options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'>;
   metrics: GateMetric[];
   /**
-   * Multiple-comparison correction of the latency metrics: Holm-Bonferroni over the `metrics`
-   * metrics that can fail (enough samples behind their percentile), so the family-wise chance of a
-   * false failure is at most alpha.
+   * Multiple-comparison correction of the latency metrics over the `metrics` metrics that can fail
+   * (enough samples behind their percentile), so the family-wise chance of a false failure is at
+   * most alpha: Holm-Bonferroni for pooled trials; Westfall-Young step-down minP by sign flips of
+   * whole pairs for paired trials (it counts what correlated metrics share).
    */
-  correction?: { method: 'holm'; metrics: number };
+  correction?: { method: 'holm' | 'westfall-young'; metrics: number };
   /** Exact comparison of deterministic outputs (simulate results). */
   exact?: ExactComparison;
   warnings: string[];

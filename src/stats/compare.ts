@@ -82,12 +82,30 @@ function disturbedLimit(values: readonly number[], factor: number): number {
   return m * Math.max(factor, Math.exp(4 * sigma));
 }
 
+/** The trials the guard keeps: those at or below the limit of the pooled values (null: guard off). */
+function guardKeeps(baseline: readonly number[], current: readonly number[], o: CompareOptions): ((v: number) => boolean) | null {
+  if (!(o.disturbedFactor > 0)) return null;
+  const limit = disturbedLimit([...baseline, ...current], o.disturbedFactor);
+  return (v: number) => v <= limit;
+}
+
+/**
+ * A paired metric as the joint correction over metrics sees it (stats/westfall-young.ts): the
+ * per-pair log ratios and the pairs the guard keeps (null when it sets none aside), exactly as
+ * `compareTrials` tests them.
+ */
+export function pairedDesign(baseline: readonly number[], current: readonly number[], o: CompareOptions): { d: number[]; keep: boolean[] | null } {
+  const d = current.map((v, i) => logRatio(v, baseline[i]!));
+  const ok = guardKeeps(baseline, current, o);
+  const keep = ok ? baseline.map((v, i) => ok(v) && ok(current[i]!)) : null;
+  return { d, keep: keep && keep.every(Boolean) ? null : keep };
+}
+
 /** Compare `baseline` and `current` trial values of one metric. */
 export function compareTrials(baseline: readonly number[], current: readonly number[], o: CompareOptions): SideComparison {
   const all = { ...plain(baseline, current, o.paired), disturbed: 0 };
-  if (!(o.disturbedFactor > 0)) return all;
-  const limit = disturbedLimit([...baseline, ...current], o.disturbedFactor);
-  const ok = (v: number) => v <= limit;
+  const ok = guardKeeps(baseline, current, o);
+  if (!ok) return all;
   let b: number[];
   let c: number[];
   if (o.paired) {

@@ -28,8 +28,9 @@ function method(v: GateVerdict): string {
   const test = o.paired
     ? `one-sided Wilcoxon signed-rank over ${trials?.baseline ?? '?'} paired trials`
     : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials`;
-  const holm = v.correction && v.correction.metrics > 1 ? `, p Holm-adjusted over ${v.correction.metrics} metrics` : '';
-  return `${test}${holm}; fail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}.`;
+  const how = v.correction?.method === 'westfall-young' ? 'Westfall-Young-adjusted (sign flips of whole pairs)' : 'Holm-adjusted';
+  const adjusted = v.correction && v.correction.metrics > 1 ? `, p ${how} over ${v.correction.metrics} metrics` : '';
+  return `${test}${adjusted}; fail if p < ${o.alpha} and slower by > ${fmtPct(o.threshold)}, warn above ${fmtPct(o.warn)}${o.latencyWarnOnly ? ' (latency advisory only)' : ''}.`;
 }
 
 function metricRow(m: GateMetric): string[] {
@@ -63,7 +64,7 @@ export function gateView(v: GateVerdict): View {
       fold: v.verdict === 'pass',
       blocks: [
         table(['Metric', 'Stat', 'Baseline µs', 'Current µs', 'Change', 'p', 'Conf.', 'n/trial', 'Status'], v.metrics.map(metricRow), 2),
-        note("Baseline / current: the median over trials of each trial's percentile (µs). p: Holm-adjusted over the metrics; conf.: 1 − p, how sure the gate is that current is slower at all; n/trial: the fewest samples in any one trial."),
+        note("Baseline / current: the median over trials of each trial's percentile (µs). p: adjusted over the metrics (method above); conf.: 1 − p, how sure the gate is that current is slower at all; n/trial: the fewest samples in any one trial."),
       ],
     });
   }
