@@ -2,6 +2,12 @@
  * A fixed-budget key store over typed arrays: an open-addressing index (linear probing,
  * backward-shift deletion) in front of slots linked in recency/insertion order.
  *
+ * Each index cell holds the key's 32-bit hash beside its slot (8 bytes a cell), so a probe
+ * compares hashes in one cache line and reads a slot's key only when the hash matches, and a
+ * deletion re-homes the cells after it from their stored hashes, without reading any key; a slot's
+ * two links (previous, next) sit side by side in one Int32Array, so moving an entry in its queue
+ * touches one line per neighbour (docs/policies.md, "Speed").
+ *
  * It is the one cache structure of the project: the simulator's tier models, the bench's
  * in-process L1 and `replay` all use it. Nothing is allocated per operation; a `Map`-based LRU
  * that deletes and re-inserts on every hit is an order of magnitude slower in V8.
@@ -108,8 +114,8 @@ export class KeyedStore {
   private readonly code: P;
   /** More than one queue: per-queue membership and weights are kept (single-queue policies skip that work). */
   private readonly multi: boolean;
-  private prev: Int32Array;
-  private next: Int32Array;
+  /** Queue links of slot s: `links[2s]` = previous (newer) slot, `links[2s + 1]` = next (older) slot, -1 = none. */
+  private links: Int32Array;
   /** SIEVE visited bit, CLOCK reference bit, S3-FIFO frequency. */
   private freq: Uint8Array;
   /** Queue (Q0..Q2) of each held slot. */
@@ -121,7 +127,9 @@ export class KeyedStore {
   private readonly qTail = new Int32Array([NONE, NONE, NONE]);
   private readonly qWeight = new Float64Array(3);
   private hand = NONE; // SIEVE hand
-  private table: Int32Array; // slot + 1, 0 = empty
+  /** Index cells, for even c: `cells[c]` = hashKey of the key, `cells[c + 1]` = its slot + 1 (0 = a free cell). */
+  private cells: Int32Array;
+  /** `cells.length - 1`: cell positions are even, and `(c + 2) & mask` is the next cell. */
   private mask: number;
   private slots: number;
   /** Keys are dense ids (0, 1, 2 … below 2^31): `direct[key]` = slot + 1 instead of the hash table. */
@@ -169,16 +177,15 @@ export class KeyedStore {
     this.entity = new Int32Array(this.slots);
     this.aux = new Int32Array(this.slots);
     this.weight = new Float64Array(this.slots);
-    this.prev = new Int32Array(this.slots);
-    this.next = new Int32Array(this.slots);
+    this.links = new Int32Array(2 * this.slots);
     this.freq = new Uint8Array(this.slots);
     this.queueOf = new Uint8Array(this.slots);
     this.freeList = new Int32Array(this.slots);
     for (let i = 0; i < this.slots; i++) this.freeList[i] = this.slots - 1 - i;
     this.freeTop = this.slots;
     this.dense = denseKeys;
-    this.table = new Int32Array(denseKeys ? 0 : nextPow2(this.slots * 2));
-    this.mask = this.table.length - 1;
+    this.cells = new Int32Array(denseKeys ? 0 : 2 * nextPow2(this.slots * 2));
+    this.mask = this.cells.length - 1;
     this.direct = new Int32Array(denseKeys ? 1024 : 0);
 
     const trunc = (x: number) => (Number.isFinite(x) ? Math.floor(x) : x);
@@ -208,14 +215,14 @@ export class KeyedStore {
   /** Slot of `key` or -1, without touching recency. */
   peek(key: number): number {
     if (this.dense) return key < this.direct.length ? this.direct[key]! - 1 : NONE;
-    const table = this.table;
+    const cells = this.cells;
+    const keyOf = this.keyOf;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
-    for (;;) {
-      const s = table[i]!;
+    const h = hashKey(key) | 0;
+    for (let c = (h << 1) & mask; ; c = (c + 2) & mask) {
+      const s = cells[c + 1]!;
       if (s === 0) return NONE;
-      if (this.keyOf[s - 1] === key) return s - 1;
-      i = (i + 1) & mask;
+      if (cells[c] === h && keyOf[s - 1] === key) return s - 1;
     }
   }
 
@@ -241,15 +248,16 @@ export class KeyedStore {
       this.insert(key, weight);
       return false;
     }
-    const table = this.table;
+    const cells = this.cells;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
-    for (let s = table[i]!; s !== 0; s = table[i]!) {
-      if (this.keyOf[s - 1] === key) {
+    const h = hashKey(key) | 0;
+    let i = (h << 1) & mask;
+    for (let s = cells[i + 1]!; s !== 0; s = cells[i + 1]!) {
+      if (cells[i] === h && this.keyOf[s - 1] === key) {
         this.touch(s - 1);
         return true;
       }
-      i = (i + 1) & mask;
+      i = (i + 2) & mask;
     }
     this.lastEvictedKey = NONE;
     this.lastEvictions = 0;
@@ -275,20 +283,25 @@ export class KeyedStore {
       for (let i = 0; i < n; i++) if (!this.access(keys[i]!, 1)) misses++;
       return misses;
     }
-    return this.accessManyLruFifo(keys, n, this.code === P.Lru);
+    return this.accessManyLruFifo(keys, 0, n, this.code === P.Lru);
   }
 
-  /** `accessMany` for LRU (`moveOnHit`) and FIFO over the hash index; weights of held entries may be anything. */
-  private accessManyLruFifo(keys: Float64Array, n: number, moveOnHit: boolean): number {
+  /**
+   * `accessMany` for LRU (`moveOnHit`) and FIFO over the hash index, from request `from`; weights
+   * of held entries may be anything. A request reads its index cell (hash and slot) and the slot's
+   * key; a hit then touches the links of the entry and its two neighbours; a miss evicts the tail,
+   * empties the victim's cell (re-homing later cells from their stored hashes) and takes the
+   * victim's slot. The arrays are constants of the loop (so the compiled loop checks them once):
+   * when the store must grow, the loop stops, grows and starts again after that request.
+   */
+  private accessManyLruFifo(keys: Float64Array, from: number, n: number, moveOnHit: boolean): number {
     const cap = this.capacity;
-    let table = this.table;
-    let mask = this.mask;
-    let keyOf = this.keyOf;
-    let prev = this.prev;
-    let next = this.next;
-    let weight = this.weight;
-    let freq = this.freq;
-    let freeList = this.freeList;
+    const cells = this.cells;
+    const mask = this.mask;
+    const keyOf = this.keyOf;
+    const links = this.links;
+    const weight = this.weight;
+    const freeList = this.freeList;
     let head = this.qHead[Q0]!;
     let tail = this.qTail[Q0]!;
     let size = this.size;
@@ -298,28 +311,30 @@ export class KeyedStore {
     let lastKey = this.lastEvictedKey;
     let lastCount = this.lastEvictions;
     let misses = 0;
-    for (let r = 0; r < n; r++) {
+    let r = from;
+    for (; r < n; r++) {
       const key = keys[r]!;
-      let cell = hashKey(key) & mask;
+      const h = hashKey(key) | 0;
+      let cell = (h << 1) & mask;
       let hit = NONE;
-      for (let s = table[cell]!; s !== 0; s = table[cell]!) {
-        if (keyOf[s - 1] === key) {
+      for (let s = cells[cell + 1]!; s !== 0; s = cells[cell + 1]!) {
+        if (cells[cell] === h && keyOf[s - 1] === key) {
           hit = s - 1;
           break;
         }
-        cell = (cell + 1) & mask;
+        cell = (cell + 2) & mask;
       }
       if (hit !== NONE) {
         if (moveOnHit && hit !== head) {
           // unlink (hit is not the head, so it has a predecessor), then to the front
-          const p = prev[hit]!;
-          const nx = next[hit]!;
-          next[p] = nx;
-          if (nx !== NONE) prev[nx] = p;
+          const p = links[hit << 1]!;
+          const nx = links[(hit << 1) | 1]!;
+          links[(p << 1) | 1] = nx;
+          if (nx !== NONE) links[nx << 1] = p;
           else tail = p;
-          prev[hit] = NONE;
-          next[hit] = head;
-          prev[head] = hit;
+          links[hit << 1] = NONE;
+          links[(hit << 1) | 1] = head;
+          links[head << 1] = hit;
           head = hit;
         }
         continue;
@@ -328,45 +343,42 @@ export class KeyedStore {
       lastKey = NONE;
       lastCount = 0;
       if (1 > cap) continue; // not admitted (as access: nothing is evicted)
+      let shifted = false;
       while (size > 0 && used + 1 > cap) {
         const v = tail;
         lastKey = keyOf[v]!;
         lastCount++;
         evicted++;
-        this.indexDelete(lastKey); // shifts probe chains: the cell found above is stale
-        cell = NONE;
-        const p = prev[v]!;
-        if (p !== NONE) next[p] = NONE;
+        let c = (hashKey(lastKey) << 1) & mask;
+        while (cells[c + 1] !== v + 1) c = (c + 2) & mask;
+        this.shiftBack(cells, c, mask);
+        shifted = true;
+        const p = links[v << 1]!;
+        if (p !== NONE) links[(p << 1) | 1] = NONE;
         else head = NONE;
         tail = p;
         used -= weight[v]!;
         size--;
         freeList[freeTop++] = v;
       }
-      if (freeTop === 0) {
-        this.qHead[Q0] = head;
-        this.qTail[Q0] = tail;
-        this.freeTop = freeTop;
-        this.grow();
-        ({ table, mask, keyOf, prev, next, weight, freq, freeList, freeTop } = this);
-        cell = NONE;
-      }
+      if (freeTop === 0) break; // out of slots: grow below, then go on
       const slot = freeList[--freeTop]!;
       keyOf[slot] = key;
       weight[slot] = 1;
-      freq[slot] = 0;
       used += 1;
       size++;
-      prev[slot] = NONE;
-      next[slot] = head;
-      if (head !== NONE) prev[head] = slot;
+      links[slot << 1] = NONE;
+      links[(slot << 1) | 1] = head;
+      if (head !== NONE) links[head << 1] = slot;
       head = slot;
       if (tail === NONE) tail = slot;
-      if (cell === NONE) {
-        cell = hashKey(key) & mask;
-        while (table[cell] !== 0) cell = (cell + 1) & mask;
+      // a deletion may have emptied a cell before the one found: probe again
+      if (shifted) {
+        cell = (h << 1) & mask;
+        while (cells[cell + 1] !== 0) cell = (cell + 2) & mask;
       }
-      table[cell] = slot + 1;
+      cells[cell] = h;
+      cells[cell + 1] = slot + 1;
     }
     this.qHead[Q0] = head;
     this.qTail[Q0] = tail;
@@ -376,7 +388,10 @@ export class KeyedStore {
     this.evictions += evicted;
     this.lastEvictedKey = lastKey;
     this.lastEvictions = lastCount;
-    return misses;
+    if (r === n) return misses;
+    // request r missed, made its room, and found no free slot
+    this.place(keys[r]!, 1, Q0, NONE);
+    return misses + this.accessManyLruFifo(keys, r + 1, n, moveOnHit);
   }
 
   /** Record an access to a held slot. */
@@ -423,12 +438,13 @@ export class KeyedStore {
       const existing = this.peek(key);
       if (existing !== NONE) return this.overwrite(existing, weight);
     } else {
-      const table = this.table;
+      const cells = this.cells;
       const mask = this.mask;
-      i = hashKey(key) & mask;
-      for (let s = table[i]!; s !== 0; s = table[i]!) {
-        if (this.keyOf[s - 1] === key) return this.overwrite(s - 1, weight);
-        i = (i + 1) & mask;
+      const h = hashKey(key) | 0;
+      i = (h << 1) & mask;
+      for (let s = cells[i + 1]!; s !== 0; s = cells[i + 1]!) {
+        if (cells[i] === h && this.keyOf[s - 1] === key) return this.overwrite(s - 1, weight);
+        i = (i + 2) & mask;
       }
     }
     const code = this.code;
@@ -466,7 +482,7 @@ export class KeyedStore {
   /** Remove the entry at a held slot. */
   removeSlot(slot: number): void {
     this.indexDelete(this.keyOf[slot]!);
-    if (this.hand === slot) this.hand = this.prev[slot]!;
+    if (this.hand === slot) this.hand = this.links[2 * slot]!;
     this.unlink(slot);
     this.usedWeight -= this.weight[slot]!;
     this.size--;
@@ -490,7 +506,7 @@ export class KeyedStore {
 
   /** Drop every entry (and the policy's history: ghosts, adaptation, frequencies). */
   clear(): void {
-    this.table.fill(0);
+    this.cells.fill(0);
     this.direct.fill(0);
     this.size = 0;
     this.usedWeight = 0;
@@ -511,7 +527,7 @@ export class KeyedStore {
   /** Keys newest (most recently used) first, queue by queue (Q0 first). For tests. */
   keys(): number[] {
     const out: number[] = [];
-    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.next[s]!) out.push(this.keyOf[s]!);
+    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.links[2 * s + 1]!) out.push(this.keyOf[s]!);
     return out;
   }
 
@@ -550,9 +566,10 @@ export class KeyedStore {
     let h = this.hand === NONE ? this.qTail[Q0]! : this.hand;
     while (this.freq[h] === 1) {
       this.freq[h] = 0;
-      h = this.prev[h] === NONE ? this.qTail[Q0]! : this.prev[h]!;
+      const p = this.links[2 * h]!;
+      h = p === NONE ? this.qTail[Q0]! : p;
     }
-    this.hand = this.prev[h]!;
+    this.hand = this.links[2 * h]!;
     return h;
   }
 
@@ -576,8 +593,10 @@ export class KeyedStore {
     this.usedWeight += weight;
     this.size++;
     this.linkHead(slot, q);
-    if (cell !== NONE) this.table[cell] = slot + 1;
-    else this.indexInsert(key, slot);
+    if (cell !== NONE) {
+      this.cells[cell] = hashKey(key) | 0;
+      this.cells[cell + 1] = slot + 1;
+    } else this.indexInsert(key, slot);
     return slot;
   }
 
@@ -796,10 +815,11 @@ export class KeyedStore {
   }
 
   private linkHead(slot: number, q: number): void {
+    const links = this.links;
     const head = this.qHead[q]!;
-    this.prev[slot] = NONE;
-    this.next[slot] = head;
-    if (head !== NONE) this.prev[head] = slot;
+    links[2 * slot] = NONE;
+    links[2 * slot + 1] = head;
+    if (head !== NONE) links[2 * head] = slot;
     this.qHead[q] = slot;
     if (this.qTail[q] === NONE) this.qTail[q] = slot;
     if (this.multi) {
@@ -810,11 +830,12 @@ export class KeyedStore {
 
   private unlink(slot: number): void {
     const q = this.multi ? this.queueOf[slot]! : Q0;
-    const p = this.prev[slot]!;
-    const n = this.next[slot]!;
-    if (p !== NONE) this.next[p] = n;
+    const links = this.links;
+    const p = links[2 * slot]!;
+    const n = links[2 * slot + 1]!;
+    if (p !== NONE) links[2 * p + 1] = n;
     else this.qHead[q] = n;
-    if (n !== NONE) this.prev[n] = p;
+    if (n !== NONE) links[2 * n] = p;
     else this.qTail[q] = p;
     if (this.multi) this.qWeight[q]! -= this.weight[slot]!;
   }
@@ -831,11 +852,13 @@ export class KeyedStore {
       this.direct[key] = slot + 1;
       return;
     }
-    const table = this.table;
+    const cells = this.cells;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
-    while (table[i] !== 0) i = (i + 1) & mask;
-    table[i] = slot + 1;
+    const h = hashKey(key) | 0;
+    let c = (h << 1) & mask;
+    while (cells[c + 1] !== 0) c = (c + 2) & mask;
+    cells[c] = h;
+    cells[c + 1] = slot + 1;
   }
 
   private indexDelete(key: number): void {
@@ -843,24 +866,31 @@ export class KeyedStore {
       this.direct[key] = 0;
       return;
     }
-    const table = this.table;
+    const cells = this.cells;
+    const keyOf = this.keyOf;
     const mask = this.mask;
-    let i = hashKey(key) & mask;
-    while (this.keyOf[table[i]! - 1] !== key) i = (i + 1) & mask;
-    // Backward-shift deletion keeps probe chains intact without tombstones.
-    let j = i;
-    for (;;) {
-      j = (j + 1) & mask;
-      const s = table[j]!;
+    let i = (hashKey(key) << 1) & mask;
+    while (keyOf[cells[i + 1]! - 1] !== key) i = (i + 2) & mask;
+    this.shiftBack(cells, i, mask);
+  }
+
+  /**
+   * Empty cell `i` without breaking probe chains (backward-shift deletion, no tombstones): each
+   * later cell of the chain whose home is not between `i` and itself moves back into the gap.
+   * The homes come from the hashes in the cells, so no key is read or hashed.
+   */
+  private shiftBack(cells: Int32Array, i: number, mask: number): void {
+    for (let j = (i + 2) & mask; ; j = (j + 2) & mask) {
+      const s = cells[j + 1]!;
       if (s === 0) break;
-      const home = hashKey(this.keyOf[s - 1]!) & mask;
-      const between = i <= j ? i < home && home <= j : i < home || home <= j;
-      if (!between) {
-        table[i] = s;
-        i = j;
-      }
+      const h = cells[j]!;
+      const home = (h << 1) & mask;
+      if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
+      cells[i] = h;
+      cells[i + 1] = s;
+      i = j;
     }
-    table[i] = 0;
+    cells[i + 1] = 0;
   }
 
   private grow(): void {
@@ -891,8 +921,9 @@ export class KeyedStore {
     this.gen = gen;
     this.entity = growI32(this.entity);
     this.aux = growI32(this.aux);
-    this.prev = growI32(this.prev);
-    this.next = growI32(this.next);
+    const links = new Int32Array(2 * slots);
+    links.set(this.links);
+    this.links = links;
     this.freq = growU8(this.freq);
     this.queueOf = growU8(this.queueOf);
     this.freeList = new Int32Array(slots);
@@ -900,8 +931,8 @@ export class KeyedStore {
     this.freeTop = slots - old;
     this.slots = slots;
     if (this.dense) return; // the direct index holds slots, which did not move
-    this.table = new Int32Array(nextPow2(slots * 2));
-    this.mask = this.table.length - 1;
-    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.next[s]!) this.indexInsert(this.keyOf[s]!, s);
+    this.cells = new Int32Array(2 * nextPow2(slots * 2));
+    this.mask = this.cells.length - 1;
+    for (let q = Q0; q <= Q2; q++) for (let s = this.qHead[q]!; s !== NONE; s = this.links[2 * s + 1]!) this.indexInsert(this.keyOf[s]!, s);
   }
 }
