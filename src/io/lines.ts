@@ -87,14 +87,27 @@ export class LineReader {
   }
 
   /**
-   * The next line with content, as the text trace readers want it: a blank line (see `isBlank`)
-   * is skipped; a line longer than the limit is handed to `onTooLong` (which reports it or throws)
-   * and skipped. null at the end of the data.
+   * The one line loop of the trace readers: move to the next line that is not empty (bounds in
+   * `start`/`end`); a line longer than the limit is handed to `onTooLong` (which reports it or
+   * throws) and skipped. false at the end of the data. Readers that decode bytes (replay's txt and
+   * csv) call it directly; `nextLine` adds the string.
+   */
+  advanceNonEmpty(onTooLong: () => void): boolean {
+    while (this.advance()) {
+      if (this.tooLong) onTooLong();
+      else if (this.end > this.start) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The next line with content, as the JSONL and recorded-traffic readers want it: `advanceNonEmpty`,
+   * and a blank line (see `isBlank`) skipped too. null at the end of the data.
    */
   nextLine(onTooLong: () => void): string | null {
-    for (let line = this.next(); line !== null; line = this.next()) {
-      if (this.tooLong) onTooLong();
-      else if (!isBlank(line)) return line;
+    while (this.advanceNonEmpty(onTooLong)) {
+      const line = this.win.buf.toString('utf8', this.start, this.end);
+      if (!isBlank(line)) return line;
     }
     return null;
   }

@@ -1,5 +1,6 @@
 /**
- * Base of the text key-trace readers (txt, csv): drives the shared LineReader (src/io/lines.ts),
+ * Base of the text key-trace readers (txt, csv): drives the shared line loop
+ * (`LineReader.advanceNonEmpty`, src/io/lines.ts),
  * interns string keys to dense ids (a NameTable: memory grows with the number of distinct keys,
  * not with the trace length) and lets the subclass decode one line into the batch.
  * A line longer than `maxLineBytes` is malformed: an InputError naming the line, or with
@@ -17,6 +18,8 @@ export abstract class TextReader {
   private readonly ids = new NameTable();
   private invalidLines = 0;
   private closed = false;
+  /** A line over `maxLineBytes`: an InputError, or counted with skipInvalid. */
+  private readonly onTooLong = (): void => void this.invalidLine(`longer than ${this.lines.maxLineBytes} bytes`);
 
   constructor(
     protected readonly file: string,
@@ -44,10 +47,7 @@ export abstract class TextReader {
     const cap = batch.key.length;
     const lines = this.lines;
     try {
-      while (batch.n < cap && lines.advance()) {
-        if (lines.tooLong) this.invalidLine(`longer than ${lines.maxLineBytes} bytes`);
-        else if (lines.end > lines.start && this.decode(batch)) batch.n++;
-      }
+      while (batch.n < cap && lines.advanceNonEmpty(this.onTooLong)) if (this.decode(batch)) batch.n++;
     } catch (e) {
       await this.close();
       throw e;
