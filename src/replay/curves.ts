@@ -11,6 +11,7 @@ import { OptCache, RecordedTrace, nextUseTimes } from './opt.js';
 /** Misses of `policy` at `capacity` entries over a recorded trace of key ids (unit weights, no TTL). */
 export function recordedMisses(policy: Exclude<ReplayPolicy, 'opt'>, capacity: number, trace: RecordedTrace): number {
   const store = new KeyedStore(capacity, policy, Math.min(capacity, 1 << 22), true);
+  store.countKeysOf(trace.originalKeys()); // W-TinyLFU's sketch hashes the keys, as in replay
   const keys = trace.keys;
   let misses = 0;
   for (let i = 0; i < trace.n; i++) {

@@ -37,6 +37,11 @@ export class IdMap {
     return id;
   }
 
+  /** Key of each id (valid below `size`; replaced when the map grows). */
+  get keyTable(): Float64Array {
+    return this.keys;
+  }
+
   private rehash(): void {
     const size = this.table.length * 2;
     const table = new Int32Array(size);

@@ -25,6 +25,11 @@ export class RecordedTrace {
     this.weights = bySize ? new Float64Array(1 << 16) : null;
   }
 
+  /** The trace key each recorded id stands for (`originalKeys()[keys[i]]` is request i's key). */
+  originalKeys(): Float64Array {
+    return this.ids.keyTable;
+  }
+
   /** Append one key (unit weight). */
   pushKey(key: number): void {
     if (this.n === this.keys.length) this.keys = grow(this.keys, this.n * 2);

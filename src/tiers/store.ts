@@ -154,6 +154,8 @@ export class KeyedStore {
   private hasEvicted = false;
   private sketch: FrequencySketch | null = null;
   private sketchHits = 0;
+  /** Dense stores: the key each id stands for, which the sketch counts instead of the id (`countKeysOf`). */
+  private sketchKeys: Float64Array | null = null;
 
   /**
    * `denseKeys`: every key is a small non-negative integer (a dense id, as replay assigns them), so
@@ -637,7 +639,7 @@ export class KeyedStore {
       return this.place(key, weight, spill ? Q1 : Q0, NONE);
     }
     const slot = this.place(key, weight, Q0, NONE);
-    this.sketch?.add(key);
+    this.sketch?.add(this.sketchKey(key));
     return slot;
   }
 
@@ -748,7 +750,7 @@ export class KeyedStore {
     }
     const sketch = this.sketch;
     if (sketch) {
-      sketch.add(this.keyOf[slot]!);
+      sketch.add(this.sketchKey(this.keyOf[slot]!));
       if (++this.sketchHits >= 32 * this.mainCap) {
         this.sketchHits = 0;
         sketch.age();
@@ -789,7 +791,7 @@ export class KeyedStore {
       if (this.qWeight[Q1]! + this.qWeight[Q2]! + this.weight[v]! <= this.mainCap) this.admitToMain(v);
       else {
         const mv = this.mainVictim();
-        if (sketch.estimate(key) > sketch.estimate(this.keyOf[mv]!)) {
+        if (sketch.estimate(this.sketchKey(key)) > sketch.estimate(this.sketchKey(this.keyOf[mv]!))) {
           this.evictSlot(mv);
           this.admitToMain(v);
         } else {
@@ -797,9 +799,23 @@ export class KeyedStore {
           evicted = true;
         }
       }
-      sketch.add(key);
+      sketch.add(this.sketchKey(key));
       if (evicted) return;
     }
+  }
+
+  /**
+   * A dense store over ids that stand for trace keys (`keys[id]`, e.g. `mrc`'s recorded trace):
+   * W-TinyLFU's sketch then counts the keys, not the ids, so its estimates (and every admission)
+   * are those of a store fed the keys themselves, as `replay` is.
+   */
+  countKeysOf(keys: Float64Array): void {
+    if (!this.dense) throw new Error('countKeysOf: the store is not over dense ids');
+    this.sketchKeys = keys;
+  }
+
+  private sketchKey(key: number): number {
+    return this.sketchKeys === null ? key : this.sketchKeys[key]!;
   }
 
   /** Oldest slot of queue 0 (ghost stores use this to drop their oldest key). */

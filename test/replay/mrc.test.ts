@@ -102,6 +102,16 @@ test('mrc --policies: each curve point equals a replay at that capacity, OPT ben
   assert.ok(opt[0]!.missRatio < run.exact![0]!.missRatio - 0.05);
 });
 
+test('mrc --policies tinylfu: the sketch counts trace keys, not dense ids, so each point equals replay --cache tinylfu', async () => {
+  const ranks = new ZipfRanks(5000, 0.8, 11);
+  const keys = Array.from({ length: 60_000 }, () => idForRank(ranks.next()));
+  const run = await computeMrc(new ArrayReader(keys), { exact: true, points: 6, log: true, policies: ['tinylfu'] });
+  const curve = run.curves.find((c) => c.policy === 'tinylfu')!;
+  const caps = curve.points.map((p) => p.capacity);
+  const direct = await replay(new ArrayReader(keys), caps.map((capacity) => ({ policy: 'tinylfu' as const, capacity })));
+  assert.deepEqual(curve.points.map((p) => p.missRatio), direct.results.map((r) => r.missRatio));
+});
+
 test('mrc --policies with --sample simulates the sampled requests at capacities × rate', async () => {
   const reader = new ZipfReader({ requests: 200_000, keys: 20_000, alpha: 0.9, seed: 3 });
   const run = await computeMrc(reader, { exact: false, sampleRate: 0.1, points: 4, policies: ['opt'] });
