@@ -1,27 +1,31 @@
 /**
- * Write schema/scenario.schema.json from the one scenario definition (src/config/schema.ts).
- * `--check`: exit 1 when the file is not what the definition gives (test/config/schema.test.ts
+ * Write schema/scenario.schema.json and src/config/forms.generated.ts (the JSON Schemas the fast
+ * validation path reads) from the one scenario definition (src/config/schema.ts).
+ * `--check`: exit 1 when a file is not what the definition gives (test/config/schema.test.ts
  * checks the same in `npm test`).
  * Usage: npm run schema [-- --check]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { scenarioSchemaText } from '../src/config/schema.js';
+import { scenarioFormsText, scenarioSchemaText } from '../src/config/schema.js';
 
-const file = 'schema/scenario.schema.json';
-const text = scenarioSchemaText();
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(file, 'utf8');
-  } catch {
-    /* missing: stale */
+const files: [string, string][] = [
+  ['schema/scenario.schema.json', scenarioSchemaText()],
+  ['src/config/forms.generated.ts', scenarioFormsText()],
+];
+for (const [file, text] of files) {
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      /* missing: stale */
+    }
+    if (current !== text) {
+      console.error(`${file} is stale: run npm run schema`);
+      process.exitCode = 1;
+    } else console.log(`${file} is current`);
+  } else {
+    writeFileSync(file, text);
+    console.log(`wrote ${file}`);
   }
-  if (current !== text) {
-    console.error(`${file} is stale: run npm run schema`);
-    process.exit(1);
-  }
-  console.log(`${file} is current`);
-} else {
-  writeFileSync(file, text);
-  console.log(`wrote ${file}`);
 }

@@ -13,6 +13,13 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 
+/** `tiers[0].ttl.score` from ['tiers', 0, 'ttl', 'score']. */
+export function showPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? String(p) : `.${String(p)}`;
+  return s === '' ? '(root)' : s;
+}
+
 /** `JSON.stringify`, or `nothing` for a missing value. */
 export function show(v: unknown): string {
   return v === undefined ? 'nothing' : JSON.stringify(v);
