@@ -14,7 +14,7 @@ import { catalogModelPrice, type ModelPrice, type Scenario } from '../config.js'
 import { DAYS_PER_MONTH } from '../cost.js';
 import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
 import { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS, type SimEvent } from '../trace/types.js';
-import { addRequestBill, newBillParts, type BillParts } from './billing.js';
+import { addFullPriceBill, addRequestBill, newBillParts, type BillParts } from './billing.js';
 import { SegmentBlocker } from './blocks.js';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
 
@@ -108,15 +108,18 @@ export class BillKeeper {
   request(ev: SimEvent, measure = true): void {
     const m = this.modelOf(ev);
     if (m === null) return;
-    this.nIds = -1;
-    this.serve(this.onlyCaches, ev, m);
+    if (this.ttl !== null) {
+      this.nIds = -1;
+      this.serve(this.onlyCaches, ev, m);
+    }
     if (!measure) return;
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
     const b = m.byOp[op] ?? this.buckets(m, op);
-    addRequestBill(b[0], m.price, '5m', ev.tokensIn, 0, 0, ev.tokensOut);
-    addRequestBill(b[1], m.price, this.ttl ?? '5m', ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    addFullPriceBill(b[0], m.price, ev.tokensIn, ev.tokensOut);
+    // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
+    if (this.ttl !== null) addRequestBill(b[1], m.price, this.ttl, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -126,11 +129,19 @@ export class BillKeeper {
   call(ev: SimEvent, measure = true): number {
     const m = this.modelOf(ev);
     if (m === null) return 0;
+    if (this.ttl === null) {
+      // Prompt caching off: nothing is cached or written, every input token is paid in full.
+      if (!measure) return 0;
+      addFullPriceBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, ev.tokensIn, ev.tokensOut);
+      this.stats.requests++;
+      this.stats.inputTokens += ev.tokensIn;
+      return 0;
+    }
     this.serve(this.stackCaches, ev, m);
     this.nIds = -1;
     const o = this.out;
     if (!measure) return o.hitTokens;
-    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl ?? '5m', ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
@@ -183,7 +194,8 @@ export class BillKeeper {
 
   /** The noCache and promptCacheOnly buckets of model `m` and op `op`, kept on `m` for the next request. */
   private buckets(m: Priced, op: number): [BillParts, BillParts] {
-    return (m.byOp[op] = [this.bucket('noCache', op, m.slot), this.bucket('promptCacheOnly', op, m.slot)]);
+    const noCache = this.bucket('noCache', op, m.slot);
+    return (m.byOp[op] = [noCache, this.ttl === null ? noCache : this.bucket('promptCacheOnly', op, m.slot)]);
   }
 
   private bucket(bill: keyof Bills, op: number, slot: number): BillParts {
@@ -211,7 +223,9 @@ export class BillKeeper {
       const byPart = scaled(total, scale);
       return { monthlyUsd: sum(byPart), byPart, byOp };
     };
-    return { bills: { noCache: bill(this.parts.noCache), promptCacheOnly: bill(this.parts.promptCacheOnly), stack: bill(this.parts.stack) }, promptCache: { ...st } };
+    // Prompt caching off: every request of the promptCacheOnly bill was paid as in the noCache bill.
+    const promptCacheOnly = bill(this.ttl === null ? this.parts.noCache : this.parts.promptCacheOnly);
+    return { bills: { noCache: bill(this.parts.noCache), promptCacheOnly, stack: bill(this.parts.stack) }, promptCache: { ...st } };
   }
 }
 
