@@ -263,7 +263,7 @@ async function micro(o: BenchCliOptions, progress: (m: string) => void): Promise
       onProgress: progress,
     });
     const result: BenchMicroResult = { schema: BENCH_MICRO_SCHEMA, kind: 'bench-micro', rows };
-    emitResult(result, o);
+    await emitResult(result, o);
   } finally {
     await embedded?.stop();
   }

@@ -87,6 +87,6 @@ export function register(program: Command): void {
       });
       const result: MrcResult = { schema: MRC_SCHEMA, kind: 'mrc', trace: file, format, ...(choice ? { choice } : {}), ...run };
       reportSkipped(run.skipped, file);
-      emitResult(result, o);
+      await emitResult(result, o);
     });
 }

@@ -9,7 +9,6 @@ import { durationOption } from '../core/units.js';
 import { output } from '../output.js';
 import { checkOutPath, writeFileAtomic } from '../io/write.js';
 import type { Result } from '../model/results.js';
-import { renderResult } from '../report/render.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/formats.js'; // the names only: the readers load lazily
 import type { EmbedderCliOptions } from '../semantic/embedders.js';
 
@@ -107,8 +106,11 @@ export function checkOutFlag(o: OutputCliOptions): void {
   if (o.out) checkOutPath(o.out, { overwrite: o.force });
 }
 
-/** The result as the output flags ask: written to --out (atomically) if given; JSON with --json, else its table. */
-export function emitResult(result: Result, o: OutputCliOptions, json = JSON.stringify(result, null, 2) + '\n'): void {
+/**
+ * The result as the output flags ask: written to --out (atomically) if given; JSON with --json, else
+ * its table. The reporters load only for a table: a --json run never needs them.
+ */
+export async function emitResult(result: Result, o: OutputCliOptions, json = JSON.stringify(result, null, 2) + '\n'): Promise<void> {
   if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-  output.stdout(o.json ? json : renderResult(result, 'table'));
+  output.stdout(o.json ? json : (await import('../report/render.js')).renderResult(result, 'table'));
 }

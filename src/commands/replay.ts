@@ -72,6 +72,6 @@ export function register(program: Command): void {
         results: run.results,
       };
       reportSkipped(run.skipped, file);
-      emitResult(result, o);
+      await emitResult(result, o);
     });
 }

@@ -76,6 +76,6 @@ export function register(program: Command): void {
       const opts = await engineOptions(scenario, o);
       const result = simulate(scenario, opts);
       opts.onProgress?.(1); // the bar ends at 100 % on its own line
-      emitResult(result, o);
+      await emitResult(result, o);
     });
 }

@@ -72,6 +72,6 @@ export function register(program: Command): void {
         performance.now() - t0,
         threads,
       );
-      emitResult(out, f, JSON.stringify(out) + '\n'); // one line: a sweep's result is large
+      await emitResult(out, f, JSON.stringify(out) + '\n'); // one line: a sweep's result is large
     });
 }

@@ -149,6 +149,6 @@ export function register(program: Command): void {
       const stats = computeTraceStats(source, { topKeys: o.top });
       if (stats.skipped > 0) output.stderr(`llmcache: skipped ${stats.skipped} invalid line(s) of ${source.lines} in ${file}\n`);
       const result: TraceStatsResult = { file, ...stats };
-      emitResult(result, o);
+      await emitResult(result, o);
     });
 }
