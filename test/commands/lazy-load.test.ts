@@ -34,9 +34,11 @@ function loadedModules(args: string[]): string[] {
   return spawnSync('cat', [log], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((u) => u.replace(/^.*\/src\//, 'src/'));
 }
 
-test('simulate of the synthetic workload never loads the recorded-trace readers', () => {
+test('simulate --json of the synthetic workload loads neither the recorded-trace readers, the reporters nor zod', () => {
   const synthetic = loadedModules(['simulate', '--leads', '20', '--days', '1', '--json']);
   assert.ok(synthetic.includes('src/commands/options.ts'), synthetic.join(' '));
   assert.ok(synthetic.includes('src/trace/formats.ts'), 'the format names are loaded');
   assert.ok(!synthetic.includes('src/trace/recorded.ts'), 'trace/recorded.ts is loaded only for --trace');
+  assert.ok(!synthetic.includes('src/report/render.ts'), 'the reporters are loaded only to print a table');
+  assert.ok(!synthetic.includes('src/config/schema.ts') && !synthetic.includes('src/config/explain.ts'), 'zod is loaded only to explain an invalid scenario');
 });
