@@ -13,8 +13,13 @@
  * redis-server of its own on that other CPU; `--no-pin` leaves placement to the scheduler and uses
  * the Redis on 127.0.0.1:6379.
  *
+ * Beside each, the client library's own floor (scripts/redis-client-floor.mjs: a bare ioredis loop
+ * with bench's command mix, on the same CPU): what bench costs on top of the library it must use.
+ *   concurrency 1:  bench's L2 GET p50 within 1.5x of the bare loop's GET p50;
+ *   concurrency 50: bench's Redis commands/s at least 0.8x the bare loop's.
+ *
  * Usage: node scripts/bench-redis-honesty.mjs [--redis-url redis://127.0.0.1:6379] [--duration 3s] [--no-pin]
- * Exit 0 when both hold, 1 when one fails, 2 when a tool is missing.
+ * Exit 0 when all four hold, 1 when one fails, 2 when a tool is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,11 +87,19 @@ writeFileSync(
   }),
 );
 
+/** The bare ioredis loop at concurrency c with bench's SET-per-GET share: { p50Us, commandsPerSec }. */
+function clientFloor(c, writeShare) {
+  const ms = Math.round(Number.parseFloat(duration) * (duration.endsWith('ms') ? 1 : 1000));
+  const [cmd, ...rest] = pinnedArgv([process.execPath, join(root, 'scripts', 'redis-client-floor.mjs'), '--url', redisUrl, '--concurrency', String(c), '--duration-ms', String(ms), '--write-share', String(writeShare), '--value-bytes', '100'], clientCpus);
+  const r = JSON.parse(execFileSync(cmd, rest, { cwd: root, encoding: 'utf8' }));
+  return { p50Us: r.getP50Us, commandsPerSec: r.commandsPerSec };
+}
+
 function benchRedis(c) {
   const r = benchCli(['--scenario', scenarioFile, '--redis-url', redisUrl, '-c', String(c), '--duration', duration, '--warmup', '500', '--llm-time-scale', '0', '--value-bytes', '64', '--json', '--out', join(dir, `bench-c${c}.json`)]);
   const l2 = r.tiers.find((t) => t.name === 'L2');
   const seconds = r.trials.reduce((a, t) => a + t.durationMs, 0) / 1000;
-  return { p50Us: l2.latencyUs.p50, commandsPerSec: (l2.lookups + l2.writes) / seconds, requestsPerSec: r.throughput, clientBottleneck: r.clientBottleneck };
+  return { p50Us: l2.latencyUs.p50, commandsPerSec: (l2.lookups + l2.writes) / seconds, requestsPerSec: r.throughput, clientBottleneck: r.clientBottleneck, writeShare: l2.writes / l2.lookups };
 }
 
 try {
@@ -94,18 +107,27 @@ try {
   const b1 = benchRedis(1);
   const rb50 = redisBenchmark(50, 100000);
   const b50 = benchRedis(50);
+  const f1 = clientFloor(1, b1.writeShare);
+  const f50 = clientFloor(50, b50.writeShare);
   const ratio1 = b1.p50Us / rb1.p50Us;
   const ratio50 = b50.commandsPerSec / rb50.rps;
   const ok1 = ratio1 <= 2;
   const ok50 = ratio50 >= 1;
+  const own1 = b1.p50Us / f1.p50Us;
+  const own50 = b50.commandsPerSec / f50.commandsPerSec;
+  const okOwn1 = own1 <= 1.5;
+  const okOwn50 = own50 >= 0.8;
   const lines = [
     `Redis ${redisUrl.replace(/:[^:@/]*@/, ':***@')}${ownRedis ? ' (started for this run)' : ''}; ${split ? `clients on CPU ${split.client}, ${ownRedis ? 'Redis' : 'nothing else'} on CPU ${split.server}` : 'no CPU placement'}`,
     `concurrency 1 : redis-benchmark GET p50 ${rb1.p50Us.toFixed(0)} µs | bench L2 GET p50 ${b1.p50Us.toFixed(0)} µs | ratio ${ratio1.toFixed(2)} (must be <= 2) ${ok1 ? 'OK' : 'FAIL'}`,
     `concurrency 50: redis-benchmark GET ${rb50.rps.toFixed(0)} rps (-P 1) | bench ${b50.commandsPerSec.toFixed(0)} Redis commands/s (${b50.requestsPerSec.toFixed(0)} req/s, auto-pipelining) | ratio ${ratio50.toFixed(2)} (must be >= 1) ${ok50 ? 'OK' : 'FAIL'}`,
+    `bench against its own client library (a bare ioredis loop, same CPU, same GET/SET mix):`,
+    `concurrency 1 : bare ioredis GET p50 ${f1.p50Us.toFixed(0)} µs | bench ${b1.p50Us.toFixed(0)} µs | ratio ${own1.toFixed(2)} (must be <= 1.5) ${okOwn1 ? 'OK' : 'FAIL'}`,
+    `concurrency 50: bare ioredis ${f50.commandsPerSec.toFixed(0)} commands/s | bench ${b50.commandsPerSec.toFixed(0)} | ratio ${own50.toFixed(2)} (must be >= 0.8) ${okOwn50 ? 'OK' : 'FAIL'}`,
   ];
   if (b1.clientBottleneck || b50.clientBottleneck) lines.push('note: bench flagged its own client as a bottleneck in at least one run');
   process.stdout.write(lines.join('\n') + '\n');
-  process.exitCode = ok1 && ok50 ? 0 : 1;
+  process.exitCode = ok1 && ok50 && okOwn1 && okOwn50 ? 0 : 1;
 } catch (e) {
   if (e.exitCode === undefined) throw e;
   process.exitCode = e.exitCode;
