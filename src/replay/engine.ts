@@ -86,10 +86,20 @@ export function parseCacheSpecs(spec: string): CacheSpec[] {
   return out;
 }
 
-/** A new store for a cache spec (slots start small in bytes mode and grow). */
-export function storeFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean, denseKeys = false): KeyedStore {
+/**
+ * A new store for a cache spec (slots start small in bytes mode and grow). `meanSize`: the mean
+ * object size with `bySize` (W-TinyLFU sizes its sketch for capacity / meanSize entries).
+ */
+export function storeFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean, denseKeys = false, meanSize = 1): KeyedStore {
   const hint = Math.min(spec.capacity, bySize ? 1 << 16 : 1 << 22);
-  return new KeyedStore(spec.capacity, spec.policy, hint, denseKeys);
+  return new KeyedStore(spec.capacity, spec.policy, hint, denseKeys, bySize ? meanSize : 1);
+}
+
+/** Mean object size of a batch's requests (1 for an empty batch). */
+function meanSizeOf(b: RequestBatch): number {
+  let sum = 0;
+  for (let i = 0; i < b.n; i++) sum += b.size[i]!;
+  return b.n > 0 && sum > 0 ? sum / b.n : 1;
 }
 
 /**
@@ -132,7 +142,8 @@ export async function replay(reader: RequestReader, caches: CacheSpec[], opts: R
   const now = opts.now ?? (() => performance.now());
   const bySize = opts.bySize === true;
   const ttl = reader.hasTtl;
-  const stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize)));
+  // created at the first batch: by bytes, its mean object size sizes W-TinyLFU's sketch
+  let stores: (KeyedStore | null)[] = [];
   const recorded = caches.some((c) => c.policy === 'opt') ? new RecordedTrace(bySize) : null;
   const misses = new Float64Array(caches.length);
   const busyMs = new Float64Array(caches.length);
@@ -146,6 +157,10 @@ export async function replay(reader: RequestReader, caches: CacheSpec[], opts: R
     const more = await reader.next(batch);
     decodeMs += now() - d0;
     if (!more) break;
+    if (requests === 0) {
+      const meanSize = bySize ? meanSizeOf(batch) : 1;
+      stores = caches.map((c) => (c.policy === 'opt' ? null : storeFor({ policy: c.policy, capacity: c.capacity }, bySize, false, meanSize)));
+    }
     requests += batch.n;
     if (recorded) {
       const r0 = now();

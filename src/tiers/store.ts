@@ -154,14 +154,19 @@ export class KeyedStore {
   private hasEvicted = false;
   private sketch: FrequencySketch | null = null;
   private sketchHits = 0;
+  /** Entries W-TinyLFU's main part is expected to hold: what its sketch is sized for (main capacity with unit weights). */
+  private sketchEntries = 0;
   /** Dense stores: the key each id stands for, which the sketch counts instead of the id (`countKeysOf`). */
   private sketchKeys: Float64Array | null = null;
 
   /**
    * `denseKeys`: every key is a small non-negative integer (a dense id, as replay assigns them), so
    * the index is a direct array instead of a hash table (faster; 4 bytes per id ever seen).
+   * `meanWeight`: the expected weight of an entry (1 with unit weights; the mean object size when
+   * the capacity is in bytes): W-TinyLFU sizes its sketch, and the period of its halving, for the
+   * entries its main part is expected to hold (main capacity / meanWeight), not for the weight units.
    */
-  constructor(capacity: number, policy: EvictionPolicy = 'lru', maxEntriesHint?: number, denseKeys = false) {
+  constructor(capacity: number, policy: EvictionPolicy = 'lru', maxEntriesHint?: number, denseKeys = false, meanWeight = 1) {
     if (!(capacity > 0)) throw new RangeError(`capacity must be > 0, got ${capacity}`);
     this.capacity = capacity;
     this.policy = policy;
@@ -203,7 +208,10 @@ export class KeyedStore {
     } else if (this.code === P.TinyLfu) {
       first = trunc(capacity * 0.01);
       main = capacity - first;
-      if (Number.isFinite(main)) this.sketch = new FrequencySketch(main, 0.001);
+      if (Number.isFinite(main)) {
+        this.sketchEntries = Math.max(1, Math.floor(main / Math.max(1, meanWeight)));
+        this.sketch = new FrequencySketch(this.sketchEntries, 0.001);
+      }
     } else if (this.code === P.Arc) {
       ghost = Number.POSITIVE_INFINITY; // ARC bounds its ghosts itself
     }
@@ -522,7 +530,7 @@ export class KeyedStore {
     this.ghostB?.clear();
     this.arcP = 0;
     this.hasEvicted = false;
-    if (this.sketch) this.sketch = new FrequencySketch(this.mainCap, 0.001);
+    if (this.sketch) this.sketch = new FrequencySketch(this.sketchEntries, 0.001);
     this.sketchHits = 0;
   }
 
@@ -751,7 +759,7 @@ export class KeyedStore {
     const sketch = this.sketch;
     if (sketch) {
       sketch.add(this.sketchKey(this.keyOf[slot]!));
-      if (++this.sketchHits >= 32 * this.mainCap) {
+      if (++this.sketchHits >= 32 * this.sketchEntries) {
         this.sketchHits = 0;
         sketch.age();
       }

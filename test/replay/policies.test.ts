@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { access, replay, storeFor } from '../../src/replay/engine.js';
 import { openReader } from '../../src/replay/open.js';
-import { ArrayReader, idForRank } from '../../src/replay/synth.js';
-import { EVICTION_POLICIES, type EvictionPolicy } from '../../src/tiers/store.js';
+import { ArrayReader, ZipfRanks, idForRank } from '../../src/replay/synth.js';
+import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../../src/tiers/store.js';
 import { REFERENCES } from './reference.js';
 
 const POLICIES = EVICTION_POLICIES;
@@ -147,4 +147,19 @@ test('TTL: a read at or after time + ttl is a miss', () => {
   assert.equal(access(store, 1, 1, 5, 5), false); // expired at 0 + 5, re-inserted until 10
   assert.equal(access(store, 1, 1, 9, 5), true);
   assert.equal(store.size, 1);
+});
+
+test('tinylfu --by-size sizes its sketch for the entries it holds: equal sizes S give the misses of capacity / S entries', async () => {
+  const ranks = new ZipfRanks(4000, 0.8, 21);
+  const keys = Array.from({ length: 40_000 }, () => idForRank(ranks.next()));
+  const size = 1000;
+  const sizes = keys.map(() => size);
+  for (const entries of [300, 1200]) {
+    const byEntries = await replay(new ArrayReader(keys), [{ policy: 'tinylfu', capacity: entries }]);
+    const byBytes = await replay(new ArrayReader(keys, sizes), [{ policy: 'tinylfu', capacity: entries * size }], { bySize: true });
+    assert.equal(byBytes.results[0]!.misses, byEntries.results[0]!.misses, `${entries} entries`);
+  }
+  // a byte capacity no sketch could be sized by (about 1.5e13 counters): built for 2^30 / 2^20 entries
+  const big = new KeyedStore(2 ** 40, 'tinylfu', 1 << 10, false, 2 ** 20);
+  assert.equal(big.insert(7, 2 ** 20) >= 0, true);
 });
