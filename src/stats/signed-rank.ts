@@ -22,6 +22,19 @@ export interface SignedRankTest {
   method: 'exact' | 'normal';
 }
 
+/**
+ * The exact null of the signed-rank statistic given the ranks: for each doubled (integer) sum w of
+ * the ranks of the positive differences, the number of the 2ⁿ sign patterns that give it.
+ */
+export function positiveRankSumWays(doubledRanks: Int32Array): Float64Array {
+  const max = doubledRanks.reduce((s, v) => s + v, 0);
+  const ways = new Float64Array(max + 1);
+  ways[0] = 1;
+  // 0/1 subset-sum count, in place: descending s reads ways[s - r] before this rank touched it.
+  for (const r of doubledRanks) for (let s = max; s >= r; s--) ways[s]! += ways[s - r]!;
+  return ways;
+}
+
 /** Test whether the paired differences `d` (current − baseline, or log ratios) tend to be positive. */
 export function signedRank(d: readonly number[], opts: { exactMaxN?: number } = {}): SignedRankTest {
   for (const v of d) if (!Number.isFinite(v)) throw new RangeError(`signedRank: not a finite number: ${v}`);
@@ -32,13 +45,8 @@ export function signedRank(d: readonly number[], opts: { exactMaxN?: number } = 
   let wPlus = 0;
   nz.forEach((v, i) => (wPlus += v > 0 ? ranks[i]! : 0));
   if (n <= (opts.exactMaxN ?? 50)) {
-    // Distribution of the (doubled, integer) positive-rank sum over all 2^n sign patterns.
-    const doubled = Array.from(ranks, (r) => Math.round(2 * r));
-    const max = doubled.reduce((s, v) => s + v, 0);
-    const ways = new Float64Array(max + 1);
-    ways[0] = 1;
-    // 0/1 subset-sum count, in place: descending s reads ways[s - r] before this rank touched it.
-    for (const r of doubled) for (let s = max; s >= r; s--) ways[s]! += ways[s - r]!;
+    const ways = positiveRankSumWays(Int32Array.from(ranks, (r) => Math.round(2 * r)));
+    const max = ways.length - 1;
     const obs = Math.round(2 * wPlus);
     let total = 0;
     let ge = 0;

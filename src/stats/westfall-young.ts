@@ -19,6 +19,7 @@
  * fixed seed, so a verdict is reproducible.
  */
 import { midRanks } from './mann-whitney.js';
+import { positiveRankSumWays } from './signed-rank.js';
 import { Rng } from './random.js';
 
 /** One metric's paired design: per-pair log ratios and the pairs the disturbed guard keeps. */
@@ -61,10 +62,8 @@ function rankTable(d: readonly number[], keep: readonly boolean[] | null): RankT
   if (idx.length === 0) return null;
   const { ranks } = midRanks(idx.map((i) => Math.abs(d[i]!)));
   const rank2 = Int32Array.from(ranks, (r) => Math.round(2 * r));
-  const max = rank2.reduce((s, v) => s + v, 0);
-  const ways = new Float64Array(max + 1);
-  ways[0] = 1;
-  for (const r of rank2) for (let s = max; s >= r; s--) ways[s]! += ways[s - r]!;
+  const ways = positiveRankSumWays(rank2);
+  const max = ways.length - 1;
   const total = ways.reduce((s, v) => s + v, 0);
   const ge = new Float64Array(max + 1);
   const le = new Float64Array(max + 1);
