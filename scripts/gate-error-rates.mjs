@@ -182,7 +182,7 @@ const table = {
   rows: KINDS.map((k) => ({
     side: k.side,
     label: k.label,
-    ...(k.side === 'A2' ? { falseFailures: counts.A2.fail } : { detections: counts[k.side].hit }),
+    ...(k.side === 'A2' ? { falseFailures: counts.A2.fail } : { detections: counts[k.side].hit, failedAtAll: counts[k.side].fail }),
     couldNotTell: counts[k.side].unsure,
     ok: k.side === 'A2' ? counts.A2.fail <= allowedFalse : counts[k.side].hit >= neededHits,
   })),
@@ -200,7 +200,7 @@ process.stdout.write(
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {
       const c = counts[k.side];
-      return `  ${k.label.padEnd(28)} detections ${c.hit}/${pairs} (target >= ${neededHits}) ${c.hit >= neededHits ? 'OK' : 'TOO FEW'}; could not tell ${c.unsure}/${pairs}; most significant change seen ${range(c.changes)}`;
+      return `  ${k.label.padEnd(28)} detections ${c.hit}/${pairs} (target >= ${neededHits}) ${c.hit >= neededHits ? 'OK' : 'TOO FEW'} (failed at all, any metric: ${c.fail}/${pairs}); could not tell ${c.unsure}/${pairs}; most significant change seen ${range(c.changes)}`;
     }),
     `per pair, round r = 1..${rounds} runs one bench of each side, the order rotating:`,
     `  llmcache ${benchLine} --out A-r.json       # and A2-r.json`,
