@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
@@ -57,7 +59,10 @@ async function freeRange(): Promise<number> {
 test('docker-compose cluster profile: its start script builds a healthy 3 + 3 cluster that bench uses, and leaves no key', async () => {
   const svc = compose.services['redis-cluster']!;
   const base = await freeRange();
-  const env = { ...process.env, ...svc.environment, BASE_PORT: String(base), BIND: '127.0.0.1' };
+  // Each node's files (cluster config, the replicas' RDB of a full sync, logs) in a folder of this
+  // run: a node that found another run's RDB would start with keys and refuse to join a new cluster.
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmcache-compose-cluster-'));
+  const env = { ...process.env, ...svc.environment, BASE_PORT: String(base), BIND: '127.0.0.1', DATA_DIR: dataDir };
   const script = unescape(svc.command![0]!);
   const health = unescape(svc.healthcheck!.test[1]!);
   const sh = spawn('sh', ['-c', script], { env, detached: true, stdio: 'ignore' });
@@ -80,9 +85,15 @@ test('docker-compose cluster profile: its start script builds a healthy 3 + 3 cl
     const r = await runBench(benchOptions(s, { redisCluster: [`redis://127.0.0.1:${base}`], requests: 300, runId: `dc${process.pid}` }));
     assert.equal(r.errors, 0);
     assert.equal(Object.keys(r.tiers.find((t) => t.name === 'L2')!.nodes!).length, 3);
+    // Masters are cleaned at once; a replica applies the UNLINKs when its replication stream
+    // reaches them (asynchronous), so it gets a few seconds to catch up.
     for (let i = 0; i < 6; i++) {
-      const { stdout: keys } = await run('redis-cli', ['-p', String(base + i), '--scan', '--pattern', `llmcache:bench:dc${process.pid}*`]);
-      assert.equal(keys.trim(), '', `no key left on node ${base + i}`);
+      let keys = '';
+      for (const until = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 100))) {
+        keys = (await run('redis-cli', ['-p', String(base + i), '--scan', '--pattern', `llmcache:bench:dc${process.pid}*`])).stdout.trim();
+        if (keys === '' || Date.now() > until) break;
+      }
+      assert.equal(keys, '', `no key left on node ${base + i}`);
     }
   } finally {
     try {
@@ -90,5 +101,6 @@ test('docker-compose cluster profile: its start script builds a healthy 3 + 3 cl
     } catch {
       /* already gone */
     }
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
