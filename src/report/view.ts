@@ -191,6 +191,18 @@ export function chart(c: Chart): ChartBlock {
   return { type: 'chart', chart: c };
 }
 
+/**
+ * The "Latency" section of a run: a percentile chart of `series` (log scale, the fields in units of
+ * `scaleToUs` µs) marked at the percentiles `reported` gives, formatted with `fmt`, then `summary`.
+ */
+export function latencySection(o: { title: string; scaleToUs: number; series: PercentileSeries[]; reported: Percentiles; fmt: (v: number) => string; summary: TableBlock }): Section {
+  return {
+    id: 'latency',
+    title: 'Latency',
+    blocks: [chart({ type: 'percentiles', id: 'latency-plot', title: o.title, scaleToUs: o.scaleToUs, series: o.series, markers: reportedMarkers(o.reported, o.fmt) }), o.summary],
+  };
+}
+
 /** Markers at the P50, P99 and P99.9 a result reports, labelled with `fmt` of each value ("P99 1.50 ms"). */
 export function reportedMarkers(p: Percentiles, fmt: (v: number) => string): PercentileChart['markers'] {
   return ([[50, p.p50, 'P50'], [99, p.p99, 'P99'], [99.9, p.p999, 'P99.9']] as const).map(([percentile, value, name]) => ({ percentile, value, label: `${name} ${fmt(value)}` }));

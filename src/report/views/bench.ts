@@ -4,7 +4,7 @@
  */
 import type { BenchResult, Percentiles } from '../../model/results.js';
 import { fmtInt, fmtLatency, fmtPct, fmtUs, ratio } from '../format.js';
-import { chart, list, note, reportedMarkers, table, type Section, type View } from '../view.js';
+import { chart, list, note, latencySection, table, type Section, type View } from '../view.js';
 import { benchBillsSection } from './bills.js';
 
 export function benchView(r: BenchResult): View {
@@ -49,28 +49,21 @@ const pct = (p: Percentiles) => [p.p50, p.p95, p.p99, p.p999, p.max].map(fmtLate
 
 function latency(r: BenchResult): Section {
   const l = r.latencyUs;
-  return {
-    id: 'latency',
-    title: 'Latency',
-    blocks: [
-      chart({
-        type: 'percentiles',
-        id: 'latency-plot',
-        title: 'Latency by percentile: end to end and per tier lookup (log scale)',
-        scaleToUs: 1,
-        series: [
-          { label: 'end to end', histogram: r.histogram, fields: l },
-          ...r.tiers.map((t) => ({ label: `${t.name} lookup`, histogram: t.histogram, fields: t.latencyUs })),
-        ],
-        markers: reportedMarkers(l, fmtUs),
-      }),
-      table(['Latency (µs)', 'Count', 'P50', 'P95', 'P99', 'P99.9', 'Max'], [
-        ['end to end', fmtInt(l.count), ...pct(l)],
-        ...Object.entries(r.ops).map(([op, o]) => [`op ${op}`, fmtInt(o.requests), ...pct(o.latencyUs)]),
-        ...r.tiers.map((t) => [`${t.name} lookup`, fmtInt(t.latencyUs.count), ...pct(t.latencyUs)]),
-      ]),
+  return latencySection({
+    title: 'Latency by percentile: end to end and per tier lookup (log scale)',
+    scaleToUs: 1,
+    series: [
+      { label: 'end to end', histogram: r.histogram, fields: l },
+      ...r.tiers.map((t) => ({ label: `${t.name} lookup`, histogram: t.histogram, fields: t.latencyUs })),
     ],
-  };
+    reported: l,
+    fmt: fmtUs,
+    summary: table(['Latency (µs)', 'Count', 'P50', 'P95', 'P99', 'P99.9', 'Max'], [
+      ['end to end', fmtInt(l.count), ...pct(l)],
+      ...Object.entries(r.ops).map(([op, o]) => [`op ${op}`, fmtInt(o.requests), ...pct(o.latencyUs)]),
+      ...r.tiers.map((t) => [`${t.name} lookup`, fmtInt(t.latencyUs.count), ...pct(t.latencyUs)]),
+    ]),
+  });
 }
 
 function tiers(r: BenchResult): Section {

@@ -4,7 +4,7 @@
  */
 import type { SimulateResult } from '../../model/results.js';
 import { costCaption, fmtDuration, fmtInt, fmtLatency, fmtMs, fmtPct, fmtPctValue, fmtUsd, memoryServers, ratio, staleHeadline, STALENESS_NOTE } from '../format.js';
-import { chart, list, note, reportedMarkers, table, warning, type BarGroup, type Section, type View } from '../view.js';
+import { chart, list, note, latencySection, table, warning, type BarGroup, type Section, type View } from '../view.js';
 import { billsSection } from './bills.js';
 
 export function simulateView(r: SimulateResult): View {
@@ -72,21 +72,14 @@ function tiers(r: SimulateResult): Section {
 
 function latency(r: SimulateResult): Section {
   const l = r.latencyMs;
-  return {
-    id: 'latency',
-    title: 'Latency',
-    blocks: [
-      chart({
-        type: 'percentiles',
-        id: 'latency-plot',
-        title: 'End-to-end latency by percentile (log scale)',
-        scaleToUs: 1000,
-        series: [{ label: 'end to end', histogram: r.latencyHistogram, fields: l }],
-        markers: reportedMarkers(l, fmtMs),
-      }),
-      table(['End-to-end latency (ms)', 'P50', 'P95', 'P99', 'P99.9', 'Max', 'Mean'], [['all requests', ...[l.p50, l.p95, l.p99, l.p999, l.max, l.mean].map(fmtLatency)]]),
-    ],
-  };
+  return latencySection({
+    title: 'End-to-end latency by percentile (log scale)',
+    scaleToUs: 1000,
+    series: [{ label: 'end to end', histogram: r.latencyHistogram, fields: l }],
+    reported: l,
+    fmt: fmtMs,
+    summary: table(['End-to-end latency (ms)', 'P50', 'P95', 'P99', 'P99.9', 'Max', 'Mean'], [['all requests', ...[l.p50, l.p95, l.p99, l.p999, l.max, l.mean].map(fmtLatency)]]),
+  });
 }
 
 function llmCalls(r: SimulateResult): Section {
