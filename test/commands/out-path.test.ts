@@ -50,14 +50,19 @@ test('a directory that cannot be written is refused before any work', () => {
   const ro = join(tmp.dir, 'read-only');
   mkdirSync(ro);
   chmodSync(ro, 0o555);
-  // root may write anywhere: run the CLI as nobody then, so the permission is really checked.
+  // root may write anywhere: run the CLI without the capabilities that let it (setpriv, util-linux),
+  // so the permission is really checked. It stays root, so a checkout in a folder only root may
+  // enter (a clone under /root, a 0700 temp folder) still loads; without setpriv, run as nobody.
   const asRoot = process.getuid?.() === 0;
+  const setpriv = asRoot && spawnSync('setpriv', ['--version']).status === 0;
   const cli = `const { main } = await import(${JSON.stringify(resolve('src/cli.ts'))}); process.exitCode = await main(['node', 'llmcache', ...process.argv.slice(1)]);`;
   for (const args of [['sweep', '--scenario', 'scenarios/seed-article.yaml', '--param', 'L1.capacity=100,1000'], ['simulate']]) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', cli, '--', ...args, '--out', join(ro, 'r.json')], {
+    const argv = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', cli, '--', ...args, '--out', join(ro, 'r.json')];
+    const [cmd, ...rest] = setpriv ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', ...argv] : argv;
+    const r = spawnSync(cmd!, rest, {
       encoding: 'utf8',
       timeout: 60_000,
-      ...(asRoot && { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmp.dir } }),
+      ...(asRoot && !setpriv && { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmp.dir } }),
     });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^llmcache (sweep|simulate): --out .*read-only\/r\.json: cannot write in .*read-only \(EACCES\); choose another --out\n$/);
