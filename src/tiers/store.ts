@@ -51,8 +51,11 @@ function nextPow2(n: number): number {
 
 /** Hash a key below 2^53 to 32 bits (the store's index; replay's id map). */
 export function hashKey(key: number): number {
-  const lo = key >>> 0;
-  const hi = (key / 4294967296) >>> 0;
+  return hashWords(key >>> 0, (key / 4294967296) >>> 0);
+}
+
+/** `hashKey` of the key whose low and high 32-bit words are `lo` and `hi` (either signedness). */
+export function hashWords(lo: number, hi: number): number {
   let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
