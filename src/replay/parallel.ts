@@ -2,6 +2,7 @@
  * `replay` of several caches over one trace file on every core: the trace is read and decoded
  * once, by the reader worker (pipeline.ts), into a shared ring; this thread and up to
  * cores − 1 cache workers (cache-worker.ts) each run a share of the caches over the same batches.
+ * When this thread runs every cache over a binary (oracleGeneral) trace, it reads the file itself.
  * Each cache sees the same requests in the same order as in a replay of its own, so its misses
  * are the same.
  */
@@ -10,6 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { startWorker } from '../workers.js';
 import { replay, type CacheSpec, type ReplayOptions, type ReplayRun } from './engine.js';
+import { openReader } from './open.js';
 import { openPipelined, type RingConsumer } from './pipeline.js';
 import type { ReaderOptions, TraceFormat } from './types.js';
 
@@ -55,6 +57,17 @@ export async function replayFile(file: string, format: TraceFormat, options: Rea
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), caches.length));
   const shares = assignRunners(caches, threads, opts.bySize !== true);
   const t0 = now();
+  if (shares.length === 1 && format === 'oracle') {
+    // One thread runs every cache and the trace is binary: decoding is a small share of the work
+    // (docs/policies.md, "Speed"), so this thread reads the file itself; a reader worker would cost
+    // more CPU (its start, a message per batch) than it saves in wall time.
+    const reader = openReader(file, format, options);
+    try {
+      return { ...(await replay(reader, caches, opts)), elapsedMs: now() - t0 };
+    } finally {
+      await reader.close();
+    }
+  }
   const pipeline = await openPipelined(file, format, options, false, shares.length - 1);
   const workers: Worker[] = [];
   try {

@@ -56,6 +56,19 @@ test('parallel replay of a CSV trace with TTLs equals each cache alone (expiry r
   assert.deepEqual(run.results.map((r) => r.misses), expected);
 });
 
+test('one thread over an oracleGeneral trace (read in this thread, no reader worker): the misses of each cache alone; a bad record is the InputError naming it', async () => {
+  const caches = CACHES.slice(0, 4);
+  const expected = await alone(file, 'oracle', caches);
+  const run = await replayFile(file, 'oracle', {}, caches, { threads: 1 });
+  assert.equal(run.requests, 300_000);
+  assert.deepEqual(run.results.map((r) => r.misses), expected);
+  const lone = await replayFile(file, 'oracle', {}, [CACHES[0]!]);
+  assert.deepEqual(lone.results.map((r) => r.misses), [expected[0]]);
+  const bad = tempPath('truncated-one-thread.oracleGeneral.bin');
+  writeFileSync(bad, readFileSync(file).subarray(0, 24 * 280_000 + 10));
+  await assert.rejects(replayFile(bad, 'oracle', {}, caches, { threads: 1 }), (e: unknown) => e instanceof InputError && /record 280000 .*truncated record/.test(e.message));
+});
+
 test('a bad record stops a parallel replay with the InputError naming it (exit 2), in every thread', async () => {
   const bad = tempPath('truncated.oracleGeneral.bin');
   writeFileSync(bad, readFileSync(file).subarray(0, 24 * 280_000 + 10));
