@@ -27,7 +27,7 @@ export type CacheWorkerMessage = { type: 'done'; run: ReplayRun } | { type: 'err
 
 /**
  * Split caches over `runners` threads (runner 0 is this thread), balancing a rough cost: LRU and
- * FIFO with unit weights and no TTL take the store's fast loop (1), other policies about twice
+ * FIFO with unit weights and no TTL take a fast loop of their own (1, log-queue.ts), other policies about twice
  * that; OPT stays on runner 0 (it replays the recording after the pass). Returns the cache
  * indices of each runner; empty runners are dropped.
  */

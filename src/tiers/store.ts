@@ -9,7 +9,8 @@
  * touches one line per neighbour (docs/policies.md, "Speed").
  *
  * It is the one cache structure of the project: the simulator's tier models, the bench's
- * in-process L1 and `replay` all use it. Nothing is allocated per operation; a `Map`-based LRU
+ * in-process L1 and `replay` all use it (replay's LRU and FIFO with unit weights and no TTL run on
+ * a leaner copy of their rules with the same misses, src/replay/log-queue.ts). Nothing is allocated per operation; a `Map`-based LRU
  * that deletes and re-inserts on every hit is an order of magnitude slower in V8.
  *
  * Keys are non-negative integers below 2^53. Values live in caller-owned parallel arrays
