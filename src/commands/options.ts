@@ -112,5 +112,5 @@ export function checkOutFlag(o: OutputCliOptions): void {
  */
 export async function emitResult(result: Result, o: OutputCliOptions, json = JSON.stringify(result, null, 2) + '\n'): Promise<void> {
   if (o.out) writeFileAtomic(o.out, json, { overwrite: o.force });
-  output.stdout(o.json ? json : (await import('../report/render.js')).renderResult(result, 'table'));
+  output.stdout(o.json ? json : (await import('../report/table.js')).renderTable(result));
 }

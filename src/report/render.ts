@@ -6,7 +6,7 @@
 import { assertNever, type Result } from '../model/results.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { renderText } from './text.js';
+import { renderTable } from './table.js';
 import { viewOf } from './views.js';
 
 /** Output formats of `llmcache report`. */
@@ -17,7 +17,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export function renderResult(result: Result, format: ReportFormat): string {
   switch (format) {
     case 'table':
-      return renderText(viewOf(result));
+      return renderTable(result);
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'markdown':

@@ -42,3 +42,10 @@ test('simulate --json of the synthetic workload loads neither the recorded-trace
   assert.ok(!synthetic.includes('src/report/render.ts'), 'the reporters are loaded only to print a table');
   assert.ok(!synthetic.includes('src/config/schema.ts') && !synthetic.includes('src/config/explain.ts'), 'zod is loaded only to explain an invalid scenario');
 });
+
+test('a command printing its table loads the text serializer only: no Markdown, HTML or chart code (nor the histogram decoder they load)', () => {
+  const trace = tmp.file('keys.txt', 'a\nb\na\nc\nb\na\n');
+  const table = loadedModules(['replay', trace, '--cache', 'lru:2']);
+  assert.ok(table.includes('src/report/text.ts') && table.includes('src/report/views.ts'), table.join(' '));
+  for (const m of ['src/report/render.ts', 'src/report/markdown.ts', 'src/report/html.ts', 'src/report/svg.ts', 'src/histogram.ts']) assert.ok(!table.includes(m), `${m} is loaded only for report's other formats`);
+});
