@@ -26,7 +26,7 @@
  * kind), 1 otherwise, 2 on setup errors.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ const { spawnPGliteServer } = await import(join(root, 'dist/tiers/pglite-server.
 const { GATE_RUN_ROUNDS, GATE_RUN_REQUESTS, GATE_RUN_BENCH_ARGS } = await import(join(root, 'dist/commands/gate.js'));
 const { DEFAULT_GATE_OPTIONS } = await import(join(root, 'dist/gate.js'));
 const { cpuSplit, pinProcess, redisServerAvailable, startRedisServer } = await import(join(root, 'dist/core/placement.js'));
+const { histogramQuantiles } = await import(join(root, 'dist/stats/hdr-quantile.js'));
 
 const { values: a } = parseArgs({
   options: {
@@ -116,6 +117,37 @@ let runsDone = 0;
 const clock = (secs) => `${Math.floor(secs / 60)}:${String(Math.round(secs % 60)).padStart(2, '0')}`;
 const perPair = [];
 
+/**
+ * How steady each percentile is, the evidence behind the default --stats: per round, the log ratio of
+ * A2 to A (the same code twice: noise) and of B to A (every L2 lookup 10 % slower: noise + effect),
+ * for the end-to-end latency and the L2 lookups, at several percentiles read from the histograms.
+ */
+const STEADINESS_STATS = ['p1', 'p5', 'p10', 'p25', 'p50'];
+const STEADINESS_GROUPS = { 'end-to-end': (t) => t, L2: (t) => t.tiers.find((x) => x.name === 'L2') };
+const steadiness = Object.fromEntries(Object.keys(STEADINESS_GROUPS).map((g) => [g, Object.fromEntries(STEADINESS_STATS.map((s) => [s, { noise: [], shift: [] }]))]));
+function recordSteadiness(fileA, fileA2, fileB) {
+  const trial = (f) => JSON.parse(readFileSync(f, 'utf8')).trials[0];
+  const [ta, ta2, tb] = [fileA, fileA2, fileB].map(trial);
+  const qs = STEADINESS_STATS.map((s) => Number(s.slice(1)) / 100);
+  for (const [g, pick] of Object.entries(STEADINESS_GROUPS)) {
+    if (![ta, ta2, tb].every((t) => pick(t)?.histogram)) continue;
+    const [a, a2, b] = [ta, ta2, tb].map((t) => histogramQuantiles(pick(t).histogram, qs));
+    STEADINESS_STATS.forEach((s, i) => {
+      steadiness[g][s].noise.push(Math.log(a2[i] / a[i]));
+      steadiness[g][s].shift.push(Math.log(b[i] / a[i]));
+    });
+  }
+}
+const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
+const sd = (xs) => Math.sqrt(xs.reduce((x, y) => x + (y - mean(xs)) ** 2, 0) / (xs.length - 1));
+function steadinessRows() {
+  return Object.entries(steadiness).flatMap(([g, byStat]) =>
+    Object.entries(byStat)
+      .filter(([, v]) => v.noise.length >= 3)
+      .map(([stat, v]) => ({ group: g, stat, rounds: v.noise.length, noiseSpreadPct: 100 * sd(v.noise), shiftPct: 100 * (Math.exp(mean(v.shift)) - 1), shiftOverSpread: mean(v.shift) / sd(v.noise) })),
+  );
+}
+
 try {
   for (let p = 1; p <= pairs; p++) {
     const names = Object.keys(sides);
@@ -129,6 +161,7 @@ try {
         files[side].push(out);
         runsDone++;
       }
+      recordSteadiness(files.A[r - 1], files.A2[r - 1], files.B[r - 1]);
       const elapsed = (Date.now() - started) / 1000;
       const left = (elapsed / runsDone) * (totalRuns - runsDone);
       process.stderr.write(`pair ${p}/${pairs} round ${r}/${rounds}: ${runsDone}/${totalRuns} bench runs, ${clock(elapsed)} elapsed, about ${clock(left)} left (load ${loadavg()[0].toFixed(1)})\n`);
@@ -187,6 +220,7 @@ const table = {
     ok: k.side === 'A2' ? counts.A2.fail <= allowedFalse : counts[k.side].hit >= neededHits,
   })),
   perPair,
+  steadiness: steadinessRows(),
   ok,
 };
 mkdirSync(dirname(outFile), { recursive: true });
@@ -202,6 +236,8 @@ process.stdout.write(
       const c = counts[k.side];
       return `  ${k.label.padEnd(28)} detections ${c.hit}/${pairs} (target >= ${neededHits}) ${c.hit >= neededHits ? 'OK' : 'TOO FEW'} (failed at all, any metric: ${c.fail}/${pairs}); could not tell ${c.unsure}/${pairs}; most significant change seen ${range(c.changes)}`;
     }),
+    `how steady each percentile is (per round: spread of log(A2/A) between identical runs; mean change B/A, every L2 lookup +10 %; their ratio: larger separates a shift from noise better):`,
+    ...steadinessRows().map((x) => `  ${x.group.padEnd(10)} ${x.stat.padEnd(4)} spread ${x.noiseSpreadPct.toFixed(1).padStart(5)} %  change ${x.shiftPct.toFixed(1).padStart(5)} %  ratio ${x.shiftOverSpread.toFixed(2).padStart(5)}  (${x.rounds} rounds)`),
     `per pair, round r = 1..${rounds} runs one bench of each side, the order rotating:`,
     `  llmcache ${benchLine} --out A-r.json       # and A2-r.json`,
     ...KINDS.slice(1).map((k) => `  llmcache ${benchLine} ${k.flags.join(' ')} --out ${k.side}-r.json`),

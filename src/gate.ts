@@ -22,7 +22,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   threshold: 0.05,
   warn: 0.02,
   alpha: 0.01,
-  stats: ['p1', 'p50', 'p99'],
+  stats: ['p25', 'p50', 'p99'],
   minTrials: 5,
   minTailSamples: 10,
   latencyWarnOnly: false,

@@ -199,7 +199,7 @@ export function register(program: Command): void {
     .option('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled (required)')
     .option('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled (required)');
   judgingOptions(cmd)
-    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (needs >= 7 trials a side)')
+    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (as many trials a side; about 14 pairs are needed before the default metrics can fail)')
     .option('--update-baseline', 'accept --current as the new --baseline (overwrites it atomically) and exit 0')
     .addHelpText(
       'after',
