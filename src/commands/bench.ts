@@ -10,7 +10,7 @@ import { renderResult } from '../report/render.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
-import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption } from './options.js';
+import { addOutputFlags, addPricingFlags, checkOutFlag, daysOption, emitResult, intOption, numberOption } from './options.js';
 import { durationOption, parseDuration, parseFraction, perSecondOption, splitTier } from '../core/units.js';
 import { resolveScenario } from '../config.js';
 import type { SimulateCliOptions } from './options.js';
@@ -125,7 +125,7 @@ export function register(program: Command): void {
     .option('--hnsw', 'create an HNSW index on the pgvector embedding column')
     .option('--dimensions <n>', 'embedding dimensions of pgvector tables', intOption('--dimensions', 1), 64)
     .option('--value-bytes <n>', 'payload size of cached values (bytes)', intOption('--value-bytes', 0), 512)
-    .option('--llm-time-scale <f>', 'simulated LLM calls sleep the scenario latency x this (0 = no sleep)', (v) => Number(v), 0.001)
+    .option('--llm-time-scale <f>', 'simulated LLM calls sleep the scenario latency x this (0 = no sleep)', numberOption('--llm-time-scale', 0), 0.001)
     .option('--inject-delay <tier:pct>', 'slow a tier\'s lookups by a known fraction, e.g. L2:10% (repeatable)', parseInjectDelay, {})
     .option('--inject-tail <tier:dur@pct>', 'a tail regression: this share of a tier\'s lookups wait this much longer, e.g. L3:20ms@2% (repeatable)', parseInjectTail, {})
     .option('--inject-stall <tier:dur@at>', 'stall a tier once, e.g. L2:200ms@1s', parseStall)
@@ -159,7 +159,6 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
         if (o.l2 !== 'memory') throw new InputError(`--l2: expected memory, got ${JSON.stringify(o.l2)}`);
         scenario = { ...scenario, tiers: scenario.tiers.map((t) => (t.kind === 'redis' ? { ...t, kind: 'memory' as const } : t)) };
       }
-      if (!(o.llmTimeScale >= 0)) throw new InputError('--llm-time-scale: expected a number >= 0');
       const embedder = embedderKind(o);
       if (!o.trace && embedder !== 'text') throw new InputError(`--embedder ${embedder} embeds a recorded trace's text: give --trace FILE`);
       const vectors = o.trace ? await traceVectors(embedder, scenario, o.trace, o, progress) : undefined;

@@ -30,11 +30,23 @@ export interface SimulateCliOptions extends EmbedderCliOptions, ScenarioOverride
   latencyFrom?: string;
 }
 
+/** A plain decimal number such as 3, 0.25 or .5 (no exponent, hex, blank or sign other than −). */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)$/;
+
 /** Commander parser for an integer option with a lower bound. */
 export function intOption(flag: string, min: number): (v: string) => number {
   return (v: string) => {
-    const n = Number(v);
+    const n = DECIMAL.test(v.trim()) ? Number(v) : NaN;
     if (!Number.isInteger(n) || n < min) throw new InputError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+/** Commander parser for a plain decimal number with a lower bound (a factor such as 0.001). */
+export function numberOption(flag: string, min: number): (v: string) => number {
+  return (v: string) => {
+    const n = DECIMAL.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= min)) throw new InputError(`${flag}: expected a number >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
 }
