@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { BENCH_MICRO_SCHEMA, type BenchMicroResult, type InjectedTail } from '../model/results.js';
 import { timestampedResultPath, writeFileAtomic } from '../io/write.js';
-import { renderResult } from '../report/render.js';
+import { renderTable } from '../report/table.js';
 import { newRunId, runBench } from '../bench/bench.js';
 import { spawnPGliteServer } from '../tiers/pglite-server.js';
 import { assertLoopback } from '../tiers/registry.js';
@@ -199,7 +199,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
         });
         writeFileAtomic(out, JSON.stringify(result, null, 2) + '\n', { overwrite: o.force });
         progress(`${result.interrupted ? 'partial result (interrupted)' : 'result'} written to ${out}`);
-        output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderResult(result, 'table'));
+        output.stdout(o.json ? JSON.stringify(result, null, 2) + '\n' : renderTable(result));
         if (result.interrupted) process.exitCode = EXIT_INTERRUPTED;
       } finally {
         stop.release();
