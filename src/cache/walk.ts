@@ -82,6 +82,31 @@ export class WalkPlan {
   readonly writeThrough: boolean;
   /** Invalidations applied (tier instances cleared, summed over entity changes). */
   invalidations = 0;
+  /**
+   * The walk's rules read as tables, built once per plan so a step of `RequestWalk` is a table
+   * read (docs/architecture.md, "The request walk"): which tiers a request visits and which it
+   * writes to depend only on its op, whether it reads context, its depth and the serving tier.
+   * `route` holds END-terminated runs of tier indices; `lookupStart` / `writeStart` index them.
+   */
+  readonly route: Int32Array;
+  /** Per route position of a lookup: the flat counter (`lookupCounts`) it counts in; a system-of-record read counts in the spare last cell. */
+  readonly countAt: Int32Array;
+  /** Start in `route` of the lookups, per (context, op, depth variant): see `lookupRun`. */
+  readonly lookupStart: Int32Array;
+  /** Start in `route` of the writes, per (context, op, serving tier + 1): see `writeRun`. */
+  readonly writeStart: Int32Array;
+  /** Per tier: 1 for the system of record, 1 for one instance per worker, the depth index held, 1 for adaptive write TTLs. */
+  readonly sorFlag: Uint8Array;
+  readonly perWorkerFlag: Uint8Array;
+  readonly depthOf: Int8Array;
+  readonly adaptiveFlag: Uint8Array;
+  /** TTL (ms) per tier and op, at `k * ops + op`; -1 = not cached. */
+  readonly ttlFlat: Float64Array;
+  /** Counters per tier and op at `k * ops + op` (each tier's `lookups`, `hits`, `stale` are views of these). */
+  readonly lookupCounts: Float64Array;
+  readonly hitCounts: Float64Array;
+  readonly staleCounts: Float64Array;
+  readonly ops: number;
   private readonly velocity: VelocityTracker | null;
   /** Per tier, per handling worker: the instances an entity change clears. */
   private readonly targets: number[][][];
@@ -93,9 +118,15 @@ export class WalkPlan {
   constructor(scenario: Scenario, opNames: readonly string[], workers: number, entities: number, contacts: number) {
     const active = activeTiers(scenario);
     const nOps = opNames.length;
+    const nTiers = active.length;
+    this.ops = nOps;
     this.velocity = velocityAdaptive(active) ? new VelocityTracker(contacts) : null;
-    this.tiers = active.map((cfg) => {
+    this.lookupCounts = new Float64Array(nTiers * nOps + 1);
+    this.hitCounts = new Float64Array(nTiers * nOps);
+    this.staleCounts = new Float64Array(nTiers * nOps);
+    this.tiers = active.map((cfg, k) => {
       const perWorker = cfg.scope === 'worker';
+      const counters = (flat: Float64Array) => flat.subarray(k * nOps, (k + 1) * nOps);
       return {
         cfg,
         perWorker,
@@ -107,12 +138,61 @@ export class WalkPlan {
         refreshOnHit: cfg.refreshOnHit,
         adaptive: this.velocity !== null && cfg.adaptiveTtl !== null && cfg.adaptiveTtl.exponent !== 0 ? cfg.adaptiveTtl : null,
         gens: Array.from({ length: perWorker ? workers : 1 }, () => new Generations(entities)),
-        lookups: new Float64Array(nOps),
-        hits: new Float64Array(nOps),
-        stale: new Float64Array(nOps),
+        lookups: counters(this.lookupCounts),
+        hits: counters(this.hitCounts),
+        stale: counters(this.staleCounts),
         sorReads: 0,
       };
     });
+    const tiers = this.tiers;
+    this.sorFlag = Uint8Array.from(tiers, (t) => (t.sor ? 1 : 0));
+    this.perWorkerFlag = Uint8Array.from(tiers, (t) => (t.perWorker ? 1 : 0));
+    this.depthOf = Int8Array.from(tiers, (t) => t.depth);
+    this.adaptiveFlag = Uint8Array.from(tiers, (t) => (t.adaptive === null ? 0 : 1));
+    this.ttlFlat = new Float64Array(nTiers * nOps);
+    tiers.forEach((t, k) => this.ttlFlat.set(t.ttl, k * nOps));
+
+    // The rules, applied once per kind of request (the order of the tests is the walk's).
+    const route: number[] = [END];
+    const countAt: number[] = [0];
+    const spare = nTiers * nOps;
+    this.lookupStart = new Int32Array(2 * nOps * DEPTH_VARIANTS);
+    this.writeStart = new Int32Array(2 * nOps * (nTiers + 1));
+    for (let c = 0; c < 2; c++) {
+      const context = c === 1;
+      for (let op = 0; op < nOps; op++) {
+        for (let d = 0; d < DEPTH_VARIANTS; d++) {
+          this.lookupStart[(c * nOps + op) * DEPTH_VARIANTS + d] = route.length;
+          tiers.forEach((t, k) => {
+            if (t.ttl[op]! < 0 && !(context && t.sor)) return;
+            // A tier that never holds that much history is passed over without a call: not a lookup.
+            if (context && !t.sor && t.depth < d) return;
+            route.push(k);
+            // A read from the system of record is not a cache lookup: `servedByRecord` counts it apart,
+            // so the tiers' shares (hits / requests) sum to the hit rate (docs/reports.md).
+            countAt.push(context && t.sor ? spare : k * nOps + op);
+          });
+          route.push(END);
+          countAt.push(spare);
+        }
+        // After a hit at tier h, the back-fill of the tiers above it that have `backfill`; after a
+        // full miss (h = END), every caching tier; never the system of record for a window.
+        for (let h = END; h < nTiers; h++) {
+          this.writeStart[(c * nOps + op) * (nTiers + 1) + h + 1] = route.length;
+          const upTo = h === END ? nTiers : h;
+          for (let k = 0; k < upTo; k++) {
+            const t = tiers[k]!;
+            if (t.ttl[op]! < 0 || (context && t.sor) || (h !== END && !t.backfill)) continue;
+            route.push(k);
+            countAt.push(spare);
+          }
+          route.push(END);
+          countAt.push(spare);
+        }
+      }
+    }
+    this.route = Int32Array.from(route);
+    this.countAt = Int32Array.from(countAt);
     this.windowTiers = this.tiers.flatMap((t, k) => (t.windowTtl >= 0 ? [k] : []));
     this.writeThrough = scenario.memoryWriteThrough;
     this.targets = active.map((cfg) => Array.from({ length: workers }, (_, w) => invalidationTargets(scenario.invalidation, cfg.scope, w, workers)));
@@ -140,11 +220,37 @@ export class WalkPlan {
     const a = this.tiers[k]!.adaptive;
     return a === null ? baseMs : adaptiveTtlMs(baseMs, this.velocity!.perHour(contact, now), a);
   }
+
+  /** Start in `route` of the lookups of a request for `op` (`context`: a read of depth index `depth`). */
+  lookupRun(op: number, context: boolean, depth: number): number {
+    // Depths below the shallowest and beyond the deepest a tier holds behave alike: one variant each.
+    const d = context ? (depth < 0 ? 0 : depth > FULL_DEPTH ? FULL_DEPTH + 1 : depth) : 0;
+    return this.lookupStart[((context ? this.ops : 0) + op) * DEPTH_VARIANTS + d]!;
+  }
+
+  /** Start in `route` of the writes of a request for `op` served by tier `hitTier` (END: nothing served). */
+  writeRun(op: number, context: boolean, hitTier: number): number {
+    return this.writeStart[((context ? this.ops : 0) + op) * (this.tiers.length + 1) + hitTier + 1]!;
+  }
 }
+
+/** Depth variants of a context read the routes tell apart: each depth index, and deeper than any tier holds. */
+const DEPTH_VARIANTS = FULL_DEPTH + 2;
 
 /** The walk of one request through a WalkPlan's stack (reusable: `begin` starts the next one). */
 export class RequestWalk {
   private readonly tiers: WalkTier[];
+  private readonly route: Int32Array;
+  private readonly countAt: Int32Array;
+  private readonly lookupCounts: Float64Array;
+  private readonly hitCounts: Float64Array;
+  private readonly staleCounts: Float64Array;
+  private readonly sorFlag: Uint8Array;
+  private readonly perWorkerFlag: Uint8Array;
+  private readonly depthOf: Int8Array;
+  private readonly adaptiveFlag: Uint8Array;
+  private readonly ttlFlat: Float64Array;
+  private readonly ops: number;
   private op = 0;
   private context = false;
   private depth = 0;
@@ -153,6 +259,7 @@ export class RequestWalk {
   private contact = 0;
   private requestVersion = 0;
   private measure = true;
+  /** Position in the plan's `route` of the current lookup, then of the current write. */
   private cursor = 0;
   private writeCursor = 0;
   /** Index of the serving tier, or END. */
@@ -167,6 +274,17 @@ export class RequestWalk {
 
   constructor(readonly plan: WalkPlan) {
     this.tiers = plan.tiers;
+    this.route = plan.route;
+    this.countAt = plan.countAt;
+    this.lookupCounts = plan.lookupCounts;
+    this.hitCounts = plan.hitCounts;
+    this.staleCounts = plan.staleCounts;
+    this.sorFlag = plan.sorFlag;
+    this.perWorkerFlag = plan.perWorkerFlag;
+    this.depthOf = plan.depthOf;
+    this.adaptiveFlag = plan.adaptiveFlag;
+    this.ttlFlat = plan.ttlFlat;
+    this.ops = plan.ops;
   }
 
   /**
@@ -183,7 +301,8 @@ export class RequestWalk {
     this.contact = contact;
     this.requestVersion = version;
     this.measure = measure;
-    this.cursor = -1;
+    this.cursor = this.plan.lookupRun(op, context, depth) - 1;
+    // No writes until `settle` knows the outcome (position 0 of the route is an END).
     this.writeCursor = -1;
     this.hitTier = END;
     this.hitEntry = false;
@@ -194,40 +313,26 @@ export class RequestWalk {
 
   /** The next tier to look up (its lookup is counted), or END. */
   nextLookup(): number {
-    const tiers = this.tiers;
-    const op = this.op;
-    const context = this.context;
-    for (let k = this.cursor + 1; k < tiers.length; k++) {
-      const t = tiers[k]!;
-      if (t.ttl[op]! < 0 && !(context && t.sor)) continue;
-      // A tier that never holds that much history is passed over without a call: not a lookup.
-      if (context && !t.sor && t.depth < this.depth) continue;
-      // A read from the system of record is not a cache lookup: `servedByRecord` counts it apart,
-      // so the tiers' shares (hits / requests) sum to the hit rate (docs/reports.md).
-      if (this.measure && !(context && t.sor)) t.lookups[op]++;
-      this.cursor = k;
-      return k;
-    }
-    this.cursor = tiers.length;
-    return END;
+    const i = ++this.cursor;
+    const k = this.route[i]!;
+    if (k !== END && this.measure) this.lookupCounts[this.countAt[i]!]++;
+    return k;
   }
 
   /** Instance of tier `k` serving this request's worker. */
   instance(k: number): number {
-    return this.tiers[k]!.perWorker ? this.worker : 0;
+    return this.perWorkerFlag[k] === 1 ? this.worker : 0;
   }
 
   /** Generations of the instance of tier `k` serving this request. */
   generations(k: number): Generations {
-    const t = this.tiers[k]!;
-    return t.gens[t.perWorker ? this.worker : 0]!;
+    return this.tiers[k]!.gens[this.instance(k)]!;
   }
 
   /** True (and the walk ends at `k`) when tier `k` is the system of record and this is a context read: the read is the service. */
   servedByRecord(k: number): boolean {
-    const t = this.tiers[k]!;
-    if (!(this.context && t.sor)) return false;
-    if (this.measure) t.sorReads++;
+    if (!this.context || this.sorFlag[k] === 0) return false;
+    if (this.measure) this.tiers[k]!.sorReads++;
     this.hitTier = k;
     return true;
   }
@@ -249,37 +354,30 @@ export class RequestWalk {
 
   /**
    * After the lookups: count the serving tier's hit, stale when the entry's version is not the
-   * request's. A read served by the system of record is not a cache hit (counted in `sorReads`).
+   * request's (a read served by the system of record is not a cache hit: counted in `sorReads`),
+   * and line up the writes of this outcome for `nextWrite`.
    */
   settle(): void {
-    if (this.hitTier === END || !this.measure || !this.hitEntry) return;
-    const t = this.tiers[this.hitTier]!;
-    t.hits[this.op]++;
-    if (this.hitEntry && this.version !== this.requestVersion) t.stale[this.op]++;
+    const hit = this.hitTier;
+    this.writeCursor = this.plan.writeRun(this.op, this.context, hit) - 1;
+    if (hit === END || !this.measure || !this.hitEntry) return;
+    const c = hit * this.ops + this.op;
+    this.hitCounts[c]++;
+    if (this.version !== this.requestVersion) this.staleCounts[c]++;
   }
 
   /** A hit on a cached entry of a tier that slides its TTL: the expiry (ms) the hit pushes it to; else -1. */
   refreshedExpiry(): number {
     if (!this.hitEntry) return -1;
-    const t = this.tiers[this.hitTier]!;
-    const base = t.ttl[this.op]!;
-    if (!t.refreshOnHit || base < 0) return -1;
-    return this.now + this.plan.writeTtl(this.hitTier, base, this.contact, this.now);
+    const k = this.hitTier;
+    const base = this.ttlFlat[k * this.ops + this.op]!;
+    if (!this.tiers[k]!.refreshOnHit || base < 0) return -1;
+    return this.now + this.plan.writeTtl(k, base, this.contact, this.now);
   }
 
-  /** The next tier to write the value to, or END: the back-fill above a hit, or every caching tier after a full miss. */
+  /** After `settle`: the next tier to write the value to, or END: the back-fill above a hit, or every caching tier after a full miss. */
   nextWrite(): number {
-    const tiers = this.tiers;
-    const op = this.op;
-    const upTo = this.hitTier === END ? tiers.length : this.hitTier;
-    for (let k = this.writeCursor + 1; k < upTo; k++) {
-      const t = tiers[k]!;
-      if (t.ttl[op]! < 0 || (this.context && t.sor) || (this.hitTier !== END && !t.backfill)) continue;
-      this.writeCursor = k;
-      return k;
-    }
-    this.writeCursor = tiers.length;
-    return END;
+    return this.route[++this.writeCursor]!;
   }
 
   /** After `settle`: an LLM request that no tier served goes on to the model, through the prompt cache (`ModelStage`). */
@@ -289,12 +387,14 @@ export class RequestWalk {
 
   /** TTL (ms) of the write to tier `k`. */
   writeTtl(k: number): number {
-    return this.plan.writeTtl(k, this.tiers[k]!.ttl[this.op]!, this.contact, this.now);
+    const base = this.ttlFlat[k * this.ops + this.op]!;
+    return this.adaptiveFlag[k] === 0 ? base : this.plan.writeTtl(k, base, this.contact, this.now);
   }
 
   /** A window written to tier `k` is as deep as the tier holds and the source had. */
   windowDepth(k: number): number {
-    return Math.min(this.tiers[k]!.depth, this.foundDepth);
+    const d = this.depthOf[k]!;
+    return d < this.foundDepth ? d : this.foundDepth;
   }
 
   /** Generation stamp of `entity` for a write to tier `k`. */

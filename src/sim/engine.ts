@@ -101,7 +101,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     let hitSlot = -1;
     let hitInst: TierInstance | null = null;
     walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact, true);
-    for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
+    // Each step is called from one place (not `for (k = next(); …; k = next())`), so the
+    // optimizing compiler inlines it once.
+    for (;;) {
+      const k = walk.nextLookup();
+      if (k === END) break;
       const tr = tiers[k]!;
       ms += tr.lookupLatency.sample(rng);
       const inst = tr.instances[walk.instance(k)]!;
@@ -135,7 +139,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     }
     if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
 
-    for (let k = walk.nextWrite(); k !== END; k = walk.nextWrite()) {
+    for (;;) {
+      const k = walk.nextWrite();
+      if (k === END) break;
       const tr = tiers[k]!;
       tr.instances[walk.instance(k)]!.write(key, now, now + walk.writeTtl(k), walk.createdAt, walk.version, ev.entity, context ? walk.windowDepth(k) : -1);
       ms += tr.writeLatency.sample(rng);
