@@ -106,20 +106,30 @@ export class BillKeeper {
    * bills. `measure` false (bench warm-up): the prompt cache serves it, nothing is counted.
    */
   request(ev: SimEvent, measure = true): void {
-    const m = this.modelOf(ev);
+    const m = ev.model < 0 ? (this.opModel[ev.op] ?? null) : this.modelOf(ev);
     if (m === null) return;
     if (this.ttl !== null) {
-      this.nIds = -1;
-      this.serve(this.onlyCaches, ev, m);
+      this.requestThroughCache(ev, m, measure);
+      return;
     }
+    if (!measure) return;
+    if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
+    if (ev.model >= 0) this.withModel++;
+    // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
+    addFullPriceBill((m.byOp[ev.op] ?? this.buckets(m, ev.op))[0], m.price, ev.tokensIn, ev.tokensOut);
+  }
+
+  /** `request` with the prompt cache modelled: kept apart so the common path stays small enough to inline. */
+  private requestThroughCache(ev: SimEvent, m: Priced, measure: boolean): void {
+    this.nIds = -1;
+    this.serve(this.onlyCaches, ev, m);
     if (!measure) return;
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
     const b = m.byOp[op] ?? this.buckets(m, op);
     addFullPriceBill(b[0], m.price, ev.tokensIn, ev.tokensOut);
-    // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
-    if (this.ttl !== null) addRequestBill(b[1], m.price, this.ttl, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    addRequestBill(b[1], m.price, this.ttl!, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -127,21 +137,24 @@ export class BillKeeper {
    * prefix; returns the input tokens read from the cache (they skip the prefill).
    */
   call(ev: SimEvent, measure = true): number {
-    const m = this.modelOf(ev);
+    const m = ev.model < 0 ? (this.opModel[ev.op] ?? null) : this.modelOf(ev);
     if (m === null) return 0;
-    if (this.ttl === null) {
-      // Prompt caching off: nothing is cached or written, every input token is paid in full.
-      if (!measure) return 0;
-      addFullPriceBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, ev.tokensIn, ev.tokensOut);
-      this.stats.requests++;
-      this.stats.inputTokens += ev.tokensIn;
-      return 0;
-    }
+    if (this.ttl !== null) return this.callThroughCache(ev, m, measure);
+    // Prompt caching off: nothing is cached or written, every input token is paid in full.
+    if (!measure) return 0;
+    addFullPriceBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, ev.tokensIn, ev.tokensOut);
+    this.stats.requests++;
+    this.stats.inputTokens += ev.tokensIn;
+    return 0;
+  }
+
+  /** `call` with the prompt cache modelled. */
+  private callThroughCache(ev: SimEvent, m: Priced, measure: boolean): number {
     this.serve(this.stackCaches, ev, m);
     this.nIds = -1;
     const o = this.out;
     if (!measure) return o.hitTokens;
-    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl!, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
