@@ -33,7 +33,7 @@
  */
 import type { AdaptiveTtlConfig, Scenario, TierConfig } from '../config.js';
 import type { Bills, PromptCacheStats } from '../model/results.js';
-import { BillKeeper } from '../promptcache/bills.js';
+import { BillKeeper, type PrefixBlocks } from '../promptcache/bills.js';
 import type { SimEvent } from '../trace/types.js';
 import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
 import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from './policy.js';
@@ -440,17 +440,21 @@ export class ModelStage {
     return this.keeper.enabled;
   }
 
-  /** An LLM request as the application makes it: the noCache and promptCacheOnly bills. */
-  request(ev: SimEvent, measure = true): void {
-    this.keeper.request(ev, measure);
+  /**
+   * An LLM request as the application makes it: the noCache and promptCacheOnly bills. `blocks`:
+   * where its prefix's block ids are kept for its `call`, when other requests come in between
+   * (bench's lanes); default one memo, for a `call` that follows at once.
+   */
+  request(ev: SimEvent, measure = true, blocks?: PrefixBlocks): void {
+    this.keeper.request(ev, measure, blocks);
   }
 
   /**
    * A request that reached the model: the stack's prompt cache serves its prefix and it is billed.
    * Returns the prefill time (ms) of the input tokens the prompt cache did not serve.
    */
-  call(ev: SimEvent, measure = true): number {
-    const cached = this.keeper.call(ev, measure);
+  call(ev: SimEvent, measure = true, blocks?: PrefixBlocks): number {
+    const cached = this.keeper.call(ev, measure, blocks);
     return this.prefillMsPerToken * (ev.tokensIn - cached);
   }
 

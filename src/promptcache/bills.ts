@@ -32,6 +32,21 @@ interface Priced {
   stackByOp: (BillParts | undefined)[];
 }
 
+/**
+ * Block ids of one request's segment prefix, computed once for its two prompt caches (`request`
+ * and `call`). Requests overlap in bench: each closed-loop lane keeps its own (src/bench/runner.ts).
+ */
+export interface PrefixBlocks {
+  ids: number[];
+  n: number;
+  /** The event `ids` are of, or null. */
+  of: SimEvent | null;
+}
+
+export function newPrefixBlocks(): PrefixBlocks {
+  return { ids: [], n: 0, of: null };
+}
+
 /** Accumulates the three bills and the stack prompt cache's counters over one run. */
 export class BillKeeper {
   private readonly ttl: PromptCacheTtl | null;
@@ -43,11 +58,10 @@ export class BillKeeper {
   private readonly stackCaches: (PromptCache | undefined)[] = [];
   private readonly opModel: (Priced | null)[];
   private readonly traceModels = new Map<number, Priced | null>();
-  private readonly ids: number[] = [];
   /** Block ids of segment prefixes, hashing only what a conversation adds. */
   private readonly blocker: SegmentBlocker;
-  /** Blocks of the request last given to `request` (its ids in `ids`), reused by `call`; -1 = none. */
-  private nIds = -1;
+  /** Block ids of the request last given to `request`, reused by `call` when it is for that event. */
+  private readonly blocks: PrefixBlocks = newPrefixBlocks();
   private readonly out: PromptCacheOutcome = newOutcome();
   readonly stats: PromptCacheStats = { requests: 0, inputTokens: 0, cachedTokens: 0, writtenTokens: 0, tokenHitRate: 0, blocks: 0, cachedBlocks: 0, blockHitRate: 0 };
   /** Trace model names no price was found for (priced by the op's model instead). */
@@ -105,11 +119,11 @@ export class BillKeeper {
    * One LLM request as the application sees it: it counts in the noCache and promptCacheOnly
    * bills. `measure` false (bench warm-up): the prompt cache serves it, nothing is counted.
    */
-  request(ev: SimEvent, measure = true): void {
+  request(ev: SimEvent, measure = true, blocks = this.blocks): void {
     const m = ev.model < 0 ? (this.opModel[ev.op] ?? null) : this.modelOf(ev);
     if (m === null) return;
     if (this.ttl !== null) {
-      this.requestThroughCache(ev, m, measure);
+      this.requestThroughCache(ev, m, measure, blocks);
       return;
     }
     if (!measure) return;
@@ -120,9 +134,10 @@ export class BillKeeper {
   }
 
   /** `request` with the prompt cache modelled: kept apart so the common path stays small enough to inline. */
-  private requestThroughCache(ev: SimEvent, m: Priced, measure: boolean): void {
-    this.nIds = -1;
-    this.serve(this.onlyCaches, ev, m);
+  private requestThroughCache(ev: SimEvent, m: Priced, measure: boolean, blocks: PrefixBlocks): void {
+    // The event object may have been refilled since `blocks` was computed for it.
+    blocks.of = null;
+    this.serve(this.onlyCaches, ev, m, blocks);
     if (!measure) return;
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
@@ -136,10 +151,10 @@ export class BillKeeper {
    * One LLM call that reached the model (no tier served it): the stack's prompt cache serves its
    * prefix; returns the input tokens read from the cache (they skip the prefill).
    */
-  call(ev: SimEvent, measure = true): number {
+  call(ev: SimEvent, measure = true, blocks = this.blocks): number {
     const m = ev.model < 0 ? (this.opModel[ev.op] ?? null) : this.modelOf(ev);
     if (m === null) return 0;
-    if (this.ttl !== null) return this.callThroughCache(ev, m, measure);
+    if (this.ttl !== null) return this.callThroughCache(ev, m, measure, blocks);
     // Prompt caching off: nothing is cached or written, every input token is paid in full.
     if (!measure) return 0;
     addFullPriceBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, ev.tokensIn, ev.tokensOut);
@@ -149,9 +164,8 @@ export class BillKeeper {
   }
 
   /** `call` with the prompt cache modelled. */
-  private callThroughCache(ev: SimEvent, m: Priced, measure: boolean): number {
-    this.serve(this.stackCaches, ev, m);
-    this.nIds = -1;
+  private callThroughCache(ev: SimEvent, m: Priced, measure: boolean, blocks: PrefixBlocks): number {
+    this.serve(this.stackCaches, ev, m, blocks);
     const o = this.out;
     if (!measure) return o.hitTokens;
     addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl!, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
@@ -172,7 +186,7 @@ export class BillKeeper {
   }
 
   /** Serve `ev`'s prefix in the cache of its model among `caches` (outcome in `this.out`). */
-  private serve(caches: (PromptCache | undefined)[], ev: SimEvent, m: Priced): void {
+  private serve(caches: (PromptCache | undefined)[], ev: SimEvent, m: Priced, blocks: PrefixBlocks): void {
     const o = this.out;
     o.blocks = o.hitBlocks = o.hitTokens = o.writtenTokens = 0;
     if (this.ttl === null || ev.prefixKind === PREFIX_NONE) return;
@@ -184,8 +198,11 @@ export class BillKeeper {
     if (ev.prefixKind === PREFIX_BLOCKS) cache.serve(ev.t, ev.prefixIds, ev.prefixLen, ev.blockTokens, ev.tokensIn, o);
     else if (ev.prefixKind === PREFIX_SEGMENTS) {
       // The same request is served by both caches: its block ids are computed once.
-      if (this.nIds < 0) this.nIds = this.blocker.blocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, ev.tokensIn, this.ids);
-      cache.serve(ev.t, this.ids, this.nIds, this.blocker.blockTokens, ev.tokensIn, o);
+      if (blocks.of !== ev) {
+        blocks.n = this.blocker.blocks(ev.prefixIds, ev.prefixTokens, ev.prefixLen, ev.tokensIn, blocks.ids);
+        blocks.of = ev;
+      }
+      cache.serve(ev.t, blocks.ids, blocks.n, this.blocker.blockTokens, ev.tokensIn, o);
     }
   }
 

@@ -71,3 +71,31 @@ test('prefill time per uncached input token: a prompt-cache hit shortens the LLM
   assert.ok(Math.abs(r.latencyMs.max - base.latencyMs.max - 409.6) < 2, `${r.latencyMs.max} vs ${base.latencyMs.max}`);
   assert.ok(Math.abs(r.latencyMs.mean * 3 - base.latencyMs.mean * 3 - (409.6 + 204.8)) < 3, `${r.latencyMs.mean} vs ${base.latencyMs.mean}`);
 });
+
+test('a call is served its own prefix when other requests came in between (bench lanes at concurrency > 1)', async () => {
+  const { ModelStage } = await import('../../src/cache/walk.js');
+  const { newPrefixBlocks } = await import('../../src/promptcache/bills.js');
+  const { EVENT_REQUEST, PREFIX_SEGMENTS, newSimEvent } = await import('../../src/trace/types.js');
+  const request = (t: number, segment: number) => {
+    const e = newSimEvent();
+    Object.assign(e, { kind: EVENT_REQUEST, t, op: 0, key: segment, tokensIn: 4096, tokensOut: 100, prefixKind: PREFIX_SEGMENTS, prefixIds: [segment], prefixTokens: [4096], prefixRoles: [0], prefixLen: 1 });
+    return e;
+  };
+  const a = request(0, 1);
+  const b = request(1, 2);
+  for (const lanes of [false, true]) {
+    const stage = new ModelStage(scenario(), ['llm']);
+    const [memoA, memoB] = lanes ? [newPrefixBlocks(), newPrefixBlocks()] : [undefined, undefined];
+    // A and B are both in flight; A reaches the model first, then A again once B has been asked.
+    stage.request(a, true, memoA);
+    stage.request(b, true, memoB);
+    stage.call(a, true, memoA);
+    stage.request(a, true, memoA);
+    stage.call(a, true, memoA);
+    // The first call wrote A's 8 blocks; the second reads all of them (B's blocks would miss).
+    const pc = stage.finish(1).promptCache!;
+    assert.equal(pc.requests, 2, `lanes ${lanes}`);
+    assert.equal(pc.cachedTokens, 4096, `lanes ${lanes}`);
+    assert.equal(pc.writtenTokens, 4096, `lanes ${lanes}`);
+  }
+});
