@@ -12,7 +12,7 @@ import { mergeNodeCommands, type AdapterOptions, type NodeCommands, type TierAda
 import { createTier } from '../tiers/registry.js';
 import { benchChildEntry, childExecArgv, stopChild } from '../core/child.js';
 import { semanticSnapshot, type SemanticSnapshot } from './semantic.js';
-import { BenchStack, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
+import { BenchStack, flushLatency, type BenchJob, type JobOutcome, type TierFaults } from './stack.js';
 
 /** Counters of one tier from one process, ready to merge (histogram base64-encoded). */
 export interface TierSnapshot {
@@ -92,7 +92,7 @@ export function snapshot(stack: BenchStack, adapters: TierAdapter[][]): TierSnap
     writes: t.counters.writes,
     writeErrors: t.counters.writeErrors,
     firstError: t.counters.firstError,
-    histogram: encodeHistogram(t.counters.histogram),
+    histogram: encodeHistogram(flushLatency(t.counters)),
     ...(t.counters.semantic ? { semantic: semanticSnapshot(t.counters.semantic) } : {}),
     ...nodeCommandsOf(adapters[k] ?? []),
   }));

@@ -20,10 +20,11 @@ import { activeTiers, invalidationTargets, routerFor } from '../cache/policy.js'
 import { velocityAdaptive } from '../cache/freshness.js';
 import { copyEvent, EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
 import type { ModelStage } from '../cache/walk.js';
+import { newPrefixBlocks, type PrefixBlocks } from '../promptcache/bills.js';
 import type { AdapterOptions } from '../tiers/adapter.js';
 import type { TierSnapshot, WorkerHost } from './host.js';
 import type { VectorSource } from '../trace/vectors.js';
-import { sleep, type BenchJob, type TierFaults } from './stack.js';
+import { newJob, sleep, type BenchJob, type TierFaults } from './stack.js';
 
 export type BenchSource = EventSource & { opNames?: string[]; modelName?(id: number): string } & Partial<VectorSource>;
 
@@ -183,52 +184,53 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
       for (const inst of targets[k]![w]!) host.invalidate(k, inst, shared, ev.entity);
     }
   };
-  const toJob = (ev: SimEvent, measure: boolean): BenchJob => {
-    const job: BenchJob = {
-      op: ev.op,
-      key: ev.key,
-      contact: ev.contact,
-      tenant: ev.tenant,
-      entity: ev.entity,
-      version: ev.version,
-      depth: ev.depth,
-      t: ev.t,
-      stream: ev.stream,
-      toolUse: ev.toolUse,
-      measure,
-      intent: ev.intent,
-      paraphrase: ev.paraphrase,
-    };
+  /** Fill `job` with request `ev` (every field, so a lane can reuse one job for all its requests). */
+  const fillJob = (ev: SimEvent, measure: boolean, job: BenchJob): void => {
+    job.op = ev.op;
+    job.key = ev.key;
+    job.contact = ev.contact;
+    job.tenant = ev.tenant;
+    job.entity = ev.entity;
+    job.version = ev.version;
+    job.depth = ev.depth;
+    job.t = ev.t;
+    job.stream = ev.stream;
+    job.toolUse = ev.toolUse;
+    job.measure = measure;
+    job.intent = ev.intent;
+    job.paraphrase = ev.paraphrase;
     // A copy: the job outlives `vecBuf`'s next fill.
-    if (semanticVectors && source.vectorOf?.(ev, vecBuf, 0)) job.embedding = Array.from(vecBuf);
-    return job;
+    job.embedding = semanticVectors && source.vectorOf?.(ev, vecBuf, 0) ? Array.from(vecBuf) : undefined;
+    job.vector = undefined;
   };
   /**
-   * Next request to issue (applying message / state events on the way), or null at the end. An
-   * LLM request is billed here, in trace order (the model stage's noCache and promptCacheOnly
-   * bills); `prompt` keeps a copy of it for the stack's prompt cache when the request reaches the model.
+   * Advance `ev` to the next request to issue (applying message / state events on the way) and
+   * fill `job` with it: returns its worker, or -1 at the end. An LLM request is billed here, in
+   * trace order (the model stage's noCache and promptCacheOnly bills); `finish` hands the event to
+   * the stack's prompt cache when the request reached the model. Synchronous unless a message's
+   * write-through must be awaited (`awaitMessages`): then a promise of the same.
    */
-  const nextRequest = async (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>): Promise<{ w: number; job: BenchJob; prompt: SimEvent | null } | null> => {
+  const nextRequest = (ev: SimEvent, awaitMessages: boolean, pending: Set<Promise<unknown>>, job: BenchJob, blocks?: PrefixBlocks): number | Promise<number> => {
     for (;;) {
-      if (done) return null;
+      if (done) return -1;
       if (o.signal?.aborted) {
         done = aborted = true;
-        return null;
+        return -1;
       }
       if (t0 >= 0 && (issued >= maxRequests || performance.now() - t0 >= maxMs)) {
         done = true;
-        return null;
+        return -1;
       }
       if (!source.next(ev)) {
         done = true;
-        return null;
+        return -1;
       }
       if (ev.kind === EVENT_MESSAGE) {
         const w = router.route(ev.contact);
         if (!s.memoryWriteThrough && !velocityTtl) continue;
         const p = host.message(w, ev.contact, ev.seq, ev.t); // failures are counted as tier write errors
-        if (awaitMessages) await p;
-        else track(pending, p);
+        if (awaitMessages) return p.then(() => nextRequest(ev, awaitMessages, pending, job, blocks));
+        track(pending, p);
         continue;
       }
       if (ev.kind === EVENT_STATE) {
@@ -245,17 +247,15 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
         if (traceFrom < 0) traceFrom = ev.t;
         traceTo = ev.t;
       }
-      let prompt: SimEvent | null = null;
-      if (stage !== null && isLlm[ev.op]) {
-        stage.request(ev, measure);
-        copyEvent(ev, (prompt = newSimEvent()));
-      }
-      return { w, job: toJob(ev, measure), prompt };
+      if (stage !== null && isLlm[ev.op]) stage.request(ev, measure, blocks);
+      fillJob(ev, measure, job);
+      return w;
     }
   };
-  const finish = (job: BenchJob, startMs: number, r: { hitTier: number; llmCall: boolean; bypass: boolean; errors: number }, prompt: SimEvent | null) => {
+  /** `prompt`: the request's event, unchanged since `nextRequest` returned it (and its prefix's `blocks`). */
+  const finish = (job: BenchJob, startMs: number, r: { hitTier: number; llmCall: boolean; bypass: boolean; errors: number }, prompt: SimEvent, blocks?: PrefixBlocks) => {
     // The request reached the model: the stack's prompt cache serves it (warm-up ones too, uncounted).
-    if (prompt !== null && r.llmCall) stage!.call(prompt, job.measure);
+    if (r.llmCall && stage !== null && isLlm[job.op]) stage.call(prompt, job.measure, blocks);
     if (!job.measure) return;
     const now = performance.now();
     tEnd = Math.max(tEnd, now);
@@ -275,15 +275,19 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   };
 
   if (o.loop === 'closed') {
+    // A lane has one request in flight: its event, job and the event's prompt are its own, reused.
     const lane = async () => {
       const ev = newSimEvent();
+      const job = newJob();
+      const blocks = newPrefixBlocks();
       const pending = new Set<Promise<unknown>>();
       for (;;) {
-        const next = await nextRequest(ev, true, pending);
-        if (!next) break;
+        let w = nextRequest(ev, true, pending, job, blocks);
+        if (typeof w !== 'number') w = await w;
+        if (w < 0) break;
         const start = performance.now();
-        const r = await host.request(next.w, next.job);
-        finish(next.job, start, r, next.prompt);
+        const r = await host.request(w, job);
+        finish(job, start, r, ev, blocks);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, lane));
@@ -294,18 +298,21 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
     let n = 0;
     const base = performance.now();
     for (;;) {
-      const next = await nextRequest(ev, false, pending);
-      if (!next) break;
+      // Requests overlap: each its own job, and its own copy of the event for the prompt cache.
+      const job = newJob();
+      const w = nextRequest(ev, false, pending, job) as number;
+      if (w < 0) break;
+      let prompt = ev;
+      if (stage !== null && isLlm[job.op]) copyEvent(ev, (prompt = newSimEvent()));
       const intended = base + n++ * interval;
       for (let now = performance.now(); now < intended; now = performance.now()) {
         if (intended - now >= 1.5) await sleep(intended - now - 1);
         else await new Promise((r) => setImmediate(r));
       }
       if (performance.now() - intended > 1) late++;
-      const { job, prompt } = next;
       track(
         pending,
-        host.request(next.w, job).then((r) => finish(job, intended, r, prompt)),
+        host.request(w, job).then((r) => finish(job, intended, r, prompt)),
       );
     }
     await Promise.all(pending);

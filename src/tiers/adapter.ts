@@ -74,7 +74,8 @@ export interface TierAdapter {
   readonly kind: TierConfig['kind'];
   /** Exact lookup by key; null when absent. */
   get(keyId: number, key: string): Promise<FoundEntry | null>;
-  set(w: WriteRequest): Promise<void>;
+  /** Store `w`; resolves (to whatever the backend answered) when stored. */
+  set(w: WriteRequest): Promise<unknown>;
   delete(keyId: number, key: string): Promise<void>;
   /** Semantic nearest neighbour (semantic tiers only). */
   search?(q: SemanticQuery): Promise<SemanticHit | null>;
@@ -125,12 +126,13 @@ export function encodeEntry(e: CachedEntry, payload: string): string {
 
 /** Parse `encodeEntry` output; null when malformed. */
 export function decodeEntry(s: string): FoundEntry | null {
-  const f: number[] = [];
+  // Fields into a scratch array (no array per lookup): decoding is synchronous.
+  const f = decoded;
   let start = 0;
   for (let i = 0; i < 8; i++) {
     const bar = s.indexOf('|', start);
     if (bar < 0) return null;
-    f.push(Number(s.slice(start, bar)));
+    f[i] = Number(s.slice(start, bar));
     start = bar + 1;
   }
   return {
@@ -145,6 +147,7 @@ export function decodeEntry(s: string): FoundEntry | null {
     bytes: s.length - start,
   };
 }
+const decoded = new Float64Array(8);
 
 /** Reject with a timeout error when `p` has not settled after `ms`. */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -132,12 +132,13 @@ export class RedisTier implements TierAdapter {
     return v === null ? null : decodeEntry(v);
   }
 
-  async set(w: WriteRequest): Promise<void> {
+  // Not async: the command's own promise is returned, a promise less per write.
+  set(w: WriteRequest): Promise<unknown> {
     const px = Math.max(1, Math.min(Math.round(w.ttlMs), 2 ** 31));
     const k = this.prefix + w.key;
     const v = encodeEntry(w.entry, w.payload);
-    if (this.cluster === null) await this.client.set(k, v, 'PX', px);
-    else await this.clusterCall(k, 'SET', () => this.client.set(k, v, 'PX', px));
+    if (this.cluster === null) return this.client.set(k, v, 'PX', px);
+    return this.clusterCall(k, 'SET', () => this.client.set(k, v, 'PX', px));
   }
 
   async delete(_keyId: number, key: string): Promise<void> {
