@@ -7,10 +7,11 @@
  *
  * Each of `--concurrency` lanes does GET of a key and, for the `--write-share` of its requests
  * (bench's SETs per GET), SET of a `--value-bytes` value with a PX expiry; auto-pipelining as bench
- * uses it (on above concurrency 1). Prints one JSON line: { getP50Us, commandsPerSec }.
+ * uses it by default (on above concurrency 1), or as `--auto-pipelining on|off` says. Prints one
+ * JSON line: { getP50Us, commandsPerSec }.
  *
  * Usage: node scripts/redis-client-floor.mjs --url redis://127.0.0.1:6379 --concurrency 50
- *          [--duration-ms 3000] [--write-share 0.7] [--value-bytes 100]
+ *          [--duration-ms 3000] [--write-share 0.7] [--value-bytes 100] [--auto-pipelining on|off]
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ const { values: a } = parseArgs({
     'duration-ms': { type: 'string', default: '3000' },
     'write-share': { type: 'string', default: '0.7' },
     'value-bytes': { type: 'string', default: '100' },
+    'auto-pipelining': { type: 'string' },
   },
 });
 const concurrency = Number(a.concurrency);
@@ -30,7 +32,8 @@ const durationMs = Number(a['duration-ms']);
 const writeShare = Number(a['write-share']);
 const value = 'v'.repeat(Number(a['value-bytes']));
 const prefix = `llmcache:floor:${process.pid}:`;
-const client = new Redis(a.url, { enableAutoPipelining: concurrency > 1, commandTimeout: 1000, maxRetriesPerRequest: 0, lazyConnect: true });
+const autoPipelining = a['auto-pipelining'] === undefined ? concurrency > 1 : a['auto-pipelining'] === 'on';
+const client = new Redis(a.url, { enableAutoPipelining: autoPipelining, commandTimeout: 1000, maxRetriesPerRequest: 0, lazyConnect: true });
 await client.connect();
 
 const getUs = [];

@@ -36,6 +36,11 @@ export interface BenchRunOptions extends LoadOptions {
   /** Timeout of every backend call (ms). */
   timeoutMs: number;
   hnsw: boolean;
+  /**
+   * ioredis auto-pipelining (docs/architecture.md, "Backends"); default on, except in the closed
+   * loop at concurrency 1, where one request is in flight and there is nothing to pipeline.
+   */
+  redisAutoPipelining?: boolean;
   dimensions: number;
   /** Slow a tier's lookups by a fraction of their duration, e.g. { L2: 0.1 }. */
   injectDelay?: Record<string, number>;
@@ -97,6 +102,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       o.onProgress?.('starting embedded PGlite + pgvector');
       embedded = await spawnPGliteServer();
     }
+    const autoPipelining = o.redisAutoPipelining ?? !(o.loop === 'closed' && o.concurrency <= 1);
     const adapter: AdapterOptions = {
       runId,
       redisUrl: o.redisUrl,
@@ -109,7 +115,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
       hnsw: o.hnsw,
       // Semantic tiers store the scenario's vectors (the simulator's embedding space).
       dimensions: tiers.some((t) => t.match === 'semantic') ? o.scenario.embedding.dim : o.dimensions,
-      autoPipelining: !(o.loop === 'closed' && o.concurrency <= 1),
+      autoPipelining,
     };
     host = o.processes ? new ProcessHost(o.processes) : new InlineHost(o.scenario.workers.count);
     const scenario = o.processes ? { ...o.scenario, workers: { ...o.scenario.workers, count: o.processes } } : o.scenario;
@@ -178,6 +184,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchResult> {
           ...(o.loop === 'closed' ? { concurrency: o.concurrency } : { rate: o.rate }),
           workers: host.workers,
           warmupRequests: o.warmupRequests,
+          ...(needsRedis && { redisAutoPipelining: autoPipelining }),
         },
         llmTimeScale: o.llmTimeScale,
         injectedDelay: o.injectDelay && Object.keys(o.injectDelay).length > 0 ? o.injectDelay : undefined,

@@ -34,6 +34,7 @@ interface BenchCliOptions extends SimulateCliOptions {
   keep?: boolean;
   timeout: number;
   hnsw?: boolean;
+  redisAutoPipelining?: 'on' | 'off';
   dimensions: number;
   valueBytes: number;
   llmTimeScale: number;
@@ -122,6 +123,10 @@ export function register(program: Command): void {
     .option('--allow-remote', 'allow backends that are not on the loopback interface')
     .option('--keep', 'keep what the run wrote (Redis keys, Postgres tables)')
     .option('--timeout <time>', 'timeout of every backend call (500ms, 2s; a bare number is ms)', durationOption('--timeout', { unit: 'ms', positive: true }), 1000)
+    .option('--redis-auto-pipelining <on|off>', 'ioredis auto-pipelining: commands issued in the same event-loop turn go out in one write (default: on, except closed loop at concurrency 1)', (v) => {
+      if (v !== 'on' && v !== 'off') throw new InputError(`--redis-auto-pipelining: expected on or off, got ${JSON.stringify(v)}`);
+      return v;
+    })
     .option('--hnsw', 'create an HNSW index on the pgvector embedding column')
     .option('--dimensions <n>', 'embedding dimensions of pgvector tables', intOption('--dimensions', 1), 64)
     .option('--value-bytes <n>', 'payload size of cached values (bytes)', intOption('--value-bytes', 0), 512)
@@ -188,6 +193,7 @@ LLM calls sleep the op's latency x --llm-time-scale (default 0.001: a 900 ms cal
           keep: !!o.keep,
           timeoutMs: o.timeout,
           hnsw: !!o.hnsw,
+          redisAutoPipelining: o.redisAutoPipelining === undefined ? undefined : o.redisAutoPipelining === 'on',
           dimensions: o.dimensions,
           valueBytes: o.valueBytes,
           llmTimeScale: o.llmTimeScale,

@@ -325,7 +325,8 @@ export interface BenchResult {
   seed: number;
   startedAt: string;
   env: BenchEnv;
-  mode: { loop: 'closed' | 'open'; concurrency?: number; rate?: number; workers: number; warmupRequests: number };
+  /** `redisAutoPipelining`: whether ioredis auto-pipelined the Redis tiers' commands (absent without a Redis tier). */
+  mode: { loop: 'closed' | 'open'; concurrency?: number; rate?: number; workers: number; warmupRequests: number; redisAutoPipelining?: boolean };
   requests: number;
   errors: number;
   /** Requests that failed open (all trials): a backend error made a lookup a miss (or skipped a write). */
