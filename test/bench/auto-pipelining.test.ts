@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyOverrides, defaultScenario, normalizeScenario } from '../../src/config.ts';
+import { applyOverrides, normalizeScenario } from '../../src/config.ts';
 import { runBench } from '../../src/bench/bench.ts';
 import { benchOptions } from './helpers.ts';
 import { startRedis } from '../redis-helper.ts';
@@ -16,7 +16,7 @@ test('--redis-auto-pipelining: on batches the commands of concurrent requests in
       const before = await reads();
       const r = await runBench(benchOptions(s, { redisUrl: redis.url, concurrency, requests: 3000, redisAutoPipelining }));
       const l2 = r.tiers.find((t) => t.name === 'L2')!;
-      return { perCommand: ((await reads()) - before) / (l2.lookups + l2.writes), mode: r.mode.redisAutoPipelining, errors: r.errors };
+      return { perCommand: ((await reads()) - before) / (l2.lookups + (l2.writes ?? 0)), mode: r.mode.redisAutoPipelining, errors: r.errors };
     };
     const off = await readsPerCommand(false, 50);
     const on = await readsPerCommand(true, 50);
