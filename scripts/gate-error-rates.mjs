@@ -180,7 +180,12 @@ try {
       line.push(`${kind.side} ${v.verdict}${failing.length ? ` (${failing.map(fmt).join(', ')})` : ''}`);
       verdicts[kind.side] = { verdict: v.verdict, exit: code, failing: failing.map((m) => ({ tier: m.tier, opName: m.opName, stat: m.stat, change: m.change, pValue: m.pValue, pAdjusted: m.pAdjusted })), mostSignificantChange: best?.change ?? null };
     }
-    perPair.push({ pair: p, load: loadavg()[0], verdicts });
+    // In how many of this pair's rounds the L2 quartile of B rose over A's: what a test that weighs
+    // only the direction of each round (a sign test) would see.
+    const shifts = steadiness.L2.p25.shift.slice(-rounds);
+    const l2p25Rose = shifts.filter((x) => x > 0).length;
+    perPair.push({ pair: p, load: loadavg()[0], verdicts, l2p25Rose });
+    line.push(`L2 p25 of B rose in ${l2p25Rose}/${shifts.length} rounds`);
     load.push(loadavg()[0]);
     process.stderr.write(`pair ${String(p).padStart(2)}: ${line.join(' | ')} [${Math.round((Date.now() - started) / 1000)} s]\n`);
   }

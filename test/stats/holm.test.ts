@@ -17,7 +17,7 @@ test('Holm adjustment: sorted p × (m − rank), kept non-decreasing, capped at 
 /**
  * The null hypothesis, many times over: both sides of every metric draw their per-trial values from
  * the same distribution, each metric independently (for a family-wise rate that is the worst case:
- * correlated metrics fail together, so they add less). 27 metrics = p1/p50/p99 of end-to-end, three
+ * correlated metrics fail together, so they add less). 27 metrics = p25/p50/p99 of end-to-end, three
  * tiers and five ops; 10 trials a side, as `gate run` makes them; a spread of 20 % per trial, so the
  * 5 % threshold alone does not hold noise back.
  */
