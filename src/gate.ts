@@ -16,6 +16,7 @@ import { westfallYoung } from './stats/westfall-young.js';
 import { holmAdjust } from './stats/holm.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
 import { exactDifferences } from './stats/exact-diff.js';
+import { confidencePct } from './stats/confidence.js';
 
 /** Defaults measured to meet the error-rate targets on a loaded 2-core machine: see docs/gate.md. */
 export const DEFAULT_GATE_OPTIONS: GateOptions = {
@@ -305,7 +306,7 @@ export function judge(
   } else if (slower && significant) {
     status = opts.latencyWarnOnly ? 'warn' : 'fail';
     if (opts.latencyWarnOnly) note = 'latency is advisory (--latency-warn-only)';
-    why = `slower by more than the ${pct(opts.threshold).slice(1)} threshold, ${((1 - pAdjusted) * 100).toFixed(pAdjusted < 0.001 ? 2 : 1)} % confident`;
+    why = `slower by more than the ${pct(opts.threshold).slice(1)} threshold, ${confidencePct(pAdjusted)} % confident`;
   } else if (slower && pAdjusted < UNSURE_P) {
     status = 'unsure';
     note = `too noisy to tell: p ${pAdjusted.toPrecision(2)} ≥ alpha ${opts.alpha}`;

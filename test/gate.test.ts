@@ -237,3 +237,13 @@ test('--stats: low percentiles from the trial histograms; a bad name or missing 
   assert.throws(() => gate(benchResult({ seed: 1, histograms: false }), benchResult({ seed: 2, histograms: false }), { stats: ['p5'] }), /p5 of end-to-end latency needs the trial histograms/);
   assert.throws(() => gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { stats: ['median'] }), /stats: expected percentiles/);
 });
+
+test('confidence is 1 − p rounded down, never 100 %', async () => {
+  const { confidencePct } = await import('../src/stats/confidence.js');
+  assert.equal(confidencePct(0.00005), '99.99');
+  assert.equal(confidencePct(0.0000019), '99.99');
+  assert.equal(confidencePct(0.00030), '99.97');
+  assert.equal(confidencePct(0.0044), '99.5');
+  assert.equal(confidencePct(0.009), '99.1');
+  assert.equal(confidencePct(0.5), '50.0');
+});

@@ -25,7 +25,9 @@ test('bench refuses a non-loopback backend without --allow-remote', async () => 
 });
 
 test('bench takes the prompt-cache flags simulate takes: a minimum prefix above every prompt caches nothing', async () => {
-  const args = ['bench', '--l2', 'memory', '--leads', '5', '--days', '1', '-n', '300', '--warmup', '0', '--json'];
+  // --out into a temporary folder: a bench run otherwise keeps its result under results/ in the checkout.
+  const tmp = tempDir('llmcache-bench-pc-');
+  const args = ['bench', '--l2', 'memory', '--leads', '5', '--days', '1', '-n', '300', '--warmup', '0', '--json', '--out', `${tmp.dir}/bench.json`, '--force'];
   const base = await runCli(args);
   assert.equal(base.code, 0, base.err);
   const cached = JSON.parse(base.out).promptCache;

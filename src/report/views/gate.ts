@@ -5,6 +5,7 @@
 import type { GateMetric, GateStatus, GateVerdict } from '../../model/results.js';
 import { fmtInt, fmtLatency, fmtPct } from '../format.js';
 import { list, note, table, type Section, type View } from '../view.js';
+import { confidencePct } from '../../stats/confidence.js';
 
 /** How each status reads in a report. */
 export const GATE_LABEL: Record<GateStatus, string> = { pass: 'PASS', warn: 'WARN', unsure: 'COULD NOT TELL', fail: 'FAIL' };
@@ -41,7 +42,7 @@ function metricRow(m: GateMetric): string[] {
     fmtLatency(m.current),
     fmtChange(m.change),
     fmtP(m.pAdjusted ?? m.pValue),
-    fmtPct(m.confidence),
+    `${confidencePct(1 - m.confidence)}%`,
     fmtInt(m.minSamples),
     m.note ? `${GATE_LABEL[m.status]} (${m.note})` : GATE_LABEL[m.status],
   ];
