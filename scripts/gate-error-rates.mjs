@@ -139,7 +139,10 @@ function recordSteadiness(fileA, fileA2, fileB) {
   }
 }
 const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
-const sd = (xs) => Math.sqrt(xs.reduce((x, y) => x + (y - mean(xs)) ** 2, 0) / (xs.length - 1));
+const sd = (xs) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((x, y) => x + (y - m) ** 2, 0) / (xs.length - 1));
+};
 function steadinessRows() {
   return Object.entries(steadiness).flatMap(([g, byStat]) =>
     Object.entries(byStat)
