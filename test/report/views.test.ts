@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Result } from '../../src/model/results.js';
+import type { Result, SweepResult, SweepRun } from '../../src/model/results.js';
 import { fmtInt, fmtPct, fmtUsd } from '../../src/report/format.js';
 import { renderResult } from '../../src/report/render.js';
 import type { Block, Chart, LineChart, ScatterChart, Section, TableBlock, View } from '../../src/report/view.js';
 import { viewOf } from '../../src/report/views.js';
+import { paramHeadings } from '../../src/report/views/sweep.js';
 import { allKinds } from './kinds.js';
 
 const section = (v: View, id: string): Section => {
@@ -83,6 +84,58 @@ test('sweep: the Pareto front as a trade-off chart with the recommended point ma
   const [runs] = tables(section(v, 'runs'));
   assert.deepEqual(runs.rows.map((x) => x[0]), ['0.8', '0.9', '0.99']);
   assert.deepEqual(runs.rows.map((x) => x[1]), r.runs.map((x) => fmtUsd(x.objectives.monthlyUsd)));
+});
+
+test('sweep: the text fits 100 columns (objectives, then savings and hits); the values are the runs\' own', async () => {
+  const { sweep: r } = await allKinds();
+  const text = renderResult(r, 'table');
+  const widest = Math.max(...text.split('\n').map((l) => l.length));
+  assert.ok(widest <= 100, `widest line ${widest} columns:\n${text}`);
+  const v = viewOf(r);
+  const [objectives] = tables(section(v, 'runs'));
+  const [spend] = tables(section(v, 'runs-spend'));
+  assert.deepEqual(objectives.head, ['threshold', 'USD/month', 'False-hit rate', 'Stale rate', 'Leaks', 'Front']);
+  assert.deepEqual(spend.head, ['threshold', 'Saved', 'LLM bill w/ prompt cache', 'Hit rate', 'Sem. hits', 'False hits']);
+  r.runs.forEach((run, i) => {
+    assert.deepEqual(objectives.rows[i], [String(run.params['L3.threshold']), fmtUsd(run.objectives.monthlyUsd), fmtPct(run.objectives.falseHitRate, 2), fmtPct(run.objectives.staleRate, 2), fmtInt(run.objectives.leaks), objectives.rows[i]!.at(-1)!]);
+    assert.deepEqual(spend.rows[i]!.slice(4), [fmtInt(run.result.semantic!.hits), fmtInt(run.result.semantic!.falseHits)]);
+    assert.equal(spend.rows[i]![2], fmtUsd(run.result.cost.bills!.stack.monthlyUsd));
+  });
+  assert.ok(section(v, 'pareto').blocks.some((b) => b.type === 'note' && b.text === 'Parameters: threshold = L3.threshold.'), 'the legend names the shortened heading');
+  assert.ok(!v.sections.some((s) => s.id === 'classes'), 'no class table without --by-class');
+});
+
+test('sweep: three long parameter paths and --by-class still fit 120 columns, one row per configuration and class', async () => {
+  const { sweep: base } = await allKinds();
+  const widen = (run: SweepRun): SweepRun => ({
+    ...run,
+    params: { 'L3.adaptiveTtl.exponent': 1, 'L3.adaptiveTtl.maxFactor': 4, 'L3.threshold': run.params['L3.threshold']! },
+    classes: {
+      response: { ops: ['response'], workSaved: 0.25, hits: 10, staleRate: 0.125, ageMs: { p50: 1500, p99: 7_200_000, max: 9_000_000 } },
+      market: { ops: ['market'], workSaved: 0.5, hits: 4, staleRate: 0 },
+    },
+  });
+  const r: SweepResult = { ...base, runs: base.runs.map(widen), pareto: base.pareto.map(widen), recommended: base.recommended && widen(base.recommended) };
+  const text = renderResult(r, 'table');
+  const widest = Math.max(...text.split('\n').map((l) => l.length));
+  assert.ok(widest <= 120, `widest line ${widest} columns:\n${text}`);
+  const v = viewOf(r);
+  const [classes] = tables(section(v, 'classes'));
+  assert.deepEqual(classes.head, ['exponent', 'maxFactor', 'threshold', 'Class', 'Work saved', 'Stale rate', 'Age P50', 'Age P99']);
+  assert.equal(classes.rows.length, r.runs.length * 2);
+  assert.deepEqual(classes.rows[0], ['1', '4', String(base.runs[0]!.params['L3.threshold']), 'response', '25.0%', '12.50%', '1.5 s', '2.0 h']);
+  assert.deepEqual(classes.rows[1]!.slice(3), ['market', '50.0%', '0.00%', '–', '–']);
+  assert.ok(
+    section(v, 'pareto').blocks.some((b) => b.type === 'note' && b.text === 'Parameters: exponent = L3.adaptiveTtl.exponent, maxFactor = L3.adaptiveTtl.maxFactor, threshold = L3.threshold.'),
+    'the legend names every shortened heading, not the whole ones',
+  );
+});
+
+test('sweep: a parameter heading is the shortest tail of its path no other swept parameter ends with', () => {
+  assert.deepEqual(paramHeadings(['L1.capacity', 'L2.capacity', 'L3.adaptiveTtl.maxFactor', 'invalidation']), ['L1.capacity', 'L2.capacity', 'maxFactor', 'invalidation']);
+  assert.deepEqual(paramHeadings(['L2.ttl.score_frs', 'L2.ttl.score_pcs']), ['score_frs', 'score_pcs']);
+  assert.deepEqual(paramHeadings(['a.L2.ttl', 'b.L2.ttl', 'c.L3.ttl']), ['a.L2.ttl', 'b.L2.ttl', 'L3.ttl']);
+  assert.deepEqual(paramHeadings(['scenario']), ['scenario']);
 });
 
 test('replay: miss ratio of every cache, one curve per policy, OPT as the bound beneath', async () => {
