@@ -730,10 +730,14 @@ export interface TraceStats {
   reuseDistance: { reuses: number; firstRequests: number; p50: number; p95: number; p99: number; buckets: ReuseBucket[] };
   /** Between consecutive requests (ms). */
   interArrivalMs: Percentiles;
-  /** The same gaps by power-of-two bucket (the first bucket holds gaps below 1 ms). */
+  /**
+   * The same gaps by bucket, the non-empty ones: round bounds (1-2-5 ms, s and min, 1-2-3-6-12 h,
+   * 1-2-5 d; src/trace/stats.ts GAP_BOUNDS_MS), the first bucket holding gaps below 1 ms.
+   */
   interArrivalBuckets?: TimeBucket[];
   /** Between consecutive messages of one contact (ms). */
   messageGapMs: Percentiles;
+  /** The same gaps by bucket, on the bounds of `interArrivalBuckets`. */
   messageGapBuckets?: TimeBucket[];
   popularity: { top: { key: string; requests: number; share: number }[]; zipf: ZipfFit | null };
   opMix: { op: string; requests: number; fraction: number }[];

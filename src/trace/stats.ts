@@ -8,7 +8,7 @@
  * - reuse distance: for an LLM request whose key was requested before, the number of LLM requests
  *   since that previous request (1 = back to back), bucketed by powers of two;
  * - inter-arrival: ms between consecutive requests (all kinds); message gap: ms between two
- *   messages of the same contact;
+ *   messages of the same contact; both also bucketed on round bounds (GAP_BOUNDS_MS);
  * - popularity: requests per LLM key; Zipf exponent s by least squares of log(count) on log(rank),
  *   sampled at log-spaced ranks so the long tail of count-1 keys does not drown the head;
  * - repeated-call rate: fraction of LLM requests whose key was requested before (key-less
@@ -163,16 +163,42 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
   };
 }
 
-/** Count a gap (ms) into power-of-two buckets: bucket 0 holds [0, 1) ms, bucket b ≥ 1 holds [2^(b-1), 2^b) ms. */
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Upper bounds (ms) of the gap buckets, round in the unit a person reads them in: 1-2-5 in ms,
+ * seconds and minutes up to the next unit (20 s -> 30 s -> 1 min, since 50 s would sit a
+ * breath below the minute), 1-2-3-6-12 h, then 1-2-5 in days up to a billion days (past any
+ * timestamp a trace holds; a larger gap counts in the last bucket). Bucket 0 is [0, 1 ms); bucket
+ * i >= 1 is [GAP_BOUNDS_MS[i - 1], GAP_BOUNDS_MS[i]).
+ */
+export const GAP_BOUNDS_MS: readonly number[] = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500,
+  ...[1, 2, 5, 10, 20, 30].map((n) => n * SECOND),
+  ...[1, 2, 5, 10, 20, 30].map((n) => n * MINUTE),
+  ...[1, 2, 3, 6, 12].map((n) => n * HOUR),
+  ...Array.from({ length: 28 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3) * DAY),
+];
+
+/** Count a gap (ms) into the bucket of GAP_BOUNDS_MS that holds it (binary search: the first bound above it). */
 function countGap(buckets: number[], ms: number): void {
-  const b = ms < 1 ? 0 : 1 + Math.min(62, Math.floor(Math.log2(ms)));
-  buckets[b] = (buckets[b] ?? 0) + 1;
+  let lo = 0;
+  let hi = GAP_BOUNDS_MS.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (GAP_BOUNDS_MS[mid]! > ms) hi = mid;
+    else lo = mid + 1;
+  }
+  buckets[lo] = (buckets[lo] ?? 0) + 1;
 }
 
 /** The non-empty buckets counted by `countGap`, with their share of all gaps. */
 function timeBuckets(buckets: number[]): TimeBucket[] {
   const total = buckets.reduce((a, n = 0) => a + n, 0);
-  return Array.from(buckets.entries(), ([b, n = 0]) => ({ fromMs: b === 0 ? 0 : 2 ** (b - 1), toMs: 2 ** b, count: n, fraction: total > 0 ? n / total : 0 })).filter((x) => x.count > 0);
+  return Array.from(buckets.entries(), ([b, n = 0]) => ({ fromMs: b === 0 ? 0 : GAP_BOUNDS_MS[b - 1]!, toMs: GAP_BOUNDS_MS[b]!, count: n, fraction: total > 0 ? n / total : 0 })).filter((x) => x.count > 0);
 }
 
 function byDepth(f: (i: number) => number): Record<MemoryDepth, number> {

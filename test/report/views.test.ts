@@ -11,6 +11,7 @@ import { renderResult } from '../../src/report/render.js';
 import type { Block, Chart, LineChart, ScatterChart, Section, TableBlock, View } from '../../src/report/view.js';
 import { viewOf } from '../../src/report/views.js';
 import { paramHeadings } from '../../src/report/views/sweep.js';
+import { bucketLabel } from '../../src/report/views/trace-stats.js';
 import { allKinds } from './kinds.js';
 
 const section = (v: View, id: string): Section => {
@@ -189,7 +190,21 @@ test('trace stats: the depth mix, reuse-distance and inter-arrival histograms, k
   assert.deepEqual(gaps, ['inter-arrival', 'message-gaps']);
   const arrivals = chartOf(section(v, 'inter-arrival'), 'bars');
   assert.equal(arrivals.groups.reduce((a, g) => a + Number(g.bars[0]!.text.match(/\(([\d,]+)\)/)![1]!.replace(/,/g, '')), 0), s.interArrivalMs.count, 'every gap in a bucket');
+  for (const g of arrivals.groups) assert.match(g.label, /^(< \d+ [a-z]+|\d+( [a-z]+)?–\d+ [a-z]+)$/, 'whole numbers of a unit, never "4.1 s"');
   assert.deepEqual(section(v, 'popularity').blocks[0], { type: 'note', text: `Zipf exponent ${s.popularity.zipf!.exponent.toFixed(3)} (R² ${s.popularity.zipf!.r2.toFixed(3)}, fitted on ${s.popularity.zipf!.points} log-spaced ranks).` });
+});
+
+test('trace stats: a gap bucket is labelled with both bounds exact, the unit once when they share it', () => {
+  const label = (fromMs: number, toMs: number) => bucketLabel({ fromMs, toMs, count: 1, fraction: 1 });
+  assert.equal(label(0, 1), '< 1 ms');
+  assert.equal(label(1, 2), '1–2 ms');
+  assert.equal(label(500, 1000), '500 ms–1 s');
+  assert.equal(label(20_000, 30_000), '20–30 s');
+  assert.equal(label(30_000, 60_000), '30 s–1 min');
+  assert.equal(label(3_600_000, 7_200_000), '1–2 h');
+  assert.equal(label(43_200_000, 86_400_000), '12 h–1 d');
+  assert.equal(label(500 * 86_400_000, 1000 * 86_400_000), '500–1,000 d');
+  assert.equal(label(4096, 8192), '4,096–8,192 ms', 'a power-of-two bound of an older result file is exact too, not "4.1 s–8.2 s"');
 });
 
 test('every kind renders in every format, and a row of the view is a row of each format', async () => {

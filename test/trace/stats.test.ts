@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { traceEventsSource } from '../../src/trace/intern.js';
-import { computeTraceStats, fitZipf } from '../../src/trace/stats.js';
+import { computeTraceStats, fitZipf, GAP_BOUNDS_MS } from '../../src/trace/stats.js';
 import type { TraceEvent } from '../../src/trace/types.js';
 import { renderResult } from '../../src/report/render.js';
 
@@ -75,6 +75,16 @@ test('every statistic of a hand-made trace, computed by hand', () => {
   assert.equal(s.interArrivalMs.count, 16);
   assert.ok(Math.abs(s.interArrivalMs.p50 - 10) < 0.02);
   assert.ok(Math.abs(s.interArrivalMs.max - 1940) <= 2, String(s.interArrivalMs.max));
+  // The same gaps on round bounds: [10, 20) ms, [500 ms, 1 s), [1 s, 2 s); messages [1, 2) s and [2, 5) s.
+  assert.deepEqual(s.interArrivalBuckets, [
+    { fromMs: 10, toMs: 20, count: 14, fraction: 14 / 16 },
+    { fromMs: 500, toMs: 1000, count: 1, fraction: 1 / 16 },
+    { fromMs: 1000, toMs: 2000, count: 1, fraction: 1 / 16 },
+  ]);
+  assert.deepEqual(s.messageGapBuckets, [
+    { fromMs: 1000, toMs: 2000, count: 1, fraction: 1 / 2 },
+    { fromMs: 2000, toMs: 5000, count: 1, fraction: 1 / 2 },
+  ]);
   assert.deepEqual(
     s.popularity.top.map((k) => [k.key, k.requests]),
     [
@@ -83,6 +93,24 @@ test('every statistic of a hand-made trace, computed by hand', () => {
     ],
   );
   assert.equal(s.spanMs, 3040);
+});
+
+test('a gap on a bucket bound counts in the bucket it opens; a sub-ms gap in the first; the bounds are round and rising', () => {
+  const at = (t: number): TraceEvent => ({ type: 'request', t, op: 'score', contact: 'c1', key: `k${t}`, tokensIn: 1, tokensOut: 1 }) as TraceEvent;
+  // Gaps 0.5, 1, 2, 4.5, 30000 and 86,400,000 ms.
+  const times = [0, 0.5, 1.5, 3.5, 8, 30_008, 86_430_008];
+  const s = computeTraceStats(traceEventsSource(times.map(at), { ops: OPS }));
+  assert.deepEqual(
+    s.interArrivalBuckets!.map((b) => [b.fromMs, b.toMs, b.count]),
+    [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 5, 2],
+      [30_000, 60_000, 1],
+      [86_400_000, 172_800_000, 1],
+    ],
+  );
+  GAP_BOUNDS_MS.forEach((b, i) => assert.ok(i === 0 || b > GAP_BOUNDS_MS[i - 1]!, `bound ${i} (${b} ms) rises`));
 });
 
 test('the Zipf fit recovers the exponent of an exact power law, and a flat one is 0', () => {

@@ -7,9 +7,29 @@ import type { Percentiles, TimeBucket, TraceStatsResult } from '../../model/resu
 import { fmtDuration, fmtInt, fmtPct } from '../format.js';
 import { chart, note, table, type Block, type Section, type View } from '../view.js';
 
-/** "1–2 ms", "< 1 ms", "1.1 h–2.3 h". */
-function bucketLabel(b: TimeBucket): string {
-  return b.fromMs === 0 ? `< ${fmtDuration(b.toMs)}` : `${fmtDuration(b.fromMs)}–${fmtDuration(b.toMs)}`;
+/** Units a bucket bound is written in, largest first (ms). */
+const BOUND_UNITS: readonly [unit: string, ms: number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1000],
+];
+
+/**
+ * A bucket bound written exactly, as a whole number of the largest unit it is a multiple of:
+ * 500 -> [500, "ms"], 30000 -> [30, "s"], 21600000 -> [6, "h"], 4096 -> [4,096, "ms"] (never "4.1 s").
+ */
+function exactBound(ms: number): [value: string, unit: string] {
+  for (const [unit, size] of BOUND_UNITS) if (ms >= size && ms % size === 0) return [fmtInt(ms / size), unit];
+  return [Number.isInteger(ms) ? fmtInt(ms) : String(ms), 'ms'];
+}
+
+/** "< 1 ms", "1–2 ms", "500 ms–1 s", "20–30 s", "12 h–1 d": both bounds exact, the unit once when they share it. */
+export function bucketLabel(b: TimeBucket): string {
+  const [to, toUnit] = exactBound(b.toMs);
+  if (b.fromMs === 0) return `< ${to} ${toUnit}`;
+  const [from, fromUnit] = exactBound(b.fromMs);
+  return fromUnit === toUnit ? `${from}–${to} ${toUnit}` : `${from} ${fromUnit}–${to} ${toUnit}`;
 }
 
 function gapRow(label: string, p: Percentiles): string[] {
