@@ -2,11 +2,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { addTraceOptions, openTraceInWorker, reportSkipped, traceProgress, type TraceCliOptions } from './replay-options.js';
-import { REPLAY_POLICIES, parseCapacity } from '../replay/engine.js';
+import { REPLAY_POLICIES } from '../replay/engine.js';
 import { MRC_SCHEMA, type MrcResult, type ReplayPolicy } from '../model/results.js';
 import { computeMrc } from '../replay/mrc.js';
 import { addOutputFlags, checkOutFlag, emitResult, intOption, type OutputCliOptions } from './options.js';
-import { parseFraction } from '../core/units.js';
+import { capacityOption, parseFraction } from '../core/units.js';
 
 interface MrcCliOptions extends TraceCliOptions, OutputCliOptions {
   sample?: number | 'auto';
@@ -42,9 +42,9 @@ export function register(program: Command): void {
     )
     .argument('<trace>', 'trace file (plain or gzip)')
     .option('--sample <rate>', 'SHARDS sampling rate in (0, 1], e.g. 0.01 or 1%, or auto (fixed size: --sample-keys); alone it skips the exact curve', (v): number | 'auto' => (v === 'auto' ? v : parseFraction('--sample', v, { positive: true })))
-    .option('--sample-keys <n>', `fixed-size SHARDS: track at most n sampled keys, lowering the rate as the trace needs (default with --sample auto: ${AUTO_SAMPLE_KEYS})`, parseCapacity)
+    .option('--sample-keys <n>', `fixed-size SHARDS: track at most n sampled keys, lowering the rate as the trace needs (default with --sample auto: ${AUTO_SAMPLE_KEYS})`, capacityOption('--sample-keys'))
     .option('--exact', 'compute the exact curve as well as --sample (and report the sampling error)')
-    .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', parseCapacity)
+    .option('--max-capacity <n>', 'largest capacity (entries), e.g. 200k; default: the number of distinct keys', capacityOption('--max-capacity'))
     .option('--points <k>', 'number of capacities on the curve', intOption('--points', 1), 20)
     .option('--log', 'log-spaced capacities (1 … max) instead of evenly spaced')
     .option(

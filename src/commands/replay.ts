@@ -1,11 +1,13 @@
 /** `llmcache replay TRACE`: eviction policies (and Belady's OPT) over a recorded key-request trace. */
 import type { Command } from 'commander';
 import { addTraceOptions, reportSkipped, traceProgress, traceRequest, type TraceCliOptions } from './replay-options.js';
-import { REPLAY_POLICIES, parseCacheSpecs } from '../replay/engine.js';
+import { REPLAY_POLICIES, type CacheSpec } from '../replay/engine.js';
+import { InputError } from '../errors.js';
+import { parseCapacity } from '../core/units.js';
 import { replayFile } from '../replay/parallel.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { addOutputFlags, checkOutFlag, emitResult, type OutputCliOptions } from './options.js';
-import { REPLAY_SCHEMA, type ReplayResult } from '../model/results.js';
+import { REPLAY_SCHEMA, type ReplayPolicy, type ReplayResult } from '../model/results.js';
 
 interface ReplayCliOptions extends TraceCliOptions, OutputCliOptions {
   cache: string;
@@ -24,6 +26,26 @@ function wrap(text: string, width: number, sep: string): string {
   }
   lines.push(line);
   return lines.join(sep);
+}
+
+/** Parse `--cache lru:1000,s3fifo:1000,opt:1000,sieve:64MiB`. */
+export function parseCacheSpecs(spec: string): CacheSpec[] {
+  const out = spec
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((part) => {
+      const [policy, cap, extra] = part.trim().split(':');
+      if (!policy || cap === undefined || extra !== undefined) {
+        throw new InputError(`--cache: expected policy:capacity (e.g. lru:1000), got ${JSON.stringify(part)}`);
+      }
+      const p = policy.toLowerCase();
+      if (!(REPLAY_POLICIES as readonly string[]).includes(p)) {
+        throw new InputError(`--cache: unknown policy ${JSON.stringify(policy)}; use ${REPLAY_POLICIES.join(', ')}`);
+      }
+      return { policy: p as ReplayPolicy, capacity: parseCapacity('--cache', cap) };
+    });
+  if (out.length === 0) throw new InputError('--cache: give at least one policy:capacity');
+  return out;
 }
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 /**
- * The one grammar of durations, fractions and rates that flags and swept scenario values take
+ * The one grammar of durations, fractions, rates and capacities that flags and swept scenario values take
  * (docs/architecture.md, "Durations and rates"). Every parser here throws an InputError that names
  * the flag and the forms it accepts.
  *
@@ -10,6 +10,8 @@
  *   fraction   number% (10%) or a bare fraction at most 1 (0.1); a bare number above 1 is
  *              refused as ambiguous (10: 10% or 10x?), so 150% is written with its sign
  *   rate       number per unit of time: 150/s, 9000/m, 20/h, or a bare number per second
+ *   capacity   number with an optional multiplier k M G (10^3/6/9) or Ki Mi Gi (2^10/20/30) and
+ *              an optional b (1000, 100k, 2M, 64MiB), rounded to a whole number >= 1
  *
  * Space between a number and its unit is allowed (10 %); nothing else is.
  */
@@ -106,7 +108,20 @@ export function splitTier(flag: string, text: string, form: string): { tier: str
   return { tier: m[1]!, rest: m[2]! };
 }
 
+const CAPACITY_MULTIPLIERS: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 1024, mi: 1048576, gi: 1073741824 };
+
+/** A capacity (entries, or bytes) such as `1000`, `100k`, `2M`, `64MiB` (k/M/G = 10^3/6/9; Ki/Mi/Gi = 2^10/20/30). */
+export function parseCapacity(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?b?$/i.exec(text.trim());
+  const value = m ? Math.round(Number(m[1]) * CAPACITY_MULTIPLIERS[(m[2] ?? '').toLowerCase()]!) : Number.NaN;
+  if (!(value >= 1) || !Number.isSafeInteger(value)) {
+    throw new InputError(`${flag}: capacity must be a positive integer (e.g. 1000, 100k, 64MiB), got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 /** Commander parsers (value => parsed) over the grammar, for `.option(…, parser)`. */
 export const durationOption = (flag: string, o: DurationOptions) => (v: string) => parseDuration(flag, v, o);
 export const fractionOption = (flag: string, o: FractionOptions = {}) => (v: string) => parseFraction(flag, v, o);
 export const perSecondOption = (flag: string) => (v: string) => parsePerSecond(flag, v);
+export const capacityOption = (flag: string) => (v: string) => parseCapacity(flag, v);

@@ -10,7 +10,6 @@
  * and a read at or after that is a miss. OPT records the trace and runs after the pass (opt.ts);
  * it ignores TTLs.
  */
-import { InputError } from '../errors.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../tiers/store.js';
 import type { ReplayPolicy, ReplayPolicyResult } from '../model/results.js';
 import { LogQueueCache } from './log-queue.js';
@@ -53,38 +52,6 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Requests per batch (tests use small batches to cross batch boundaries). */
   batchSize?: number;
-}
-
-const UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 1024, mi: 1048576, gi: 1073741824 };
-
-/** Parse a capacity such as `1000`, `100k`, `2M`, `64MiB` (k/M/G = 10^3/6/9; Ki/Mi/Gi = 2^10/20/30). */
-export function parseCapacity(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?b?$/i.exec(text.trim());
-  const value = m ? Math.round(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]!) : Number.NaN;
-  if (!(value >= 1) || !Number.isSafeInteger(value)) {
-    throw new InputError(`capacity must be a positive integer (e.g. 1000, 100k, 64MiB), got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-/** Parse `--cache lru:1000,s3fifo:1000,opt:1000,sieve:64MiB`. */
-export function parseCacheSpecs(spec: string): CacheSpec[] {
-  const out = spec
-    .split(',')
-    .filter((s) => s.trim() !== '')
-    .map((part) => {
-      const [policy, cap, extra] = part.trim().split(':');
-      if (!policy || cap === undefined || extra !== undefined) {
-        throw new InputError(`--cache: expected policy:capacity (e.g. lru:1000), got ${JSON.stringify(part)}`);
-      }
-      const p = policy.toLowerCase();
-      if (!(REPLAY_POLICIES as readonly string[]).includes(p)) {
-        throw new InputError(`--cache: unknown policy ${JSON.stringify(policy)}; use ${REPLAY_POLICIES.join(', ')}`);
-      }
-      return { policy: p as ReplayPolicy, capacity: parseCapacity(cap) };
-    });
-  if (out.length === 0) throw new InputError('--cache: give at least one policy:capacity');
-  return out;
 }
 
 /**

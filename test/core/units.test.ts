@@ -1,7 +1,7 @@
 /** The one grammar of durations, fractions and rates (src/core/units.ts): accepted and refused forms. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration, parseFraction, parsePerSecond, splitTier } from '../../src/core/units.js';
+import { parseCapacity, parseDuration, parseFraction, parsePerSecond, splitTier } from '../../src/core/units.js';
 import { InputError } from '../../src/errors.js';
 import { runCli } from '../cli-helper.js';
 
@@ -85,13 +85,34 @@ test('rates: per second, minute, hour or ms; a bare number is per second; above 
   }
 });
 
+test('capacities: a whole number with k M G (10^3/6/9) or Ki Mi Gi (2^10/20/30) and an optional b; refused below 1 or malformed', () => {
+  for (const [text, want] of [
+    ['1000', 1000],
+    ['100k', 100_000],
+    ['100K', 100_000],
+    ['2M', 2_000_000],
+    ['3g', 3_000_000_000],
+    ['64MiB', 67_108_864],
+    ['1 KiB', 1024],
+    ['2Gi', 2_147_483_648],
+    ['10kb', 10_000],
+    ['1.5k', 1500],
+    [' 7 ', 7],
+  ] as const) {
+    assert.equal(parseCapacity('--x', text), want, text);
+  }
+  for (const text of ['0', '0.4', '-5', '1e3', '10 MB/s', 'k', '', '100000000000000000G']) {
+    refused(() => parseCapacity('--max-capacity', text), /^--max-capacity: capacity must be a positive integer \(e\.g\. 1000, 100k, 64MiB\), got /);
+  }
+});
+
 test('a tier-prefixed value: the tier name and the rest, or the form in the refusal', () => {
   assert.deepEqual(splitTier('--inject-delay', 'L2:10%', 'TIER:PCT'), { tier: 'L2', rest: '10%' });
   assert.deepEqual(splitTier('--inject-tail', 'my-tier:20ms@2%', 'F'), { tier: 'my-tier', rest: '20ms@2%' });
   for (const text of ['10%', ':10%', 'L2:', '2L:10%']) refused(() => splitTier('--inject-delay', text, 'TIER:PCT such as L2:10%'), /^--inject-delay: expected TIER:PCT such as L2:10%, got /);
 });
 
-test('every flag that takes a duration or rate goes through the grammar and names itself when refused', async () => {
+test('every flag that takes a duration, rate or capacity goes through the grammar and names itself when refused', async () => {
   const cases: [string[], RegExp][] = [
     [['bench', '--l2', 'memory', '-d', '10sec'], /^llmcache bench: --duration: expected a duration such as 500ms/],
     [['bench', '--l2', 'memory', '--timeout', '1w'], /^llmcache bench: --timeout: expected a duration longer than 0 .*a bare number is milliseconds/],
@@ -107,6 +128,9 @@ test('every flag that takes a duration or rate goes through the grammar and name
     [['sweep', '--scenario', 'scenarios/small.yaml', '--param', 'L1.capacity=1,2', '--days', '1w'], /^llmcache sweep: --days: expected a duration/],
     [['gate', '-b', 'a.json', '-c', 'b.json', '--warn', '2'], /^llmcache gate: --warn: .*for 2 percent write 2%/],
     [['mrc', 'x.txt', '--sample', '2'], /^llmcache mrc: --sample: expected a percent .*above 0/],
+    [['mrc', 'x.txt', '--max-capacity', '0'], /^llmcache mrc: --max-capacity: capacity must be a positive integer/],
+    [['mrc', 'x.txt', '--sample-keys', '2x'], /^llmcache mrc: --sample-keys: capacity must be a positive integer/],
+    [['replay', 'x.txt', '--cache', 'lru:0.2'], /^llmcache replay: --cache: capacity must be a positive integer .*got "0\.2"/],
   ];
   for (const [args, pattern] of cases) {
     const r = await runCli(args);
