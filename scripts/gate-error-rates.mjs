@@ -181,10 +181,11 @@ try {
       const best = v.metrics.filter(kind.caught).sort((x, y) => x.pValue - y.pValue)[0];
       if (best) c.changes.push(best.change * 100);
       line.push(`${kind.side} ${v.verdict}${failing.length ? ` (${failing.map(fmt).join(', ')})` : ''}`);
-      verdicts[kind.side] = { verdict: v.verdict, exit: code, failing: failing.map((m) => ({ tier: m.tier, opName: m.opName, stat: m.stat, change: m.change, pValue: m.pValue, pAdjusted: m.pAdjusted })), mostSignificantChange: best?.change ?? null };
+      const brief = (m) => ({ tier: m.tier, opName: m.opName, stat: m.stat, change: m.change, pValue: m.pValue, pAdjusted: m.pAdjusted });
+      verdicts[kind.side] = { verdict: v.verdict, exit: code, failing: failing.map(brief), mostSignificantChange: best?.change ?? null, mostSignificant: best ? brief(best) : null };
     }
-    // In how many of this pair's rounds the L2 quartile of B rose over A's: what a test that weighs
-    // only the direction of each round (a sign test) would see.
+    // In how many of this pair's rounds the L2 quartile of B rose over A's: what the gate's default
+    // paired test (the sign test) counts for that metric.
     const shifts = steadiness.L2.p25.shift.slice(-rounds);
     const l2p25Rose = shifts.filter((x) => x > 0).length;
     perPair.push({ pair: p, load: loadavg()[0], verdicts, l2p25Rose });
@@ -218,7 +219,7 @@ const table = {
   pairs,
   rounds,
   requests: Number(a.requests),
-  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha, paired: true },
+  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha, paired: true, pairedTest: o.pairedTest },
   targets: { maxFalseFailures: allowedFalse, minDetections: neededHits },
   rows: KINDS.map((k) => ({
     side: k.side,
@@ -237,7 +238,7 @@ renameSync(`${outFile}.tmp`, outFile);
 process.stdout.write(
   [
     `gate error rates with the defaults (${pairs} pairs, ${rounds} rounds a pair, ${a.requests} requests a run, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
-    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha}, rounds paired as gate run pairs them (p Westfall-Young-adjusted over the metrics)`,
+    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} --paired-test ${o.pairedTest}, rounds paired as gate run pairs them (p Westfall-Young-adjusted over the metrics)`,
     `  CPU placement: ${placement}`,
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {

@@ -2,8 +2,9 @@
  * The regression gate: a pure comparison of two result files -> a verdict. No I/O, no clock.
  *
  * Latency (bench results) is never judged from one run. Each side carries repeated trials; for
- * every metric (end-to-end and per-tier P50/P95/P99) the per-trial values of both sides go into a
- * one-sided Mann-Whitney U test. A metric FAILS only when the slowdown is both significant
+ * every metric (end-to-end, per-tier and per-op percentiles) the per-trial values of both sides go
+ * into a one-sided Mann-Whitney U test, or, when the trials are paired, the per-pair ratios into a
+ * sign test (default) or signed-rank test. A metric FAILS only when the slowdown is both significant
  * (p < alpha) and large (ratio of medians − 1 > threshold); it WARNS when significant and above the
  * warn level. Deterministic outputs (simulate under a fixed seed) are compared exactly.
  * Unusable input (other kind, schema, scenario, too few trials) throws InputError (exit 2).
@@ -11,7 +12,7 @@
 import { InputError } from './errors.js';
 import { asScenarioResult } from './report/validate.js';
 import { GATE_SCHEMA, type BenchResult, type BenchTrial, type ExactComparison, type GateMetric, type GateOptions, type GateStatus, type GateVerdict, type Percentiles, type ScenarioResult, type SimulateResult } from './model/results.js';
-import { compareTrials, pairedDesign, smallestP, type SideComparison } from './stats/compare.js';
+import { compareTrials, pairedDesign, smallestP, type CompareOptions, type SideComparison } from './stats/compare.js';
 import { westfallYoung } from './stats/westfall-young.js';
 import { holmAdjust } from './stats/holm.js';
 import { latencySeries, statQuantile, type Series } from './stats/trial-series.js';
@@ -28,6 +29,7 @@ export const DEFAULT_GATE_OPTIONS: GateOptions = {
   minTailSamples: 10,
   latencyWarnOnly: false,
   paired: false,
+  pairedTest: 'sign',
   disturbedFactor: 1.5,
 };
 
@@ -84,6 +86,7 @@ export function gate(baseline: ScenarioResult, current: ScenarioResult, options:
       alpha: opts.alpha,
       stats: opts.stats,
       paired: opts.paired,
+      ...(opts.paired ? { pairedTest: opts.pairedTest } : {}),
       disturbedFactor: opts.disturbedFactor,
       latencyWarnOnly: opts.latencyWarnOnly,
     },
@@ -193,12 +196,17 @@ function reachWarnings(b: BenchResult, c: BenchResult, opts: GateOptions, family
   const trials = `${b.trials.length} vs ${c.trials.length} trials${opts.paired ? ' paired' : ''}`;
   const over = family > 1 ? ` (Holm over ${family} metrics)` : '';
   if (minP >= opts.alpha) return [`with ${trials} the smallest possible p${over} is ${minP.toPrecision(2)} ≥ alpha ${opts.alpha}: latency cannot fail; run more trials`];
-  if (opts.disturbedFactor > 0 && 2 * minP >= opts.alpha) {
+  if (guardActive(opts) && 2 * minP >= opts.alpha) {
     return [
       `with ${trials} a metric whose disturbed trials are set aside (p doubled) can reach p${over} ${(2 * minP).toPrecision(2)} at best, not below alpha ${opts.alpha}: such a metric cannot fail; run more trials`,
     ];
   }
   return [];
+}
+
+/** The disturbed-trial guard applies (stats/compare.ts): on, and not the paired sign test, which has no use for it. */
+function guardActive(opts: GateOptions): boolean {
+  return opts.disturbedFactor > 0 && !(opts.paired && opts.pairedTest === 'sign');
 }
 
 /** CPU model or node major version differ between the two runs. */
@@ -229,7 +237,7 @@ function tailSamples(s: Series): number {
  * unpaired: Holm.
  */
 export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMetric[]; family: number; method: CorrectionMethod } {
-  const tests = series.map((s) => compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }));
+  const tests = series.map((s) => compareTrials(s.baseline, s.current, compareOptions(opts)));
   const canFail = series.map((s) => tailSamples(s) >= opts.minTailSamples);
   const family = canFail.filter(Boolean).length;
   const members = series.map((_, i) => i).filter((i) => canFail[i]);
@@ -238,8 +246,9 @@ export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMe
   let faster: number[];
   if (method === 'westfall-young') {
     const wy = westfallYoung(
-      members.map((i) => pairedDesign(series[i]!.baseline, series[i]!.current, { paired: true, disturbedFactor: opts.disturbedFactor })),
+      members.map((i) => pairedDesign(series[i]!.baseline, series[i]!.current, compareOptions(opts))),
       { pGreater: members.map((i) => tests[i]!.pGreater), pLess: members.map((i) => tests[i]!.pLess) },
+      opts.pairedTest,
     );
     adjusted = tests.map((t) => t.pGreater);
     faster = tests.map((t) => t.pLess);
@@ -254,6 +263,11 @@ export function judgeAll(series: Series[], opts: GateOptions): { metrics: GateMe
   // A metric that cannot fail is outside the family: judged alone (it can only warn or not tell).
   const metrics = series.map((s, i) => judge(s, opts, tests[i], canFail[i] ? { size: family, method, pGreater: adjusted[i]!, pLess: faster[i]! } : undefined));
   return { metrics, family, method };
+}
+
+/** The per-metric test's options, from the gate's. */
+function compareOptions(opts: GateOptions): CompareOptions {
+  return { paired: opts.paired, pairedTest: opts.pairedTest, disturbedFactor: opts.disturbedFactor };
 }
 
 /** How p-values are corrected over the metrics of a verdict. */
@@ -274,7 +288,7 @@ export interface Corrected {
 export function judge(
   s: Series,
   opts: GateOptions,
-  test: SideComparison = compareTrials(s.baseline, s.current, { paired: opts.paired, disturbedFactor: opts.disturbedFactor }),
+  test: SideComparison = compareTrials(s.baseline, s.current, compareOptions(opts)),
   corrected: Corrected = { size: 1, method: 'holm', pGreater: test.pGreater, pLess: test.pLess },
 ): GateMetric {
   const { change, pGreater: pValue } = test;

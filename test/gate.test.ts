@@ -104,7 +104,8 @@ test('P99 pooled across trials can fail: 4,592 samples in 7 trials hold 45 beyon
 
 test('paired, +30 % in every pair: fails; when the guard doubles p and 7 pairs cannot reach alpha 0.01: "could not tell", never a silent pass', () => {
   const series = (baseline: number[], current: number[]) => ({ name: 'latencyUs', stat: 'p50', baseline, current, minSamples: 5000, pooledSamples: 35000 });
-  const opts = { ...DEFAULT_GATE_OPTIONS, paired: true };
+  // The guard belongs to the signed-rank test; the sign test (the default) has none: see below.
+  const opts = { ...DEFAULT_GATE_OPTIONS, paired: true, pairedTest: 'signed-rank' as const };
   // Issue 12's example: the spread of the trials themselves is wide, so no trial is "disturbed".
   const wide = judge(series([100, 101, 102, 103, 104, 105, 300], [130, 131, 133, 134, 135, 137, 390]), opts);
   assert.equal(wide.status, 'fail', wide.reason);
@@ -116,13 +117,39 @@ test('paired, +30 % in every pair: fails; when the guard doubles p and 7 pairs c
   // Through the gate, 12 metrics, paired: Westfall-Young charges the metrics' effective number,
   // which can be 1 when they move together, so only the bound that is certain is said: 1/128 could
   // pass alpha, its doubling (disturbed trials set aside) cannot. Unpaired, Holm: 12 × 1/3432.
-  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true });
+  const v = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true, pairedTest: 'signed-rank' });
   assert.equal(v.correction?.method, 'westfall-young');
   assert.ok(v.warnings.some((w) => /^with 7 vs 7 trials paired a metric whose disturbed trials are set aside \(p doubled\) can reach p 0\.016 at best, not below alpha 0\.01/.test(w)), v.warnings.join('\n'));
   assert.equal(gate(benchResult({ seed: 1 }), benchResult({ seed: 2 })).correction?.method, 'holm');
   // 12 pairs: 12 × 2 / 4096 = 0.0059 < alpha even with the guard's doubling: no warning.
-  const p12 = gate(benchResult({ seed: 1, trials: 12 }), benchResult({ seed: 2, trials: 12 }), { paired: true });
+  const p12 = gate(benchResult({ seed: 1, trials: 12 }), benchResult({ seed: 2, trials: 12 }), { paired: true, pairedTest: 'signed-rank' });
   assert.ok(!p12.warnings.some((w) => /smallest possible p|can reach p/.test(w)), p12.warnings.join('\n'));
+  // The sign test counts the 5x pair as one slower pair of 7: p 1/128, nothing set aside, nothing doubled.
+  const sign = judge(series([100, 100, 100, 100, 100, 100, 500], [110, 110, 110, 110, 110, 110, 520]), { ...opts, pairedTest: 'sign' });
+  assert.equal(sign.status, 'fail', sign.reason);
+  assert.equal(sign.pValue, 1 / 128);
+  assert.equal(sign.note, undefined);
+  const v7 = gate(benchResult({ seed: 1 }), benchResult({ seed: 2 }), { paired: true });
+  assert.equal(v7.options.pairedTest, 'sign');
+  assert.ok(!v7.warnings.some((w) => /smallest possible p|can reach p/.test(w)), v7.warnings.join('\n'));
+});
+
+test('paired rounds, three of twenty run at another machine speed: the sign test (default) still fails a 10 % L2 slowdown; the signed-rank test misses it', () => {
+  // What bench:gate saw on the 2-core VM (docs/gate.md): a run lands at one of two speeds, so a round
+  // whose base and head runs landed differently moves by about −25 % instead of +10 %.
+  const speeds = Array.from({ length: 20 }, (_, t) => ([3, 9, 15].includes(t) ? 0.74 : 1));
+  const side = (seed: number, slow?: Record<string, number>) => benchResult({ seed, trials: 20, drift: 0.02, driftSeed: 5, slow, ...(slow ? { speeds } : {}) });
+  const sign = gate(side(1), side(2, { L2: 1.1 }), { paired: true });
+  const ranks = gate(side(1), side(2, { L2: 1.1 }), { paired: true, pairedTest: 'signed-rank' });
+  for (const stat of ['p25', 'p50']) {
+    const s = find(sign.metrics, 'L2', stat);
+    assert.equal(s.status, 'fail', s.reason);
+    assert.equal(s.pValue, (1140 + 190 + 20 + 1) / 2 ** 20, '17 of 20 rounds slower');
+    assert.ok(s.pAdjusted! < 0.01 && s.pAdjusted! >= s.pValue, `Westfall-Young over the sign test: ${s.pAdjusted}`);
+    const r = find(ranks.metrics, 'L2', stat);
+    assert.notEqual(r.status, 'fail', r.reason);
+  }
+  assert.match(renderResult(sign, 'table'), /one-sided sign test \(slower pairs counted\) over 20\s+paired trials/);
 });
 
 test('--latency-warn-only turns latency failures into warnings', () => {

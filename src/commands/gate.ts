@@ -7,7 +7,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import { asResult, assertComparable, gate, DEFAULT_GATE_OPTIONS } from '../gate.js';
-import { GATE_SCHEMA, type GateOptions, type GateVerdict, type ScenarioResult } from '../model/results.js';
+import { GATE_SCHEMA, PAIRED_TESTS, type GateOptions, type GateVerdict, type PairedTest, type ScenarioResult } from '../model/results.js';
 import { renderResult } from '../report/render.js';
 import { escapeMarkdown } from '../report/format.js';
 import { readResultText, SCENARIO_RESULT, type ResultFile } from '../report/validate.js';
@@ -29,6 +29,7 @@ export interface GateCliOptions {
   alpha: number;
   latencyWarnOnly?: boolean;
   paired?: boolean;
+  pairedTest: PairedTest;
   stats: string[];
   json?: boolean;
   updateBaseline?: boolean;
@@ -53,8 +54,8 @@ function appendSummary(markdown: string, o: Pick<GateCliOptions, 'summary'>, env
   for (const file of [env.GITHUB_STEP_SUMMARY, o.summary]) if (file) appendFileSync(file, `${markdown}\n`);
 }
 
-function gateOptions(o: Pick<GateCliOptions, 'threshold' | 'warn' | 'alpha' | 'latencyWarnOnly' | 'paired' | 'stats'>): Partial<GateOptions> {
-  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false, stats: o.stats };
+function gateOptions(o: Pick<GateCliOptions, 'threshold' | 'warn' | 'alpha' | 'latencyWarnOnly' | 'paired' | 'pairedTest' | 'stats'>): Partial<GateOptions> {
+  return { threshold: o.threshold, warn: o.warn, alpha: o.alpha, latencyWarnOnly: o.latencyWarnOnly ?? false, paired: o.paired ?? false, pairedTest: o.pairedTest, stats: o.stats };
 }
 
 /** Accept the current result as the new baseline, showing what changed against the old one if comparable. */
@@ -90,9 +91,14 @@ function judgingOptions(cmd: Command): Command {
     .addOption(new Option('--warn <pct>', 'warn when a significant slowdown exceeds this').argParser(fractionOption('--warn')).default(DEFAULT_GATE_OPTIONS.warn, pctLabel(DEFAULT_GATE_OPTIONS.warn)))
     .addOption(new Option('--alpha <p>', 'significance level of the one-sided rank test').argParser(fractionOption('--alpha')).default(DEFAULT_GATE_OPTIONS.alpha, String(DEFAULT_GATE_OPTIONS.alpha)))
     .addOption(
-      new Option('--stats <list>', 'percentiles to compare (p1: the lookup floor, for shifts; p99: the tail, pooled over trials); others than p50/p95/p99 come from the trial histograms')
+      new Option('--stats <list>', 'percentiles to compare (p25: the lower quartile, for shifts; p99: the tail, samples counted over all trials); others than p50/p95/p99 come from the trial histograms')
         .argParser((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
         .default(DEFAULT_GATE_OPTIONS.stats, DEFAULT_GATE_OPTIONS.stats.join(',')),
+    )
+    .addOption(
+      new Option('--paired-test <test>', 'test of paired trials: sign (counts the pairs in which current was slower; robust to a pair whose runs caught the machine at different speeds) or signed-rank (Wilcoxon: weighs pairs by size too)')
+        .choices(PAIRED_TESTS)
+        .default(DEFAULT_GATE_OPTIONS.pairedTest),
     )
     .option('--latency-warn-only', 'latency regressions only warn (deterministic differences still fail)')
     .option('--json', 'print the verdict as one JSON object on stdout')
@@ -199,7 +205,7 @@ export function register(program: Command): void {
     .option('-b, --baseline <files...>', 'baseline result (bench with >= 5 trials, or simulate); several bench runs are pooled (required)')
     .option('-c, --current <files...>', 'current result(s) of the same kind and scenario; several bench runs are pooled (required)');
   judgingOptions(cmd)
-    .option('--paired', 'trial i of each side ran at the same time: Wilcoxon signed-rank on per-trial ratios (as many trials a side; about 14 pairs are needed before the default metrics can fail)')
+    .option('--paired', 'trial i of each side ran at the same time or back to back: test the per-trial ratios with --paired-test (as many trials a side; at least 7 pairs before any metric can fail, more over many metrics)')
     .option('--update-baseline', 'accept --current as the new --baseline (overwrites it atomically) and exit 0')
     .addHelpText(
       'after',
@@ -229,7 +235,7 @@ export function register(program: Command): void {
       .option('-n, --requests <n>', 'measured requests per bench run', intOption('--requests', 1), GATE_RUN_REQUESTS)
       .option('-s, --scenario <file>', 'scenario file for both sides (default: each side\'s built-in default; they must match)')
       .option('--out-dir <dir>', 'keep the bench results of every round here (default results/gate-run-<timestamp>/)')
-      .option('--unpaired', 'pool each side\'s rounds (Mann-Whitney) instead of pairing round r of base with round r of head (Wilcoxon signed-rank, the default)')
+      .option('--unpaired', 'pool each side\'s rounds (Mann-Whitney) instead of pairing round r of base with round r of head (--paired-test, the default)')
       .option('--no-pin', 'leave CPU placement to the scheduler (default: bench on one CPU, the Redis and PGlite gate run starts on another, with taskset on Linux)')
       .option('--bench-args <flags>', `more bench flags for both sides, after the defaults ${GATE_RUN_BENCH_ARGS.join(' ')} (a later flag wins), e.g. "--seed 1"`),
   )
@@ -244,7 +250,7 @@ export function register(program: Command): void {
 }
 
 /** Defaults of `gate run`, measured to meet the error-rate targets (docs/gate.md). */
-export const GATE_RUN_ROUNDS = 20;
+export const GATE_RUN_ROUNDS = 30;
 export const GATE_RUN_REQUESTS = 2000;
 /** Simulated LLM calls do not sleep: the gate judges the cache's lookups, and CI time is short. */
 export const GATE_RUN_BENCH_ARGS = ['--llm-time-scale', '0'];

@@ -587,6 +587,10 @@ export type GateStatus = 'pass' | 'warn' | 'unsure' | 'fail';
 export type GateStat = string;
 
 /** Knobs of the gate. Fractions, not percent: 0.10 = 10 %. */
+/** The gate's tests of paired trials (GateOptions.pairedTest). */
+export const PAIRED_TESTS = ['sign', 'signed-rank'] as const;
+export type PairedTest = (typeof PAIRED_TESTS)[number];
+
 export interface GateOptions {
   /** Fail when a significant slowdown exceeds this fraction. */
   threshold: number;
@@ -603,10 +607,16 @@ export interface GateOptions {
   /** Latency can only warn (deterministic parts still fail): for noisy shared runners. */
   latencyWarnOnly: boolean;
   /**
-   * Trial i of each side ran at the same time (or back to back): test the per-pair log ratios with
-   * the Wilcoxon signed-rank test instead of Mann-Whitney U, cancelling noise a pair shares.
+   * Trial i of each side ran at the same time (or back to back): test the per-pair log ratios
+   * (`pairedTest`) instead of Mann-Whitney U, cancelling noise a pair shares.
    */
   paired: boolean;
+  /**
+   * The paired test: `sign` counts the pairs in which current was slower (the default: a pair
+   * whose two runs caught the machine at different speeds is one vote, not the largest rank);
+   * `signed-rank` (Wilcoxon) weighs each pair by the size of its ratio too.
+   */
+  pairedTest: PairedTest;
   /** A trial above this × the median of all trials of a metric is disturbed (see stats/compare.ts); 0 = off. */
   disturbedFactor: number;
 }
@@ -627,7 +637,7 @@ export interface GateMetric {
   change: number;
   /** Hodges-Lehmann shift of the per-trial values (µs). */
   shiftUs: number;
-  /** One-sided p-value of this metric alone for "current is slower" (Mann-Whitney U, or signed-rank when paired). */
+  /** One-sided p-value of this metric alone for "current is slower" (Mann-Whitney U; when paired, the sign or signed-rank test of `options.pairedTest`). */
   pValue: number;
   /**
    * pValue adjusted for the number of metrics that can fail (over the verdict's
@@ -661,7 +671,8 @@ export interface GateVerdict {
   verdict: GateStatus;
   kind: 'bench' | 'simulate';
   scenario: ScenarioRef;
-  options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'>;
+  /** `pairedTest` is present when `paired`. */
+  options: Pick<GateOptions, 'threshold' | 'warn' | 'alpha' | 'stats' | 'paired' | 'disturbedFactor' | 'latencyWarnOnly'> & Partial<Pick<GateOptions, 'pairedTest'>>;
   metrics: GateMetric[];
   /**
    * Multiple-comparison correction of the latency metrics over the `metrics` metrics that can fail

@@ -15,6 +15,8 @@
 import { hodgesLehmannShift, median, ratioOfMediansChange } from './effect.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { signedRank } from './signed-rank.js';
+import { signTest } from './sign-test.js';
+import type { PairedTest } from '../model/results.js';
 
 /** Result of comparing two sides of one metric. Values in the metric's unit (µs). */
 export interface SideComparison {
@@ -39,9 +41,15 @@ export interface SideComparison {
 }
 
 export interface CompareOptions {
-  /** Trial i of each side ran together: Wilcoxon signed-rank on per-pair log ratios. */
+  /** Trial i of each side ran together: `pairedTest` on the per-pair log ratios. */
   paired: boolean;
-  /** Disturbed = value > this × the pooled median; 0 turns the guard off. */
+  /** Which paired test (read only when `paired`): the sign test counts directions, the signed-rank test weighs them by size too. */
+  pairedTest: PairedTest;
+  /**
+   * Disturbed = value > this × the pooled median; 0 turns the guard off. Not used by the paired
+   * sign test: a disturbed pair is one vote there, whatever its size, so the guard would only
+   * cost its doubling of p.
+   */
   disturbedFactor: number;
 }
 
@@ -62,11 +70,12 @@ export function smallestP(n1: number, n2: number, paired: boolean): number {
   return 1 / ways;
 }
 
-function plain(b: readonly number[], c: readonly number[], paired: boolean): Omit<SideComparison, 'disturbed'> {
+function plain(b: readonly number[], c: readonly number[], o: CompareOptions): Omit<SideComparison, 'disturbed'> {
+  const { paired } = o;
   const minP = smallestP(b.length, c.length, paired);
   if (paired) {
     const logRatios = c.map((v, i) => logRatio(v, b[i]!));
-    const t = signedRank(logRatios);
+    const t = o.pairedTest === 'sign' ? signTest(logRatios) : signedRank(logRatios);
     return { pGreater: t.pGreater, pLess: t.pLess, change: Math.exp(median(logRatios)) - 1, baseline: median(b), current: median(c), shift: hodgesLehmannShift(b, c), minP };
   }
   const t = mannWhitneyU(b, c);
@@ -84,7 +93,7 @@ function disturbedLimit(values: readonly number[], factor: number): number {
 
 /** The trials the guard keeps: those at or below the limit of the pooled values (null: guard off). */
 function guardKeeps(baseline: readonly number[], current: readonly number[], o: CompareOptions): ((v: number) => boolean) | null {
-  if (!(o.disturbedFactor > 0)) return null;
+  if (!(o.disturbedFactor > 0) || (o.paired && o.pairedTest === 'sign')) return null;
   const limit = disturbedLimit([...baseline, ...current], o.disturbedFactor);
   return (v: number) => v <= limit;
 }
@@ -103,7 +112,7 @@ export function pairedDesign(baseline: readonly number[], current: readonly numb
 
 /** Compare `baseline` and `current` trial values of one metric. */
 export function compareTrials(baseline: readonly number[], current: readonly number[], o: CompareOptions): SideComparison {
-  const all = { ...plain(baseline, current, o.paired), disturbed: 0 };
+  const all = { ...plain(baseline, current, o), disturbed: 0 };
   const ok = guardKeeps(baseline, current, o);
   if (!ok) return all;
   let b: number[];
@@ -120,7 +129,7 @@ export function compareTrials(baseline: readonly number[], current: readonly num
   if (dropped === 0) return all;
   const double = (x: SideComparison): SideComparison => ({ ...x, pGreater: Math.min(1, 2 * x.pGreater), pLess: Math.min(1, 2 * x.pLess), minP: Math.min(1, 2 * x.minP) });
   if (b.length < 2 || c.length < 2) return double(all);
-  const kept = { ...plain(b, c, o.paired), disturbed: dropped };
+  const kept = { ...plain(b, c, o), disturbed: dropped };
   const best = kept.pGreater < all.pGreater ? kept : all;
   return { ...double(best), pLess: Math.min(1, 2 * Math.min(all.pLess, kept.pLess)), minP: Math.min(1, 2 * Math.min(all.minP, kept.minP)) };
 }

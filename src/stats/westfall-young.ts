@@ -12,15 +12,18 @@
  * falls at or below its own p (step-down). That keeps the chance of any false failure at or below
  * alpha as Holm does, but the factor it costs is the metrics' effective number, not their count.
  *
- * Each metric's p under a flip pattern is the same exact signed-rank p `signedRank` gives (ranks of
- * |d| do not change under flips), with the disturbed-pair guard of `compareTrials` (which pairs it
- * sets aside depends only on the pooled values, so flips leave it alone): min(p all, p kept) × 2.
+ * Each metric's p under a flip pattern is the same exact p the gate's paired test gives: the
+ * signed-rank test (`signedRank`; ranks of |d| do not change under flips) or the sign test
+ * (`signTest`: the signed-rank test with every rank 1), with the disturbed-pair guard of
+ * `compareTrials` (which pairs it sets aside depends only on the pooled values, so flips leave it
+ * alone): min(p all, p kept) × 2.
  * All 2ⁿ patterns are enumerated up to n = 14 pairs; beyond, 20,000 patterns are drawn with a
  * fixed seed, so a verdict is reproducible.
  */
 import { midRanks } from './mann-whitney.js';
 import { positiveRankSumWays } from './signed-rank.js';
 import { Rng } from './random.js';
+import type { PairedTest } from '../model/results.js';
 
 /** One metric's paired design: per-pair log ratios and the pairs the disturbed guard keeps. */
 export interface PairedMetric {
@@ -43,25 +46,24 @@ const ENUMERATE_MAX_PAIRS = 14;
 const DRAWN_PATTERNS = 20_000;
 const SEED = 0x5eed;
 
-/** The exact signed-rank null of one set of pairs: doubled mid-ranks and the upper / lower tail tables. */
+/** The exact null of one set of pairs: the scores of the test and the upper / lower tail tables. */
 interface RankTable {
-  /** Pair index of each non-zero difference, its doubled rank and its sign (+1 / −1). */
+  /** Pair index of each non-zero difference, its score (doubled mid-rank; 1 for the sign test) and its sign (+1 / −1). */
   pair: Int32Array;
   rank2: Int32Array;
   sign: Int8Array;
-  /** P(W2 ≥ w) and P(W2 ≤ w) for doubled positive-rank sums w = 0..max. */
+  /** P(W ≥ w) and P(W ≤ w) for sums w = 0..max of the positive pairs' scores. */
   ge: Float64Array;
   le: Float64Array;
 }
 
-function rankTable(d: readonly number[], keep: readonly boolean[] | null): RankTable | null {
+function rankTable(d: readonly number[], keep: readonly boolean[] | null, test: PairedTest): RankTable | null {
   const idx: number[] = [];
   d.forEach((v, i) => {
     if (v !== 0 && (keep === null || keep[i])) idx.push(i);
   });
   if (idx.length === 0) return null;
-  const { ranks } = midRanks(idx.map((i) => Math.abs(d[i]!)));
-  const rank2 = Int32Array.from(ranks, (r) => Math.round(2 * r));
+  const rank2 = test === 'sign' ? new Int32Array(idx.length).fill(1) : Int32Array.from(midRanks(idx.map((i) => Math.abs(d[i]!))).ranks, (r) => Math.round(2 * r));
   const ways = positiveRankSumWays(rank2);
   const max = ways.length - 1;
   const total = ways.reduce((s, v) => s + v, 0);
@@ -74,7 +76,7 @@ function rankTable(d: readonly number[], keep: readonly boolean[] | null): RankT
   return { pair: Int32Array.from(idx), rank2, sign: Int8Array.from(idx, (i) => (d[i]! > 0 ? 1 : -1)), ge, le };
 }
 
-/** Doubled positive-rank sum under the flip pattern `flip` (1 = pair flipped). */
+/** Sum of the positive pairs' scores under the flip pattern `flip` (1 = pair flipped). */
 function wPlus2(t: RankTable, flip: Uint8Array): number {
   let w = 0;
   for (let k = 0; k < t.pair.length; k++) if ((t.sign[k]! > 0) !== (flip[t.pair[k]!] === 1)) w += t.rank2[k]!;
@@ -83,16 +85,16 @@ function wPlus2(t: RankTable, flip: Uint8Array): number {
 
 /**
  * Adjust the one-sided p-values of `metrics` (all with the same number of pairs) jointly. `observed`
- * are their unadjusted p-values as the gate computed them (compareTrials): the step-down order and
- * the thresholds.
+ * are their unadjusted p-values as the gate computed them (compareTrials with the same `test`): the
+ * step-down order and the thresholds.
  */
-export function westfallYoung(metrics: readonly PairedMetric[], observed: { pGreater: readonly number[]; pLess: readonly number[] }): WestfallYoung {
+export function westfallYoung(metrics: readonly PairedMetric[], observed: { pGreater: readonly number[]; pLess: readonly number[] }, test: PairedTest): WestfallYoung {
   const m = metrics.length;
   const n = m === 0 ? 0 : metrics[0]!.d.length;
   // As compareTrials: a guard that sets pairs aside doubles p, and tests the kept pairs too when at least 2 remain.
   const tables = metrics.map((x) => {
     const keptTest = x.keep !== null && x.keep.filter(Boolean).length >= 2;
-    return { all: rankTable(x.d, null), kept: keptTest ? rankTable(x.d, x.keep) : null, guarded: x.keep !== null };
+    return { all: rankTable(x.d, null, test), kept: keptTest ? rankTable(x.d, x.keep, test) : null, guarded: x.keep !== null };
   });
   const exact = n <= ENUMERATE_MAX_PAIRS;
   const patterns = exact ? 2 ** n : DRAWN_PATTERNS;

@@ -20,6 +20,8 @@ export interface FixtureOptions {
   slow?: Record<string, number>;
   /** Per-trial drift: each trial's latencies scaled by 1 ± this fraction (uniform), like a noisy runner. */
   drift?: number;
+  /** Per-trial speed of the machine: trial t's latencies × speeds[t] (a run that caught the machine faster or slower). */
+  speeds?: number[];
   /** Draw the per-trial drift from this seed, so two results can share it (trials run side by side). */
   driftSeed?: number;
   cpu?: string;
@@ -56,7 +58,7 @@ export function benchResult(o: FixtureOptions): BenchResult {
   const requests = o.requests ?? 2000;
   const trials: BenchTrial[] = [];
   for (let t = 0; t < (o.trials ?? 7); t++) {
-    const drift = 1 + (o.drift ?? 0) * (2 * driftRng.next() - 1);
+    const drift = (1 + (o.drift ?? 0) * (2 * driftRng.next() - 1)) * (o.speeds?.[t] ?? 1);
     const e2e = new Array<number>(requests).fill(0);
     const tiers = TIERS.map((tier) => {
       const lat: number[] = [];

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareTrials, logRatio } from '../../src/stats/compare.js';
+import { compareTrials, logRatio, type CompareOptions } from '../../src/stats/compare.js';
 import { normalQuantile, Rng } from '../../src/stats/random.js';
 
-const guard = { paired: false, disturbedFactor: 1.5 };
+const guard: CompareOptions = { paired: false, pairedTest: 'signed-rank', disturbedFactor: 1.5 };
 
 test('disturbed trials (about 2x, on whichever side) no longer hide a 10 % slowdown', () => {
   // Measured L2 P1 values (µs) of one pair on the shared dev machine: three bursts hit A, one hit B.
   const a = [21.8, 21.6, 21.7, 21.6, 21.6, 21.5, 42.0, 27.8, 40.3, 23.7];
   const b = [23.8, 23.6, 23.6, 23.9, 23.7, 23.7, 24.4, 45.5, 25.6, 23.7];
-  const raw = compareTrials(a, b, { paired: false, disturbedFactor: 0 });
+  const raw = compareTrials(a, b, { paired: false, pairedTest: 'signed-rank', disturbedFactor: 0 });
   assert.ok(raw.pGreater > 0.05, `raw p ${raw.pGreater}`);
   const guarded = compareTrials(a, b, guard);
   assert.equal(guarded.disturbed, 3);
@@ -42,7 +42,7 @@ test('with the guard, the false-alarm rate under bursty noise stays at or below 
 test('paired mode drops a pair when either member is disturbed', () => {
   const a = [22, 22, 44, 22, 22, 22, 22, 22];
   const b = [24.2, 24.1, 24.3, 48, 24.2, 24, 24.3, 24.1];
-  const r = compareTrials(a, b, { paired: true, disturbedFactor: 1.5 });
+  const r = compareTrials(a, b, { paired: true, pairedTest: 'signed-rank', disturbedFactor: 1.5 });
   assert.equal(r.disturbed, 4, 'two pairs, both members');
   assert.ok(Math.abs(r.change - 0.1) < 0.01);
 });
@@ -68,6 +68,16 @@ test('paired: symmetric ratios (110/100 and 100/110) are tied in the signed-rank
   const b = [100, 110, 100, 100, 100, 150, 100];
   const c = [110, 100, 120, 130, 140, 100, 160];
   assert.equal(logRatio(110, 100), -logRatio(100, 110));
-  const r = compareTrials(b, c, { paired: true, disturbedFactor: 0 });
+  const r = compareTrials(b, c, { paired: true, pairedTest: 'signed-rank', disturbedFactor: 0 });
   assert.equal(r.pGreater, 20 / 128);
+});
+
+test('paired sign test: no trial is set aside (each pair is one vote), so p is not doubled', () => {
+  const a = [22, 22, 44, 22, 22, 22, 22, 22];
+  const b = [24.2, 24.1, 24.3, 48, 24.2, 24, 24.3, 24.1];
+  const r = compareTrials(a, b, { paired: true, pairedTest: 'sign', disturbedFactor: 1.5 });
+  assert.equal(r.disturbed, 0);
+  assert.equal(r.pGreater, 9 / 256); // 7 of 8 slower (pair 3 faster): (8 + 1) / 256
+  assert.equal(r.minP, 1 / 256);
+  assert.ok(Math.abs(r.change - 0.1) < 0.01);
 });

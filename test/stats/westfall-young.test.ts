@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { westfallYoung, type PairedMetric } from '../../src/stats/westfall-young.js';
-import { compareTrials, pairedDesign } from '../../src/stats/compare.js';
+import { compareTrials, pairedDesign, type CompareOptions } from '../../src/stats/compare.js';
 import { holmAdjust } from '../../src/stats/holm.js';
 import { Rng } from '../../src/stats/random.js';
 
@@ -24,20 +24,21 @@ function rounds(rng: Rng, pairs: number, metrics: number, shared: number, own: n
   });
 }
 
-const OFF = { paired: true, disturbedFactor: 0 };
-const GUARD = { paired: true, disturbedFactor: 1.5 };
+const OFF: CompareOptions = { paired: true, pairedTest: 'signed-rank', disturbedFactor: 0 };
+const SIGN: CompareOptions = { paired: true, pairedTest: 'sign', disturbedFactor: 1.5 };
+const GUARD: CompareOptions = { paired: true, pairedTest: 'signed-rank', disturbedFactor: 1.5 };
 
 function adjust(series: { b: number[]; c: number[] }[], o = OFF) {
   const tests = series.map((s) => compareTrials(s.b, s.c, o));
   const design: PairedMetric[] = series.map((s) => pairedDesign(s.b, s.c, o));
-  return { tests, wy: westfallYoung(design, { pGreater: tests.map((t) => t.pGreater), pLess: tests.map((t) => t.pLess) }) };
+  return { tests, wy: westfallYoung(design, { pGreater: tests.map((t) => t.pGreater), pLess: tests.map((t) => t.pLess) }, o.pairedTest) };
 }
 
-test('one metric: the sign-flip distribution is the exact signed-rank test, so nothing is added (both tails)', () => {
+test('one metric: the sign-flip distribution is the exact test itself (signed-rank, sign), so nothing is added (both tails)', () => {
   const rng = new Rng(7);
-  for (let k = 0; k < 40; k++) {
+  for (let k = 0; k < 80; k++) {
     const [s] = rounds(rng, 6 + (k % 9), 1, 0.3, 0.2, k % 3 === 0 ? 0.1 : 0, 1);
-    const { tests, wy } = adjust([s!]);
+    const { tests, wy } = adjust([s!], k % 2 === 0 ? OFF : SIGN);
     assert.equal(wy.exact, true);
     assert.ok(Math.abs(wy.pGreater[0]! - tests[0]!.pGreater) < 1e-12, `${wy.pGreater[0]} vs ${tests[0]!.pGreater}`);
     assert.ok(Math.abs(wy.pLess[0]! - tests[0]!.pLess) < 1e-12, `${wy.pLess[0]} vs ${tests[0]!.pLess}`);
@@ -113,4 +114,22 @@ test('more than 14 pairs: drawn sign patterns, reproducible, never an adjusted p
   assert.equal(a.wy.patterns, 20_000);
   assert.deepEqual(a.wy.pGreater, b.wy.pGreater);
   for (const p of a.wy.pGreater) assert.ok(p >= 1 / 20_001 - 1e-15 && p < 0.001, String(p));
+});
+
+test('sign test: copies of one metric cost nothing, unrelated metrics cost less than Bonferroni, and the disturbed pair is one vote', () => {
+  const [s] = rounds(new Rng(3), 12, 1, 0.2, 0.02, 0.1, 1);
+  s!.c[4] = s!.b[4]! * 0.3; // one pair at another speed, against the change
+  const copies = adjust(Array.from({ length: 6 }, () => s!), SIGN);
+  assert.equal(copies.tests[0]!.pGreater, 13 / 4096); // 11 or 12 of 12 slower
+  assert.equal(copies.tests[0]!.disturbed, 0);
+  for (const q of copies.wy.pGreater) assert.equal(q, 13 / 4096);
+  const rng = new Rng(12);
+  for (let k = 0; k < 10; k++) {
+    const series = rounds(rng, 12, 6, 0, 0.2, 0.3, 6);
+    const { tests, wy } = adjust(series, SIGN);
+    tests.forEach((t, j) => {
+      assert.ok(wy.pGreater[j]! >= t.pGreater - 1e-12, 'never below the metric alone');
+      assert.ok(wy.pGreater[j]! <= Math.min(1, 6 * t.pGreater) + 1e-12, 'never above Bonferroni');
+    });
+  }
 });

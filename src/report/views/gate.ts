@@ -26,8 +26,9 @@ function method(v: GateVerdict): string {
   const o = v.options;
   const trials = v.metrics[0]?.trials;
   if (v.kind === 'simulate') return 'Deterministic outputs compared exactly (same seed, same workload).';
+  const pairedTest = o.pairedTest === 'signed-rank' ? 'Wilcoxon signed-rank test' : 'sign test (slower pairs counted)';
   const test = o.paired
-    ? `one-sided Wilcoxon signed-rank over ${trials?.baseline ?? '?'} paired trials`
+    ? `one-sided ${pairedTest} over ${trials?.baseline ?? '?'} paired trials`
     : `one-sided Mann-Whitney U over ${trials?.baseline ?? '?'} vs ${trials?.current ?? '?'} trials`;
   const how = v.correction?.method === 'westfall-young' ? 'Westfall-Young-adjusted (sign flips of whole pairs)' : 'Holm-adjusted';
   const adjusted = v.correction && v.correction.metrics > 1 ? `, p ${how} over ${v.correction.metrics} metrics` : '';
