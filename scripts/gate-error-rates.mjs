@@ -9,7 +9,9 @@
  * Each pair runs the four sides the way `llmcache gate run` does — one single-trial bench per side
  * and round, the order rotating from round to round, one shared PGlite — with gate run's default
  * rounds and requests, then gates A against each other side as gate run judges them: with the
- * default flags, round r of A paired with round r of the other side (`gate --paired`).
+ * default flags, and round r of A paired with round r of the other side (`gate --paired`) if gate
+ * run pairs its rounds by default, as it does (`gateRunPaired` in src/commands/gate.ts, imported
+ * from dist/, decides for both).
  *
  * Bench runs go through the built CLI's entry point (dist/cli.js `main`) in this process, the same
  * parsing and engine as `node bin/llmcache.js bench` without ~1.5 s of process start per run;
@@ -40,7 +42,10 @@ if (!existsSync(join(root, 'dist/cli.js'))) {
 const { main } = await import(join(root, 'dist/cli.js'));
 const { output } = await import(join(root, 'dist/output.js'));
 const { spawnPGliteServer } = await import(join(root, 'dist/tiers/pglite-server.js'));
-const { GATE_RUN_ROUNDS, GATE_RUN_REQUESTS, GATE_RUN_BENCH_ARGS } = await import(join(root, 'dist/commands/gate.js'));
+const { GATE_RUN_ROUNDS, GATE_RUN_REQUESTS, GATE_RUN_BENCH_ARGS, gateRunPaired } = await import(join(root, 'dist/commands/gate.js'));
+/** Does `gate run` with its default flags pair its rounds? (The choice is made once, in the built CLI.) */
+const paired = gateRunPaired({});
+const pairing = paired ? 'rounds paired' : 'rounds pooled';
 const { DEFAULT_GATE_OPTIONS } = await import(join(root, 'dist/gate.js'));
 const { cpuSplit, pinProcess, redisServerAvailable, startRedisServer } = await import(join(root, 'dist/core/placement.js'));
 const { histogramQuantiles } = await import(join(root, 'dist/stats/hdr-quantile.js'));
@@ -79,9 +84,9 @@ async function cli(args) {
   }
 }
 
-/** `llmcache gate` as `gate run` judges (defaults, rounds paired), as a separate process: exit code and JSON verdict. */
+/** `llmcache gate` as `gate run` judges (defaults, rounds paired or pooled as it does), as a separate process: exit code and JSON verdict. */
 function gate(baseline, current) {
-  const args = [cliPath, 'gate', '--baseline', ...baseline, '--current', ...current, '--paired', '--json'];
+  const args = [cliPath, 'gate', '--baseline', ...baseline, '--current', ...current, ...(paired ? ['--paired'] : []), '--json'];
   try {
     return { code: 0, v: JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) };
   } catch (e) {
@@ -219,7 +224,7 @@ const table = {
   pairs,
   rounds,
   requests: Number(a.requests),
-  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha, paired: true, pairedTest: o.pairedTest },
+  gateDefaults: { stats: o.stats, threshold: o.threshold, warn: o.warn, alpha: o.alpha, paired, ...(paired ? { pairedTest: o.pairedTest } : {}) },
   targets: { maxFalseFailures: allowedFalse, minDetections: neededHits },
   rows: KINDS.map((k) => ({
     side: k.side,
@@ -238,7 +243,7 @@ renameSync(`${outFile}.tmp`, outFile);
 process.stdout.write(
   [
     `gate error rates with the defaults (${pairs} pairs, ${rounds} rounds a pair, ${a.requests} requests a run, ${secs} s, load average ${Math.min(...load).toFixed(1)}..${Math.max(...load).toFixed(1)}):`,
-    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha} --paired-test ${o.pairedTest}, rounds paired as gate run pairs them (p Westfall-Young-adjusted over the metrics)`,
+    `  gate defaults: --stats ${o.stats.join(',')} --threshold ${o.threshold * 100}% --warn ${o.warn * 100}% --alpha ${o.alpha}${paired ? ` --paired-test ${o.pairedTest}` : ''}, ${pairing} as gate run judges them (p ${paired ? 'Westfall-Young' : 'Holm'}-adjusted over the metrics)`,
     `  CPU placement: ${placement}`,
     `  A vs A:                      false failures ${counts.A2.fail}/${pairs} (target <= ${allowedFalse}) ${counts.A2.fail <= allowedFalse ? 'OK' : 'TOO MANY'}; could not tell ${counts.A2.unsure}/${pairs}`,
     ...KINDS.slice(1).map((k) => {
@@ -250,7 +255,7 @@ process.stdout.write(
     `per pair, round r = 1..${rounds} runs one bench of each side, the order rotating:`,
     `  llmcache ${benchLine} --out A-r.json       # and A2-r.json`,
     ...KINDS.slice(1).map((k) => `  llmcache ${benchLine} ${k.flags.join(' ')} --out ${k.side}-r.json`),
-    '  llmcache gate --baseline A-*.json --current A2-*.json --paired   # and B-*.json, C-*.json (what gate run does)',
+    `  llmcache gate --baseline A-*.json --current A2-*.json${paired ? ' --paired' : ''}   # and B-*.json, C-*.json (what gate run does)`,
     `table written to ${outFile}`,
     '',
   ].join('\n'),

@@ -176,7 +176,7 @@ async function gateRun(o: GateRunCliOptions): Promise<void> {
       ...(split ? { clientCpus: split.client } : {}),
     });
     // Round r's two runs ran back to back: judged as a pair, so drift between rounds cancels.
-    const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), { ...o, paired: !o.unpaired });
+    const verdict = gateOrExplain(files.base, readSide(files.head, 'current'), { ...o, paired: gateRunPaired(o) });
     writeFileAtomic(`${outDir}/gate.json`, `${JSON.stringify(verdict, null, 2)}\n`, { overwrite: true });
     output.stderr(`gate run: ${o.rounds} round(s) kept in ${outDir}/ (base-NN.json, head-NN.json, gate.json)\n`);
     report(verdict, o);
@@ -247,6 +247,16 @@ export function register(program: Command): void {
         '  llmcache gate run --base ../base --head . --rounds 14 --scenario scenarios/seed-article.yaml --summary gate.md',
     )
     .action((o: GateRunCliOptions) => gateRun(o));
+}
+
+/**
+ * Whether `gate run` judges round r of base against round r of head as a pair (the per-round ratios
+ * tested with --paired-test, the default: drift between rounds cancels) or pools each side's rounds
+ * (Mann-Whitney, `--unpaired`). Made here once: scripts/gate-error-rates.mjs re-gates kept rounds
+ * the way gate run does by asking this too.
+ */
+export function gateRunPaired(o: Pick<GateRunCliOptions, 'unpaired'>): boolean {
+  return !o.unpaired;
 }
 
 /** Defaults of `gate run`, measured to meet the error-rate targets (docs/gate.md). */

@@ -7,6 +7,7 @@ import { runCli } from '../cli-helper.js';
 import { tempDir } from '../tmp-helper.js';
 import { roundPlan } from '../../src/gate-run.js';
 import { cpuSplit } from '../../src/core/placement.js';
+import { gateRunPaired } from '../../src/commands/gate.js';
 
 // Two checkouts of this project (the same sources; the second with a delay injected into its
 // in-process tier), run through their own TypeScript sources, as `gate run` runs any checkout
@@ -42,6 +43,15 @@ test('round plan: base first in odd rounds, head first in even ones; one file pe
     roundPlan(3, 'o').map((r) => `${r.round}:${r.side}:${r.out}`),
     ['1:base:o/base-01.json', '1:head:o/head-01.json', '2:head:o/head-02.json', '2:base:o/base-02.json', '3:base:o/base-03.json', '3:head:o/head-03.json'],
   );
+});
+
+test('gate run pairs its rounds unless --unpaired; scripts/gate-error-rates.mjs takes that choice from the built gate, not a copy', () => {
+  assert.equal(gateRunPaired({}), true);
+  assert.equal(gateRunPaired({ unpaired: true }), false);
+  const script = readFileSync(join(root, 'scripts', 'gate-error-rates.mjs'), 'utf8');
+  assert.match(script, /\bgateRunPaired \} = await import\(join\(root, 'dist\/commands\/gate\.js'\)\)/);
+  assert.match(script, /const paired = gateRunPaired\(\{\}\);/);
+  assert.doesNotMatch(script, /paired: (true|false)|'--paired', '--json'/, 'no pairing of its own');
 });
 
 test('gate run end to end: a checkout with a slower lookup fails (exit 1); the same sources do not; every round is kept', async () => {
