@@ -8,24 +8,11 @@ import { replayFile } from '../replay/parallel.js';
 import { EVICTION_PARAMETERS } from '../tiers/store.js';
 import { addOutputFlags, checkOutFlag, emitResult, type OutputCliOptions } from './options.js';
 import { REPLAY_SCHEMA, type ReplayPolicy, type ReplayResult } from '../model/results.js';
+import { wrap } from '../core/text.js';
 
 interface ReplayCliOptions extends TraceCliOptions, OutputCliOptions {
   cache: string;
   bySize?: boolean;
-}
-
-/** Break `text` into lines of at most `width` characters, joined by `sep`. */
-function wrap(text: string, width: number, sep: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  lines.push(line);
-  return lines.join(sep);
 }
 
 /** Parse `--cache lru:1000,s3fifo:1000,opt:1000,sieve:64MiB`. */
@@ -60,7 +47,7 @@ export function register(program: Command): void {
       'after',
       '\nPolicies (parameters are libCacheSim\'s defaults; C = capacity):\n' +
         Object.entries(EVICTION_PARAMETERS)
-          .map(([p, d]) => `  ${p.padEnd(8)} ${wrap(d, 90, '\n           ')}`)
+          .map(([p, d]) => `  ${p.padEnd(8)} ${wrap(d, 90).replace(/\n/g, '\n           ')}`)
           .join('\n') +
         '\n  opt      Belady\'s MIN: evicts the entry requested again furthest in the future; the lower bound for\n' +
         '           demand caching with unit weights (Belady\'s rule on sizes with --by-size); keeps the trace in\n' +

@@ -4,6 +4,9 @@
  * Everything here is pure and locale-independent, so reports are byte-identical everywhere.
  */
 import Table from 'cli-table3';
+import { oneLine } from '../core/text.js';
+
+export { oneLine, wrap } from '../core/text.js';
 
 /** Shown for a value that is missing or not a finite number. */
 export const NA = 'n/a';
@@ -87,12 +90,6 @@ export function ratio(a: number, b: number): number {
   return b > 0 ? a / b : Number.NaN;
 }
 
-/** Control characters (newlines included) become spaces; untrusted text stays on one line. */
-export function oneLine(text: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  return String(text ?? '').replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-}
-
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escape text for HTML element content and quoted attribute values. */
@@ -126,22 +123,6 @@ export function textTable(head: string[], rows: string[][], align: Align[] = [])
   });
   for (const r of rows) t.push(r.map(oneLine));
   return t.toString();
-}
-
-/** Word-wrap one-line text to `width` columns; continuation lines get `indent`. */
-export function wrap(text: string, width = 100, indent = ''): string {
-  const out: string[] = [];
-  let line = '';
-  for (const word of oneLine(text).split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = indent + word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) out.push(line);
-  return out.join('\n');
 }
 
 /**

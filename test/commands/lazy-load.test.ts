@@ -49,3 +49,10 @@ test('a command printing its table loads the text serializer only: no Markdown, 
   assert.ok(table.includes('src/report/text.ts') && table.includes('src/report/views.ts'), table.join(' '));
   for (const m of ['src/report/render.ts', 'src/report/markdown.ts', 'src/report/html.ts', 'src/report/svg.ts', 'src/histogram.ts']) assert.ok(!table.includes(m), `${m} is loaded only for report's other formats`);
 });
+
+test('replay --json loads no reporter: its help wraps with src/core/text.ts, not the table code', () => {
+  const trace = tmp.file('keys-json.txt', 'a\nb\na\n');
+  const json = loadedModules(['replay', trace, '--cache', 'lru:2', '--json']);
+  assert.ok(json.includes('src/commands/replay.ts') && json.includes('src/core/text.ts'), json.join(' '));
+  assert.deepEqual(json.filter((m) => m.startsWith('src/report/')), [], 'the reporters load only to print a table');
+});

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EVICTION_PARAMETERS } from '../../src/tiers/store.js';
 import { runCli, tempFile } from './helpers.js';
 
 const FIXTURES = new URL('../fixtures/replay/', import.meta.url).pathname;
@@ -100,4 +101,20 @@ test('mrc without --sample or --exact picks the exact curve for a small trace an
   assert.equal(k.choice, undefined);
   assert.equal(k.sampled.maxKeys, 16_384);
   assert.equal(k.sampled.rate, 1); // 5 keys: nothing to drop
+});
+
+test('replay --help: each policy\'s parameters, word-wrapped at 90 columns under the policy name, every word kept', async () => {
+  const r = await runCli(['replay', '--help']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  for (const [policy, text] of Object.entries(EVICTION_PARAMETERS)) {
+    const first = lines.findIndex((l) => l.startsWith(`  ${policy.padEnd(8)} `));
+    assert.ok(first >= 0, `${policy} listed`);
+    const own = [lines[first]!.slice(11)];
+    for (let i = first + 1; lines[i]!.startsWith(' '.repeat(11)); i++) own.push(lines[i]!.slice(11));
+    assert.equal(own.join(' '), text, `${policy}: the whole description`);
+    for (const l of own) assert.ok(l.length <= 90 && !l.startsWith(' '), `${policy}: ${JSON.stringify(l)} within 90 columns`);
+    own.slice(1).forEach((l, i) => assert.ok(own[i]!.length + 1 + l.split(' ')[0]!.length > 90, `${policy}: line ${i + 1} had room for "${l.split(' ')[0]}"`));
+    if (text.length > 90) assert.ok(own.length > 1, `${policy}: a long description wraps`);
+  }
 });
