@@ -85,4 +85,11 @@ export class FastRecorder {
     }
     this.maxIndex = 0;
   }
+
+  /** A new histogram (newHistogram) holding everything recorded so far; resets this recorder. */
+  toHistogram(): Histogram {
+    const h = newHistogram();
+    this.flushInto(h);
+    return h;
+  }
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { decodeHistogram, encodeHistogram, FastRecorder, newHistogram, percentilesOf, recordUs } from '../src/histogram.js';
 import { Rng } from '../src/stats/random.js';
 
-test('FastRecorder gives the same percentiles as recording each value (bench and simulate record latencies through it)', () => {
+test('FastRecorder gives the same percentiles as recording each value (bench and simulate record latencies through it); toHistogram and flushInto reset it', () => {
   const rng = new Rng(3);
   const direct = newHistogram();
   const fast = new FastRecorder();
@@ -14,9 +14,13 @@ test('FastRecorder gives the same percentiles as recording each value (bench and
     recordUs(direct, v);
     fast.record(v);
   }
-  const viaFast = newHistogram();
-  fast.flushInto(viaFast);
+  const viaFast = fast.toHistogram();
   assert.equal(viaFast.totalCount, values.length);
+  assert.equal(fast.toHistogram().totalCount, 0, 'toHistogram empties the recorder');
+  fast.record(7);
+  const again = newHistogram();
+  fast.flushInto(again);
+  assert.deepEqual([again.totalCount, again.maxValue], [1, 7], 'flushInto adds what was recorded since');
   // Every figure but the max is identical; the max is its bucket's lowest value (3 significant digits).
   const { max: fastMax, ...fastRest } = percentilesOf(viaFast);
   const { max, ...rest } = percentilesOf(direct);

@@ -15,7 +15,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Scenario } from '../config.js';
 import type { BenchTimeline } from '../model/results.js';
-import { FastRecorder, newHistogram, type Histogram } from '../histogram.js';
+import { FastRecorder, type Histogram } from '../histogram.js';
 import { activeTiers, invalidationTargets, routerFor } from '../cache/policy.js';
 import { velocityAdaptive } from '../cache/freshness.js';
 import { copyEvent, EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, newSimEvent, type EventSource, type SimEvent } from '../trace/types.js';
@@ -321,13 +321,8 @@ async function runTrial(o: RunOptions, source: BenchSource, opNames: string[], r
   eld.disable();
   const cpu = process.cpuUsage(cpu0);
   const durationMs = t0 < 0 ? 0 : Math.max(1e-3, tEnd - t0);
-  const e2e = newHistogram();
-  e2eRec.flushInto(e2e);
-  const byOp = byOpRec.map((r) => {
-    const h = newHistogram();
-    r.flushInto(h);
-    return h;
-  });
+  const e2e = e2eRec.toHistogram();
+  const byOp = byOpRec.map((r) => r.toHistogram());
   const snapshots = await host.collect();
   for (const proc of snapshots) for (const t of proc) errors += t.errors + t.writeErrors;
   return {

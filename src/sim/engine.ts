@@ -6,7 +6,7 @@
  */
 import { scenarioFingerprint, type LatencyModelConfig, type Scenario } from '../config.js';
 import { computeCost, newLedger } from '../cost.js';
-import { encodeHistogram, FastRecorder, newHistogram, percentilesOf } from '../histogram.js';
+import { encodeHistogram, FastRecorder, percentilesOf } from '../histogram.js';
 import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../model/results.js';
 import { createSyntheticSource } from '../trace/generator.js';
 import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
@@ -257,13 +257,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     const group = isContext[i] ? contextWindows : answers;
     group.hits += h;
     group.staleHits += s;
-    const a = percentilesOf(flushed(ages[i]!));
+    const a = percentilesOf(ages[i]!.toHistogram());
     staleByOp[name] = { hits: h, staleHits: s, staleRate: ratio(s, h), ageMs: { p50: a.p50, p99: a.p99, max: a.max } };
   });
   answers.staleRate = ratio(answers.staleHits, answers.hits);
   contextWindows.staleRate = ratio(contextWindows.staleHits, contextWindows.hits);
 
-  const latencyHistogram = flushed(latency);
+  const latencyHistogram = latency.toHistogram();
   // A recorded trace without a header knows its span only once it has been read.
   const windowDays = source.spanMs() / 86_400_000;
   const days = windowDays > 0 ? windowDays : scenario.workload.days;
@@ -317,12 +317,6 @@ function payCall(ledger: ReturnType<typeof newLedger>, op: number, tokensIn: num
   ledger.calls[op]++;
   ledger.paidIn[op] += tokensIn;
   ledger.paidOut[op] += tokensOut;
-}
-
-function flushed(r: FastRecorder) {
-  const h = newHistogram();
-  r.flushInto(h);
-  return h;
 }
 
 function ratio(a: number, b: number): number {

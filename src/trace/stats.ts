@@ -123,7 +123,7 @@ export function computeTraceStats(source: StatsSource, opts: { topKeys?: number 
 
   const memoryReads = depthCounts[0]! + depthCounts[1]! + depthCounts[2]!;
   const keys = dense.size;
-  const reuseHist = flushed(reuse);
+  const reuseHist = reuse.toHistogram();
   const frac = (a: number, b: number) => (b > 0 ? a / b : 0);
   return {
     schema: TRACE_STATS_SCHEMA,
@@ -211,12 +211,6 @@ function grow(a: Float64Array<ArrayBuffer>, index: number, fill: number): Float6
   const b = new Float64Array(n).fill(fill);
   b.set(a);
   return b;
-}
-
-function flushed(r: FastRecorder) {
-  const h = newHistogram();
-  r.flushInto(h);
-  return h;
 }
 
 function percentile(h: ReturnType<typeof newHistogram>, p: number): number {
