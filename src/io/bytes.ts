@@ -28,23 +28,48 @@ export interface ByteSource {
   close(): void;
 }
 
-/** Open `file` as a ByteSource; throws an InputError (`FILE: cannot read: why`) when it cannot be read. */
-export function openBytes(file: string): ByteSource {
+/**
+ * Open `file` to read it: its descriptor (the caller closes it) and size (bytes). A missing file, a
+ * directory or any other failure is the InputError of `cannotRead`.
+ */
+export function openToRead(file: string): { fd: number; size: number } {
   let fd = -1;
   try {
     fd = openSync(file, 'r');
     const st = fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const magic = Buffer.alloc(2);
-    const gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    if (!gzip) return new FileBytes(file, fd, st.size);
-    closeSync(fd);
-    return new GunzipBytes(file, st.size);
+    return { fd, size: st.size };
   } catch (e) {
     if (fd >= 0) closeSync(fd);
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    throw new InputError(`${file}: cannot read: ${why}`);
+    throw cannotRead(file, e);
+  }
+}
+
+/** A failure to read `file` as an InputError `FILE: cannot read: why` (no such file, is a directory, else the error code); an InputError as it is. */
+export function cannotRead(file: string, e: unknown): InputError {
+  if (e instanceof InputError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message);
+  return new InputError(`${file}: cannot read: ${why}`);
+}
+
+/** Open `file` as a ByteSource; throws an InputError (`FILE: cannot read: why`) when it cannot be read. */
+export function openBytes(file: string): ByteSource {
+  const { fd, size } = openToRead(file);
+  let gzip: boolean;
+  try {
+    const magic = Buffer.alloc(2);
+    gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } catch (e) {
+    closeSync(fd);
+    throw cannotRead(file, e);
+  }
+  if (!gzip) return new FileBytes(file, fd, size);
+  closeSync(fd);
+  try {
+    return new GunzipBytes(file, size);
+  } catch (e) {
+    throw cannotRead(file, e);
   }
 }
 

@@ -3,9 +3,9 @@
  * so `replay` refuses llmcache's own JSONL trace instead of reading it as one key a line, and
  * `simulate --trace` refuses a binary file instead of quoting its bytes in a parse error.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { cannotRead, openToRead } from './bytes.js';
 
 /**
  * - `empty`: no data (or only blank lines, or only a JSONL header);
@@ -30,12 +30,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Read up to 64 KiB of `file` (inflated when gzip). InputError when the file cannot be read. */
 function sample(file: string): { bytes: Buffer; gzip: boolean; whole: boolean; size: number } | null {
-  let fd = -1;
+  const { fd, size } = openToRead(file);
   try {
-    fd = openSync(file, 'r');
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const raw = Buffer.alloc(Math.min(SAMPLE_BYTES, st.size));
+    const raw = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
     const n = readSync(fd, raw, 0, raw.length, 0);
     const head = raw.subarray(0, n);
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
@@ -46,16 +43,13 @@ function sample(file: string): { bytes: Buffer; gzip: boolean; whole: boolean; s
       } catch {
         return null;
       }
-      return { bytes: inflated.subarray(0, SAMPLE_BYTES), gzip: true, whole: st.size <= SAMPLE_BYTES && inflated.length <= SAMPLE_BYTES, size: st.size };
+      return { bytes: inflated.subarray(0, SAMPLE_BYTES), gzip: true, whole: size <= SAMPLE_BYTES && inflated.length <= SAMPLE_BYTES, size };
     }
-    return { bytes: head, gzip: false, whole: st.size <= SAMPLE_BYTES, size: st.size };
+    return { bytes: head, gzip: false, whole: size <= SAMPLE_BYTES, size };
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message);
-    throw new InputError(`${file}: cannot read: ${why}`);
+    throw cannotRead(file, e);
   } finally {
-    if (fd >= 0) closeSync(fd);
+    closeSync(fd);
   }
 }
 

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, readdirSync, readlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../../src/errors.js';
-import { ByteWindow, openBytes, type ByteSource } from '../../src/io/bytes.js';
+import { ByteWindow, cannotRead, openBytes, openToRead, type ByteSource } from '../../src/io/bytes.js';
+import { sniffTrace } from '../../src/io/sniff.js';
 import { tempFile, tempPath } from './helpers.js';
 
 /** Everything a source yields, read `len` bytes at a time. */
@@ -30,6 +31,23 @@ test('plain and gzip give the same bytes; gzip is detected from the content, not
   assert.equal(gz.bytesRead, gz.totalBytes); // compressed bytes, all consumed at the end
   assert.ok(gz.totalBytes < data.length);
   assert.equal(gz.read(Buffer.alloc(8), 0, 8), 0); // the end stays the end
+});
+
+test('one refusal of an unreadable file, for the reader and the sniffer alike: no such file, is a directory, else the error code', () => {
+  const missing = tempPath('gone.txt');
+  const dir = tempPath('');
+  for (const open of [openBytes, openToRead, sniffTrace] as ((f: string) => unknown)[]) {
+    assert.throws(() => open(missing), (e: unknown) => e instanceof InputError && e.message === `${missing}: cannot read: no such file`, open.name);
+    assert.throws(() => open(dir), (e: unknown) => e instanceof InputError && /cannot read: (is a directory|no such file)$/.test(e.message), open.name);
+  }
+  const denied = Object.assign(new Error("EACCES: permission denied, open 'x'"), { code: 'EACCES' });
+  assert.equal(cannotRead('x', denied).message, 'x: cannot read: EACCES');
+  assert.equal(cannotRead('x', new Error('odd')).message, 'x: cannot read: odd');
+  const already = new InputError('x: gzip: bad');
+  assert.equal(cannotRead('x', already), already, 'an InputError passes as it is');
+  const { fd, size } = openToRead(tempFile('five.bin', Buffer.from('12345')));
+  assert.equal(size, 5);
+  closeSync(fd);
 });
 
 test('unreadable, corrupt and truncated inputs are InputErrors naming the file', () => {
