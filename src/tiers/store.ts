@@ -509,7 +509,9 @@ export class KeyedStore {
    */
   reapExpired(now: number, max: number): number {
     let n = 0;
-    for (let q = Q0; q <= Q2; q++) {
+    // A single-queue policy keeps every entry in Q0 (the simulator's tiers write through here).
+    const last = this.multi ? Q2 : Q0;
+    for (let q = Q0; q <= last; q++) {
       while (n < max && this.qTail[q] !== NONE && this.expiresAt[this.qTail[q]!]! <= now) {
         this.removeSlot(this.qTail[q]!);
         n++;
