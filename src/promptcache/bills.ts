@@ -14,7 +14,7 @@ import { catalogModelPrice, type ModelPrice, type Scenario } from '../config.js'
 import { DAYS_PER_MONTH } from '../cost.js';
 import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
 import { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS, type SimEvent } from '../trace/types.js';
-import { addFullPriceBill, addRequestBill, newBillParts, type BillParts } from './billing.js';
+import { newBillParts, writePrice, type BillParts } from './billing.js';
 import { SegmentBlocker } from './blocks.js';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
 
@@ -26,11 +26,26 @@ interface Priced {
   slot: number;
   name: string;
   price: ModelPrice;
+  /** The prices a request adds up (USD per 1M tokens), read on every request. */
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok: number;
+  writePerMTok: number;
   minTokens: number;
-  /** Per op: this model's noCache and promptCacheOnly buckets, and its stack bucket (each looked up once, created on first use). */
-  byOp: ([BillParts, BillParts] | undefined)[];
-  stackByOp: (BillParts | undefined)[];
+  /** This model's bucket of bill b and op at `b * ops + op` (a cell of `BillKeeper.sums`), -1 until first used. */
+  cells: Int32Array;
 }
+
+/** Bills in `Priced.cells` order. */
+const BILLS = ['noCache', 'promptCacheOnly', 'stack'] as const;
+const NO_CACHE = 0;
+const PROMPT_CACHE_ONLY = 1;
+const STACK = 2;
+/** A bucket's parts in its cell of `BillKeeper.sums` (cell c at 4c). */
+const INPUT_UNCACHED = 0;
+const CACHE_WRITE = 1;
+const CACHE_READ = 2;
+const OUTPUT = 3;
 
 /**
  * Block ids of one request's segment prefix, computed once for its two prompt caches (`request`
@@ -50,8 +65,15 @@ export function newPrefixBlocks(): PrefixBlocks {
 /** Accumulates the three bills and the stack prompt cache's counters over one run. */
 export class BillKeeper {
   private readonly ttl: PromptCacheTtl | null;
-  /** Per bill: buckets[op][model slot], created on first use. */
-  private readonly parts: Record<keyof Bills, (BillParts | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
+  /** Per bill: cells[op][model slot] (a cell of `sums`), created on first use. */
+  private readonly parts: Record<keyof Bills, (number | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
+  /**
+   * The buckets' sums (USD), four parts per cell (INPUT_UNCACHED … OUTPUT): flat, so adding a
+   * request is a few array writes (docs/architecture.md, "The request walk": the model stage is
+   * on every LLM request's path). Each part is summed request by request, as `addRequestBill`.
+   */
+  private sums = new Float64Array(64);
+  private nCells = 0;
   private readonly models: string[] = [];
   /** The two prompt caches, per model slot. */
   private readonly onlyCaches: (PromptCache | undefined)[] = [];
@@ -97,7 +119,17 @@ export class BillKeeper {
     if (!price) return null;
     let slot = this.models.indexOf(name);
     if (slot < 0) slot = this.models.push(name) - 1;
-    return { slot, name, price, minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS, byOp: [], stackByOp: [] };
+    return {
+      slot,
+      name,
+      price,
+      inputPerMTok: price.inputPerMTok,
+      outputPerMTok: price.outputPerMTok,
+      cachedInputPerMTok: price.cachedInputPerMTok,
+      writePerMTok: this.ttl === null ? 0 : writePrice(price, this.ttl),
+      minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS,
+      cells: new Int32Array(BILLS.length * this.opNames.length).fill(-1),
+    };
   }
 
   /** The model that prices `ev`: --model, else the trace's (when priced), else the op's. */
@@ -130,7 +162,7 @@ export class BillKeeper {
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
-    addFullPriceBill((m.byOp[ev.op] ?? this.buckets(m, ev.op))[0], m.price, ev.tokensIn, ev.tokensOut);
+    this.addFullPrice(this.cellOf(m, NO_CACHE, ev.op), m, ev.tokensIn, ev.tokensOut);
   }
 
   /** `request` with the prompt cache modelled: kept apart so the common path stays small enough to inline. */
@@ -142,9 +174,8 @@ export class BillKeeper {
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
-    const b = m.byOp[op] ?? this.buckets(m, op);
-    addFullPriceBill(b[0], m.price, ev.tokensIn, ev.tokensOut);
-    addRequestBill(b[1], m.price, this.ttl!, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    this.addFullPrice(this.cellOf(m, NO_CACHE, op), m, ev.tokensIn, ev.tokensOut);
+    this.addRequest(this.cellOf(m, PROMPT_CACHE_ONLY, op), m, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -157,7 +188,7 @@ export class BillKeeper {
     if (this.ttl !== null) return this.callThroughCache(ev, m, measure, blocks);
     // Prompt caching off: nothing is cached or written, every input token is paid in full.
     if (!measure) return 0;
-    addFullPriceBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, ev.tokensIn, ev.tokensOut);
+    this.addFullPrice(this.cellOf(m, STACK, ev.op), m, ev.tokensIn, ev.tokensOut);
     this.stats.requests++;
     this.stats.inputTokens += ev.tokensIn;
     return 0;
@@ -168,7 +199,7 @@ export class BillKeeper {
     this.serve(this.stackCaches, ev, m, blocks);
     const o = this.out;
     if (!measure) return o.hitTokens;
-    addRequestBill((m.stackByOp[ev.op] ??= this.bucket('stack', ev.op, m.slot)), m.price, this.ttl!, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    this.addRequest(this.cellOf(m, STACK, ev.op), m, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
@@ -222,15 +253,48 @@ export class BillKeeper {
     return out;
   }
 
-  /** The noCache and promptCacheOnly buckets of model `m` and op `op`, kept on `m` for the next request. */
-  private buckets(m: Priced, op: number): [BillParts, BillParts] {
-    const noCache = this.bucket('noCache', op, m.slot);
-    return (m.byOp[op] = [noCache, this.ttl === null ? noCache : this.bucket('promptCacheOnly', op, m.slot)]);
+  /** The cell of model `m`'s bucket of bill `b` for op `op`, created on first use. */
+  private cellOf(m: Priced, b: number, op: number): number {
+    const c = m.cells[b * this.opNames.length + op]!;
+    return c >= 0 ? c : this.newCell(m, b, op);
   }
 
-  private bucket(bill: keyof Bills, op: number, slot: number): BillParts {
-    const byOp = (this.parts[bill][op] ??= []);
-    return (byOp[slot] ??= newBillParts());
+  private newCell(m: Priced, b: number, op: number): number {
+    // Another Priced of the same model (the op's and a trace's) may have made the bucket already.
+    const bySlot = (this.parts[BILLS[b]!][op] ??= []);
+    let c = bySlot[m.slot];
+    if (c === undefined) {
+      c = bySlot[m.slot] = this.nCells++;
+      if (4 * this.nCells > this.sums.length) {
+        const grown = new Float64Array(2 * this.sums.length);
+        grown.set(this.sums);
+        this.sums = grown;
+      }
+    }
+    m.cells[b * this.opNames.length + op] = c;
+    return c;
+  }
+
+  /** `addRequestBill` (src/promptcache/billing.ts) into cell `c`: the same sums, in the same order. */
+  private addRequest(c: number, m: Priced, inputTokens: number, hitTokens: number, writtenTokens: number, outputTokens: number): void {
+    const sums = this.sums;
+    sums[4 * c + CACHE_READ]! += (hitTokens * m.cachedInputPerMTok) / 1e6;
+    sums[4 * c + CACHE_WRITE]! += (writtenTokens * m.writePerMTok) / 1e6;
+    sums[4 * c + INPUT_UNCACHED]! += ((inputTokens - hitTokens - writtenTokens) * m.inputPerMTok) / 1e6;
+    sums[4 * c + OUTPUT]! += (outputTokens * m.outputPerMTok) / 1e6;
+  }
+
+  /** `addFullPriceBill` (src/promptcache/billing.ts) into cell `c`: no cache read or write to add. */
+  private addFullPrice(c: number, m: Priced, inputTokens: number, outputTokens: number): void {
+    const sums = this.sums;
+    sums[4 * c + INPUT_UNCACHED]! += (inputTokens * m.inputPerMTok) / 1e6;
+    sums[4 * c + OUTPUT]! += (outputTokens * m.outputPerMTok) / 1e6;
+  }
+
+  /** The parts summed in cell `c`. */
+  private partsOf(c: number): BillParts {
+    const sums = this.sums;
+    return { inputUncached: sums[4 * c + INPUT_UNCACHED]!, cacheWrite: sums[4 * c + CACHE_WRITE]!, cacheRead: sums[4 * c + CACHE_READ]!, output: sums[4 * c + OUTPUT]! };
   }
 
   /** The bills projected to a month (window of `windowDays`), and the prompt cache's counters. */
@@ -239,12 +303,13 @@ export class BillKeeper {
     const st = this.stats;
     st.tokenHitRate = st.inputTokens > 0 ? st.cachedTokens / st.inputTokens : 0;
     st.blockHitRate = st.blocks > 0 ? st.cachedBlocks / st.blocks : 0;
-    const bill = (buckets: (BillParts | undefined)[][]): Bill => {
+    const bill = (buckets: (number | undefined)[][]): Bill => {
       const total = newBillParts();
       const byOp: Bill['byOp'] = {};
       buckets.forEach((perModel, op) =>
-        perModel.forEach((p, slot) => {
-          if (p === undefined) return;
+        perModel.forEach((c, slot) => {
+          if (c === undefined) return;
+          const p = this.partsOf(c);
           const monthly = scaled(p, scale);
           (byOp[this.opNames[op]!] ??= {})[this.models[slot]!] = { monthlyUsd: sum(monthly), byPart: monthly };
           for (const key of PARTS) total[key] += p[key];

@@ -99,3 +99,11 @@ test('a call is served its own prefix when other requests came in between (bench
     assert.equal(pc.writtenTokens, 4096, `lanes ${lanes}`);
   }
 });
+
+test('a request naming its op\'s model and one naming no model count in the one bucket of that op and model', () => {
+  // r1 names model m (the trace's), r2 and r3 name none (the op's, also m): one bucket, all three requests.
+  const s = scenario({ ttl: 'off' });
+  const named = events().map((e, i) => (i === 0 && e.type === 'request' ? { ...e, model: 'm' } : e));
+  const r = simulate(s, { source: traceEventsSource(named, { ops: Object.keys(s.ops) }) });
+  assert.deepEqual(r.cost.bills!.noCache.byOp.llm!.m!.byPart, { inputUncached: 3.69, cacheWrite: 0, cacheRead: 0, output: 0.45 });
+});
