@@ -118,30 +118,46 @@ export class OracleReader implements RequestReader {
     return batch.n > 0;
   }
 
+  /**
+   * Little-endian records through the word views. With `keysOnly` the object ids alone, in a loop
+   * of their own: skipping the time and size words there saves more than a branch per record.
+   */
   private decodeLE(batch: RequestBatch, count: number): void {
     const u32 = this.u32;
-    const i32 = this.i32;
     const keys = batch.key;
-    const sizes = batch.size;
-    const times = batch.time;
     let n = batch.n;
     let w = this.win.start >>> 2;
-    for (let r = 0; r < count; r++, w += WORDS) {
-      const hi = u32[w + 2]!;
-      const nextHi = i32[w + 5]!;
-      if (nextHi < 0 && (nextHi !== -1 || u32[w + 4] !== 0xffffffff)) {
-        this.invalid(w * 4, 'next_access', `negative value other than -1 (${this.win.buf.readBigInt64LE(w * 4 + 16)})`);
-        continue;
+    if (this.opts.keysOnly === true) {
+      for (let r = 0; r < count; r++, w += WORDS) if (this.validNext(w)) keys[n++] = this.key(w);
+    } else {
+      const sizes = batch.size;
+      const times = batch.time;
+      for (let r = 0; r < count; r++, w += WORDS) {
+        if (!this.validNext(w)) continue;
+        keys[n] = this.key(w);
+        times[n] = u32[w]!;
+        sizes[n] = u32[w + 3]!;
+        n++;
       }
-      if (hi >= 0x200000) this.foldedIds++;
-      keys[n] = oracleKey(hi, u32[w + 1]!);
-      times[n] = u32[w]!;
-      sizes[n] = u32[w + 3]!;
-      n++;
     }
     batch.n = n;
     this.record += count;
     this.win.start += count * ORACLE_RECORD_BYTES;
+  }
+
+  /** Whether the record at word `w` has a valid next access (-1 or >= 0); an invalid one is reported. */
+  private validNext(w: number): boolean {
+    const nextHi = this.i32[w + 5]!;
+    if (nextHi >= 0 || (nextHi === -1 && this.u32[w + 4] === 0xffffffff)) return true;
+    this.invalid(w * 4, 'next_access', `negative value other than -1 (${this.win.buf.readBigInt64LE(w * 4 + 16)})`);
+    return false;
+  }
+
+  /** The key of the record at word `w` (an id at or above 2^53 folded and counted). */
+  private key(w: number): number {
+    const hi = this.u32[w + 2]!;
+    if (hi >= 0x200000) this.foldedIds++;
+    return oracleKey(hi, this.u32[w + 1]!);
   }
 
   private decodePortable(batch: RequestBatch, count: number): void {

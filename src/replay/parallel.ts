@@ -61,7 +61,8 @@ export async function replayFile(file: string, format: TraceFormat, options: Rea
     // One thread runs every cache and the trace is binary: decoding is a small share of the work
     // (docs/policies.md, "Speed"), so this thread reads the file itself; a reader worker would cost
     // more CPU (its start, a message per batch) than it saves in wall time.
-    const reader = openReader(file, format, options);
+    // with unit weights (and no TTL in this format) the caches read only the keys
+    const reader = openReader(file, format, opts.bySize === true ? options : { ...options, keysOnly: true });
     try {
       return { ...(await replay(reader, caches, opts)), elapsedMs: now() - t0 };
     } finally {

@@ -65,6 +65,11 @@ export interface ReaderOptions {
   maxLineBytes?: number;
   /** Read chunk size (bytes). Default 4 MiB. */
   chunkBytes?: number;
+  /**
+   * oracleGeneral only: fill `batch.key` alone (time and size are left as they were), for a
+   * caller that reads nothing else (replay with unit weights). Records are still validated.
+   */
+  keysOnly?: boolean;
   /** CSV only: the column mapping, e.g. `time,key,size,ttl` (see csv.ts). */
   columns?: string;
   /** CSV only: field delimiter, one character. Default `,`. */

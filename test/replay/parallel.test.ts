@@ -64,6 +64,10 @@ test('one thread over an oracleGeneral trace (read in this thread, no reader wor
   assert.deepEqual(run.results.map((r) => r.misses), expected);
   const lone = await replayFile(file, 'oracle', {}, [CACHES[0]!]);
   assert.deepEqual(lone.results.map((r) => r.misses), [expected[0]]);
+  // by bytes the caches read the sizes too (unit weights read the keys alone)
+  const bytes = caches.map((c) => ({ ...c, capacity: c.capacity * 2000 }));
+  const bySize = await replayFile(file, 'oracle', {}, bytes, { threads: 1, bySize: true });
+  assert.deepEqual(bySize.results.map((r) => r.misses), await alone(file, 'oracle', bytes, true));
   const bad = tempPath('truncated-one-thread.oracleGeneral.bin');
   writeFileSync(bad, readFileSync(file).subarray(0, 24 * 280_000 + 10));
   await assert.rejects(replayFile(bad, 'oracle', {}, caches, { threads: 1 }), (e: unknown) => e instanceof InputError && /record 280000 .*truncated record/.test(e.message));

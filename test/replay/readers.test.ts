@@ -104,6 +104,29 @@ test('oracle: fields decoded exactly, ids above 2^32 kept, across chunk boundari
   }
 });
 
+test('oracle keysOnly: the same keys, folded ids counted, bad records still refused; time and size not filled', async () => {
+  const recs: [number, bigint, number, bigint][] = [
+    [1, 7n, 100, 2n],
+    [2, (1n << 40n) + 3n, 4096, -1n],
+    [3, (1n << 63n) + 5n, 100, -1n],
+    [4294967295, (1n << 53n) - 1n, 4294967295, 9n],
+  ];
+  for (const [gzip, chunkBytes] of [[false, undefined], [false, 50], [true, 30]] as const) {
+    const f = oracleFile(recs, undefined, gzip);
+    const all = await read(f, 'oracle', { chunkBytes }, 3);
+    const reader = openReader(f, 'oracle', { chunkBytes, keysOnly: true }) as import('../../src/replay/oracle.js').OracleReader;
+    const keys = await drain(reader, 3);
+    assert.deepEqual(keys.key, all.key);
+    assert.deepEqual(keys.size.concat(keys.time), new Array(8).fill(0));
+    assert.equal(reader.foldedIds, 1);
+  }
+  const bad = oracleFile([[1, 1n, 1, -1n], [2, 2n, 1, -5n], [3, 3n, 1, 0n]]);
+  await rejectsWith(read(bad, 'oracle', { keysOnly: true }), /record 1 \(byte offset 24\): field next_access/);
+  const reader = openReader(bad, 'oracle', { skipInvalid: true, keysOnly: true });
+  assert.deepEqual((await drain(reader)).key, [1, 3]);
+  assert.equal(reader.skipped, 1);
+});
+
 test('oracle: ids at or above 2^53 are folded into 53 bits and counted', async () => {
   const f = oracleFile([
     [0, (1n << 63n) + 5n, 1, -1n],
