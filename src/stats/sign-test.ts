@@ -10,7 +10,7 @@
  * the largest rank, and three of them against the change can hide it, while here each round is
  * one vote.
  */
-import { positiveRankSumWays } from './signed-rank.js';
+import { nullTails } from './signed-rank.js';
 import { normalCdf, normalUpperTail } from './normal.js';
 
 /** Outcome of `signTest`. */
@@ -31,16 +31,8 @@ const EXACT_MAX_N = 1000;
 
 /** P(K ≥ k) and P(K ≤ k) for K ~ Binomial(n, ½), k = 0..n (n ≤ 1000). */
 export function binomialHalfTails(n: number): { ge: Float64Array; le: Float64Array } {
-  // The sign test is the signed-rank test with every rank 1: its null counts are Pascal's row.
-  const ways = positiveRankSumWays(new Int32Array(n).fill(1));
-  const total = 2 ** n;
-  const ge = new Float64Array(n + 1);
-  const le = new Float64Array(n + 1);
-  let acc = 0;
-  for (let k = n; k >= 0; k--) ge[k] = (acc += ways[k]!) / total;
-  acc = 0;
-  for (let k = 0; k <= n; k++) le[k] = (acc += ways[k]!) / total;
-  return { ge, le };
+  // The sign test is the signed-rank test with every score 1: its null counts are Pascal's row.
+  return nullTails(new Int32Array(n).fill(1));
 }
 
 /** Test whether the paired differences `d` (current − baseline, or log ratios) tend to be positive. */

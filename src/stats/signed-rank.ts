@@ -35,6 +35,23 @@ export function positiveRankSumWays(doubledRanks: Int32Array): Float64Array {
   return ways;
 }
 
+/**
+ * The exact null of a sum of positive pairs' scores (doubled ranks, or 1 each for the sign test):
+ * P(W ≥ w) and P(W ≤ w) for every sum w = 0..max, over all 2ⁿ sign patterns.
+ */
+export function nullTails(scores: Int32Array): { ge: Float64Array; le: Float64Array } {
+  const ways = positiveRankSumWays(scores);
+  const max = ways.length - 1;
+  const total = ways.reduce((s, v) => s + v, 0);
+  const ge = new Float64Array(max + 1);
+  const le = new Float64Array(max + 1);
+  let acc = 0;
+  for (let w = max; w >= 0; w--) ge[w] = (acc += ways[w]!) / total;
+  acc = 0;
+  for (let w = 0; w <= max; w++) le[w] = (acc += ways[w]!) / total;
+  return { ge, le };
+}
+
 /** Test whether the paired differences `d` (current − baseline, or log ratios) tend to be positive. */
 export function signedRank(d: readonly number[], opts: { exactMaxN?: number } = {}): SignedRankTest {
   for (const v of d) if (!Number.isFinite(v)) throw new RangeError(`signedRank: not a finite number: ${v}`);

@@ -21,7 +21,7 @@
  * fixed seed, so a verdict is reproducible.
  */
 import { midRanks } from './mann-whitney.js';
-import { positiveRankSumWays } from './signed-rank.js';
+import { nullTails } from './signed-rank.js';
 import { Rng } from './random.js';
 import type { PairedTest } from '../model/results.js';
 
@@ -64,15 +64,7 @@ function rankTable(d: readonly number[], keep: readonly boolean[] | null, test: 
   });
   if (idx.length === 0) return null;
   const rank2 = test === 'sign' ? new Int32Array(idx.length).fill(1) : Int32Array.from(midRanks(idx.map((i) => Math.abs(d[i]!))).ranks, (r) => Math.round(2 * r));
-  const ways = positiveRankSumWays(rank2);
-  const max = ways.length - 1;
-  const total = ways.reduce((s, v) => s + v, 0);
-  const ge = new Float64Array(max + 1);
-  const le = new Float64Array(max + 1);
-  let acc = 0;
-  for (let s = max; s >= 0; s--) ge[s] = (acc += ways[s]!) / total;
-  acc = 0;
-  for (let s = 0; s <= max; s++) le[s] = (acc += ways[s]!) / total;
+  const { ge, le } = nullTails(rank2);
   return { pair: Int32Array.from(idx), rank2, sign: Int8Array.from(idx, (i) => (d[i]! > 0 ? 1 : -1)), ge, le };
 }
 
