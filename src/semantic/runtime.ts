@@ -51,8 +51,7 @@ export class SemanticRuntime {
 
   /** A hit at `inst`/`slot` (slot -1: served by the system of record). Fails the run if the request should have bypassed the cache; classifies semantic hits. */
   onHit(cfg: TierConfig, inst: TierInstance | null, slot: number, ev: SimEvent): void {
-    // The guard's names are looked up only when it fails (this runs on every hit).
-    if (ev.stream || ev.toolUse) assertNotBypassed(ev, cfg.name, this.opNames[ev.op] ?? String(ev.op));
+    assertNotBypassed(ev, cfg.name, this.opNames);
     if (slot >= 0 && this.ctx !== null && inst instanceof SemanticTierInstance) inst.recordHit(ev, slot, inst.store.keyOf[slot] === ev.key);
   }
 

@@ -8,8 +8,10 @@ import { CheckFailed } from '../errors.js';
 import type { SimEvent } from '../trace/types.js';
 
 /** Throw CheckFailed when a hit is served to a streaming or tool-use request. Allocation-free when fine. */
-export function assertNotBypassed(ev: SimEvent, tierName: string, opName: string): void {
+export function assertNotBypassed(ev: SimEvent, tierName: string, opNames: readonly string[]): void {
   if (!ev.stream && !ev.toolUse) return;
+  // The op's name is looked up only here, when the check fails: the check runs on every hit.
+  const opName = opNames[ev.op] ?? String(ev.op);
   const why = ev.stream ? 'streaming' : 'tool-use';
   throw new CheckFailed(
     `bypass safety: tier ${tierName} served a hit to a ${why} request ` +

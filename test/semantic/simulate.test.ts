@@ -55,14 +55,15 @@ test('same seed, same semantic result (deterministic)', () => {
 
 test('bypass safety: a hit served to a streaming or tool-use request fails with CheckFailed naming it', () => {
   const ev = newSimEvent();
+  const OP_NAMES = ['memory', 'score', 'intent', 'market', 'response'];
   ev.op = 4;
   ev.contact = 12;
   ev.key = 99;
   ev.t = 5000;
-  assert.doesNotThrow(() => assertNotBypassed(ev, 'L3', 'response'));
+  assert.doesNotThrow(() => assertNotBypassed(ev, 'L3', OP_NAMES));
   ev.stream = true;
-  assert.throws(() => assertNotBypassed(ev, 'L3', 'response'), (e: Error) => e instanceof CheckFailed && /streaming request \(op response, contact #12, key #99, t=5000 ms\)/.test(e.message));
+  assert.throws(() => assertNotBypassed(ev, 'L3', OP_NAMES), (e: Error) => e instanceof CheckFailed && /streaming request \(op response, contact #12, key #99, t=5000 ms\)/.test(e.message));
   ev.stream = false;
   ev.toolUse = true;
-  assert.throws(() => assertNotBypassed(ev, 'L2', 'response'), /tier L2 served a hit to a tool-use request/);
+  assert.throws(() => assertNotBypassed(ev, 'L2', OP_NAMES), /tier L2 served a hit to a tool-use request/);
 });
