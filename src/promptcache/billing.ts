@@ -35,15 +35,6 @@ export function addRequestBill(
   into.output += (outputTokens * p.outputPerMTok) / 1e6;
 }
 
-/**
- * `addRequestBill` of a request nothing was cached or written for (no hit or written tokens): the
- * same sums, without adding the zero cache read and write.
- */
-export function addFullPriceBill(into: BillParts, p: ModelPrice, inputTokens: number, outputTokens: number): void {
-  into.inputUncached += (inputTokens * p.inputPerMTok) / 1e6;
-  into.output += (outputTokens * p.outputPerMTok) / 1e6;
-}
-
 export function billTotal(b: BillParts): number {
   return b.inputUncached + b.cacheWrite + b.cacheRead + b.output;
 }

@@ -284,7 +284,7 @@ export class BillKeeper {
     sums[4 * c + OUTPUT]! += (outputTokens * m.outputPerMTok) / 1e6;
   }
 
-  /** `addFullPriceBill` (src/promptcache/billing.ts) into cell `c`: no cache read or write to add. */
+  /** `addRequest` of a request nothing was cached or written for: the same sums, without adding the zero cache read and write. */
   private addFullPrice(c: number, m: Priced, inputTokens: number, outputTokens: number): void {
     const sums = this.sums;
     sums[4 * c + INPUT_UNCACHED]! += (inputTokens * m.inputPerMTok) / 1e6;
