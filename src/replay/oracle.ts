@@ -128,7 +128,7 @@ export class OracleReader implements RequestReader {
     let n = batch.n;
     let w = this.win.start >>> 2;
     if (this.opts.keysOnly === true) {
-      for (let r = 0; r < count; r++, w += WORDS) if (this.validNext(w)) keys[n++] = this.key(w);
+      n = this.decodeKeys(keys, n, w, count);
     } else {
       const sizes = batch.size;
       const times = batch.time;
@@ -143,6 +143,26 @@ export class OracleReader implements RequestReader {
     batch.n = n;
     this.record += count;
     this.win.start += count * ORACLE_RECORD_BYTES;
+  }
+
+  /**
+   * The ids of `count` records from word `w` into `keys` from `n`; returns the new `n`. The common
+   * record (a valid next access, an id below 2^53) is decoded inline, any other by `validNext` and
+   * `key`. The views and constants are locals: read through `this` and the module scope, the
+   * optimized loop loaded and checked them again on every record.
+   */
+  private decodeKeys(keys: Float64Array, n: number, w: number, count: number): number {
+    const u32 = this.u32;
+    const i32 = this.i32;
+    const words = WORDS;
+    const two32 = TWO32;
+    for (const end = w + count * words; w < end; w += words) {
+      const hi = u32[w + 2]!;
+      const nextHi = i32[w + 5]!;
+      if (hi < 0x200000 && (nextHi >= 0 || (nextHi === -1 && i32[w + 4] === -1))) keys[n++] = hi * two32 + u32[w + 1]!;
+      else if (this.validNext(w)) keys[n++] = this.key(w);
+    }
+    return n;
   }
 
   /** Whether the record at word `w` has a valid next access (-1 or >= 0); an invalid one is reported. */
