@@ -13,24 +13,23 @@
 import { catalogModelPrice, type ModelPrice, type Scenario } from '../config.js';
 import { DAYS_PER_MONTH } from '../cost.js';
 import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
-import { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS, type SimEvent } from '../trace/types.js';
-import { newBillParts, writePrice, type BillParts } from './billing.js';
+import * as prefixKinds from '../trace/types.js';
+import type { SimEvent } from '../trace/types.js';
+import { addRequestBill, addUncachedBill, billParts, newBillParts, newBillSums, withCell, writePrice, type BillParts, type RequestPrices } from './billing.js';
 import { SegmentBlocker } from './blocks.js';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
+
+/** Local copies (the optimizing compiler folds a module's own constants, an imported binding it loads and checks). */
+const { PREFIX_BLOCKS, PREFIX_NONE, PREFIX_SEGMENTS } = prefixKinds;
 
 /** Shortest cached prefix when neither the scenario nor the model's catalog entry gives one. */
 export const DEFAULT_MIN_CACHE_TOKENS = 1024;
 
-interface Priced {
+interface Priced extends RequestPrices {
   /** Dense index of the model in this run (bill buckets are indexed by op and slot). */
   slot: number;
   name: string;
   price: ModelPrice;
-  /** The prices a request adds up (USD per 1M tokens), read on every request. */
-  inputPerMTok: number;
-  outputPerMTok: number;
-  cachedInputPerMTok: number;
-  writePerMTok: number;
   minTokens: number;
   /** This model's bucket of bill b and op at `b * ops + op` (a cell of `BillKeeper.sums`), -1 until first used. */
   cells: Int32Array;
@@ -41,11 +40,6 @@ const BILLS = ['noCache', 'promptCacheOnly', 'stack'] as const;
 const NO_CACHE = 0;
 const PROMPT_CACHE_ONLY = 1;
 const STACK = 2;
-/** A bucket's parts in its cell of `BillKeeper.sums` (cell c at 4c). */
-const INPUT_UNCACHED = 0;
-const CACHE_WRITE = 1;
-const CACHE_READ = 2;
-const OUTPUT = 3;
 
 /**
  * Block ids of one request's segment prefix, computed once for its two prompt caches (`request`
@@ -68,17 +62,18 @@ export class BillKeeper {
   /** Per bill: cells[op][model slot] (a cell of `sums`), created on first use. */
   private readonly parts: Record<keyof Bills, (number | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
   /**
-   * The buckets' sums (USD), four parts per cell (INPUT_UNCACHED … OUTPUT): flat, so adding a
-   * request is a few array writes (docs/architecture.md, "The request walk": the model stage is
-   * on every LLM request's path). Each part is summed request by request, as `addRequestBill`.
+   * The buckets' sums (USD), cell c for bucket c (src/promptcache/billing.ts): flat, so adding
+   * a request is a few array writes (docs/architecture.md, "The request walk": the model stage is
+   * on every LLM request's path). Each part is summed request by request by `addRequestBill`.
    */
-  private sums = new Float64Array(64);
+  private sums = newBillSums(16);
   private nCells = 0;
   private readonly models: string[] = [];
   /** The two prompt caches, per model slot. */
   private readonly onlyCaches: (PromptCache | undefined)[] = [];
   private readonly stackCaches: (PromptCache | undefined)[] = [];
   private readonly opModel: (Priced | null)[];
+  private readonly ops: number;
   private readonly traceModels = new Map<number, Priced | null>();
   /** Block ids of segment prefixes, hashing only what a conversation adds. */
   private readonly blocker: SegmentBlocker;
@@ -107,6 +102,7 @@ export class BillKeeper {
       const op = s.ops[n];
       return op && op.kind === 'llm' ? this.priced(forcedModel ?? op.model) : null;
     });
+    this.ops = opNames.length;
   }
 
   /** True when the provider prompt cache is modelled (not `off`). */
@@ -162,7 +158,9 @@ export class BillKeeper {
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
-    this.addFullPrice(this.cellOf(m, NO_CACHE, ev.op), m, ev.tokensIn, ev.tokensOut);
+    // (The cell first: making it may grow `sums`.)
+    const c = this.cellOf(m, NO_CACHE, ev.op);
+    addUncachedBill(this.sums, c, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
   }
 
   /** `request` with the prompt cache modelled: kept apart so the common path stays small enough to inline. */
@@ -174,8 +172,10 @@ export class BillKeeper {
     if (ev.prefixKind !== PREFIX_NONE) this.withPrefix++;
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
-    this.addFullPrice(this.cellOf(m, NO_CACHE, op), m, ev.tokensIn, ev.tokensOut);
-    this.addRequest(this.cellOf(m, PROMPT_CACHE_ONLY, op), m, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    const noCache = this.cellOf(m, NO_CACHE, op);
+    addUncachedBill(this.sums, noCache, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
+    const promptCacheOnly = this.cellOf(m, PROMPT_CACHE_ONLY, op);
+    addRequestBill(this.sums, promptCacheOnly, m, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -186,11 +186,11 @@ export class BillKeeper {
     const m = ev.model < 0 ? (this.opModel[ev.op] ?? null) : this.modelOf(ev);
     if (m === null) return 0;
     if (this.ttl !== null) return this.callThroughCache(ev, m, measure, blocks);
-    // Prompt caching off: nothing is cached or written, every input token is paid in full.
+    // Prompt caching off: nothing is cached or written, every input token is paid in full (the
+    // prompt cache's counters are reported only when it is modelled).
     if (!measure) return 0;
-    this.addFullPrice(this.cellOf(m, STACK, ev.op), m, ev.tokensIn, ev.tokensOut);
-    this.stats.requests++;
-    this.stats.inputTokens += ev.tokensIn;
+    const c = this.cellOf(m, STACK, ev.op);
+    addUncachedBill(this.sums, c, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
     return 0;
   }
 
@@ -199,7 +199,8 @@ export class BillKeeper {
     this.serve(this.stackCaches, ev, m, blocks);
     const o = this.out;
     if (!measure) return o.hitTokens;
-    this.addRequest(this.cellOf(m, STACK, ev.op), m, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    const c = this.cellOf(m, STACK, ev.op);
+    addRequestBill(this.sums, c, m, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
@@ -255,7 +256,7 @@ export class BillKeeper {
 
   /** The cell of model `m`'s bucket of bill `b` for op `op`, created on first use. */
   private cellOf(m: Priced, b: number, op: number): number {
-    const c = m.cells[b * this.opNames.length + op]!;
+    const c = m.cells[b * this.ops + op]!;
     return c >= 0 ? c : this.newCell(m, b, op);
   }
 
@@ -265,36 +266,10 @@ export class BillKeeper {
     let c = bySlot[m.slot];
     if (c === undefined) {
       c = bySlot[m.slot] = this.nCells++;
-      if (4 * this.nCells > this.sums.length) {
-        const grown = new Float64Array(2 * this.sums.length);
-        grown.set(this.sums);
-        this.sums = grown;
-      }
+      this.sums = withCell(this.sums, c);
     }
-    m.cells[b * this.opNames.length + op] = c;
+    m.cells[b * this.ops + op] = c;
     return c;
-  }
-
-  /** `addRequestBill` (src/promptcache/billing.ts) into cell `c`: the same sums, in the same order. */
-  private addRequest(c: number, m: Priced, inputTokens: number, hitTokens: number, writtenTokens: number, outputTokens: number): void {
-    const sums = this.sums;
-    sums[4 * c + CACHE_READ]! += (hitTokens * m.cachedInputPerMTok) / 1e6;
-    sums[4 * c + CACHE_WRITE]! += (writtenTokens * m.writePerMTok) / 1e6;
-    sums[4 * c + INPUT_UNCACHED]! += ((inputTokens - hitTokens - writtenTokens) * m.inputPerMTok) / 1e6;
-    sums[4 * c + OUTPUT]! += (outputTokens * m.outputPerMTok) / 1e6;
-  }
-
-  /** `addRequest` of a request nothing was cached or written for: the same sums, without adding the zero cache read and write. */
-  private addFullPrice(c: number, m: Priced, inputTokens: number, outputTokens: number): void {
-    const sums = this.sums;
-    sums[4 * c + INPUT_UNCACHED]! += (inputTokens * m.inputPerMTok) / 1e6;
-    sums[4 * c + OUTPUT]! += (outputTokens * m.outputPerMTok) / 1e6;
-  }
-
-  /** The parts summed in cell `c`. */
-  private partsOf(c: number): BillParts {
-    const sums = this.sums;
-    return { inputUncached: sums[4 * c + INPUT_UNCACHED]!, cacheWrite: sums[4 * c + CACHE_WRITE]!, cacheRead: sums[4 * c + CACHE_READ]!, output: sums[4 * c + OUTPUT]! };
   }
 
   /** The bills projected to a month (window of `windowDays`), and the prompt cache's counters. */
@@ -309,7 +284,7 @@ export class BillKeeper {
       buckets.forEach((perModel, op) =>
         perModel.forEach((c, slot) => {
           if (c === undefined) return;
-          const p = this.partsOf(c);
+          const p = billParts(this.sums, c);
           const monthly = scaled(p, scale);
           (byOp[this.opNames[op]!] ??= {})[this.models[slot]!] = { monthlyUsd: sum(monthly), byPart: monthly };
           for (const key of PARTS) total[key] += p[key];

@@ -107,3 +107,25 @@ test('a request naming its op\'s model and one naming no model count in the one 
   const r = simulate(s, { source: traceEventsSource(named, { ops: Object.keys(s.ops) }) });
   assert.deepEqual(r.cost.bills!.noCache.byOp.llm!.m!.byPart, { inputUncached: 3.69, cacheWrite: 0, cacheRead: 0, output: 0.45 });
 });
+
+test('every request counts while the bill buckets grow: 20 ops, 60 buckets (the sums start with room for 16)', () => {
+  const ops = Array.from({ length: 20 }, (_, i) => `op${i}`);
+  const s = normalizeScenario({
+    ops: Object.fromEntries(ops.map((op) => [op, { key: '{key}', kind: 'llm', tokensIn: 0, tokensOut: 0, model: 'm', dependsOn: 'none', llmLatency: { constant: 1000 } }])),
+    models: { m: { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 1, cacheWrite5mPerMTok: 12.5 } },
+    tiers: [{ name: 'L1', kind: 'memory', scope: 'shared', ttl: { op0: 3600 } }],
+    workers: { count: 1 },
+    promptCache: { minTokens: 1024 },
+  });
+  const trace: TraceEvent[] = [
+    ...ops.map((op, i): TraceEvent => ({ type: 'request', t: i * 1000, op, key: `k${i}`, tokensIn: 4096, tokensOut: 100 })),
+    { type: 'message', t: 86_400_000, contact: 'c', seq: 1 },
+  ];
+  const b = simulate(s, { source: traceEventsSource(trace, { ops }) }).cost.bills!;
+  // Each bill: 20 requests × 100 output tokens × $50 per 1M, × 30 days; no prefix, so the input is paid in full.
+  for (const bill of [b.noCache, b.promptCacheOnly, b.stack]) {
+    assert.equal(bill.byPart.output, 3);
+    assert.equal(bill.byPart.inputUncached, 24.58); // 20 × 4,096 × $10 per 1M × 30
+    assert.equal(Object.keys(bill.byOp).length, 20);
+  }
+});
