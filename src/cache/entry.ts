@@ -34,6 +34,8 @@ export interface CachedEntry {
 
 /** `CachedEntry.entity` of a value that depends on no entity (never invalidated). */
 export const NO_ENTITY = -1;
+/** NO_ENTITY for `isLive`, private so it folds to a literal (docs/architecture.md, "Measurement"). */
+const NONE = NO_ENTITY;
 
 /**
  * Invalidation generations of one tier instance, per entity: bumping an entity's generation makes
@@ -69,5 +71,5 @@ export class Generations {
 
 /** Whether an entry still counts at trace time `now` (ms): unexpired and not invalidated since written. */
 export function isLive(now: number, expiresAt: number, entity: number, gen: number, gens: Generations): boolean {
-  return now < expiresAt && (entity === NO_ENTITY || gen === gens.of(entity));
+  return now < expiresAt && (entity === NONE || gen === gens.of(entity));
 }

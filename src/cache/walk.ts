@@ -46,6 +46,13 @@ export const END = -1;
 /** Index in MEMORY_DEPTHS of the full history (what the system of record holds). */
 export const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
 
+/**
+ * END and FULL_DEPTH as the walk's steps read them: the optimizing compiler folds a module's
+ * private constants, while it loads and checks an exported binding at every use.
+ */
+const NO_TIER = END;
+const DEEPEST = FULL_DEPTH;
+
 /** One tier of the stack as the walk sees it: its policy, generations and counters. */
 export interface WalkTier {
   readonly cfg: TierConfig;
@@ -224,7 +231,7 @@ export class WalkPlan {
   /** Start in `route` of the lookups of a request for `op` (`context`: a read of depth index `depth`). */
   lookupRun(op: number, context: boolean, depth: number): number {
     // Depths below the shallowest and beyond the deepest a tier holds behave alike: one variant each.
-    const d = context ? (depth < 0 ? 0 : depth > FULL_DEPTH ? FULL_DEPTH + 1 : depth) : 0;
+    const d = context ? (depth < 0 ? 0 : depth > DEEPEST ? DEEPEST + 1 : depth) : 0;
     return this.lookupStart[((context ? this.ops : 0) + op) * DEPTH_VARIANTS + d]!;
   }
 
@@ -235,7 +242,7 @@ export class WalkPlan {
 }
 
 /** Depth variants of a context read the routes tell apart: each depth index, and deeper than any tier holds. */
-const DEPTH_VARIANTS = FULL_DEPTH + 2;
+const DEPTH_VARIANTS = DEEPEST + 2;
 
 /** The walk of one request through a WalkPlan's stack (reusable: `begin` starts the next one). */
 export class RequestWalk {
@@ -263,14 +270,14 @@ export class RequestWalk {
   private cursor = 0;
   private writeCursor = 0;
   /** Index of the serving tier, or END. */
-  hitTier = END;
+  hitTier = NO_TIER;
   /** The serving tier served a cached entry (false: nothing, or the system of record). */
   hitEntry = false;
   /** Version and creation time (ms) of what was found — the request's own after a miss; a write carries these. */
   version = 0;
   createdAt = 0;
   /** Depth of what was found: a cached window, or the full history from the system of record. */
-  foundDepth = FULL_DEPTH;
+  foundDepth = DEEPEST;
 
   constructor(readonly plan: WalkPlan) {
     this.tiers = plan.tiers;
@@ -304,18 +311,18 @@ export class RequestWalk {
     this.cursor = this.plan.lookupRun(op, context, depth) - 1;
     // No writes until `settle` knows the outcome (position 0 of the route is an END).
     this.writeCursor = -1;
-    this.hitTier = END;
+    this.hitTier = NO_TIER;
     this.hitEntry = false;
     this.version = version;
     this.createdAt = now;
-    this.foundDepth = FULL_DEPTH;
+    this.foundDepth = DEEPEST;
   }
 
   /** The next tier to look up (its lookup is counted), or END. */
   nextLookup(): number {
     const i = ++this.cursor;
     const k = this.route[i]!;
-    if (k !== END && this.measure) this.lookupCounts[this.countAt[i]!]++;
+    if (k !== NO_TIER && this.measure) this.lookupCounts[this.countAt[i]!]++;
     return k;
   }
 
@@ -360,7 +367,7 @@ export class RequestWalk {
   settle(): void {
     const hit = this.hitTier;
     this.writeCursor = this.plan.writeRun(this.op, this.context, hit) - 1;
-    if (hit === END || !this.measure || !this.hitEntry) return;
+    if (hit === NO_TIER || !this.measure || !this.hitEntry) return;
     const c = hit * this.ops + this.op;
     this.hitCounts[c]++;
     if (this.version !== this.requestVersion) this.staleCounts[c]++;
@@ -382,7 +389,7 @@ export class RequestWalk {
 
   /** After `settle`: an LLM request that no tier served goes on to the model, through the prompt cache (`ModelStage`). */
   get reachesModel(): boolean {
-    return !this.context && this.hitTier === END;
+    return !this.context && this.hitTier === NO_TIER;
   }
 
   /** TTL (ms) of the write to tier `k`. */

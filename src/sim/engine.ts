@@ -9,15 +9,28 @@ import { computeCost, newLedger } from '../cost.js';
 import { encodeHistogram, FastRecorder, percentilesOf } from '../histogram.js';
 import { SIMULATE_SCHEMA, type SimTierStats, type SimulateResult, type StaleClassStats } from '../model/results.js';
 import { createSyntheticSource } from '../trace/generator.js';
-import { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
-import { NO_ENTITY } from '../cache/entry.js';
-import { END, ModelStage, RequestWalk, WalkPlan } from '../cache/walk.js';
-import { bypasses, RNG_STREAM, routerFor, windowKey } from '../cache/policy.js';
+import * as events from '../trace/types.js';
+import { MEMORY_DEPTHS, newSimEvent, type EventSource } from '../trace/types.js';
+import * as entry from '../cache/entry.js';
+import * as walks from '../cache/walk.js';
+import { ModelStage, RequestWalk, WalkPlan } from '../cache/walk.js';
+import * as policy from '../cache/policy.js';
+import { RNG_STREAM, routerFor } from '../cache/policy.js';
 import { LatencySampler, Rng } from '../stats/random.js';
 import { TierInstance } from '../tiers/model.js';
 import { SemanticRuntime } from '../semantic/runtime.js';
 import { withComponents } from '../semantic/granularity.js';
 import { provenance } from './provenance.js';
+
+/**
+ * Local copies of the imported constants the event loop compares with on every event: the
+ * optimizing compiler folds a module's own constants, while it loads and checks an imported
+ * binding at each use.
+ */
+const { EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE } = events;
+const { NO_ENTITY } = entry;
+const { END } = walks;
+const { bypasses, windowKey } = policy;
 
 export interface SimulateOptions {
   /** Events to replay; default: the scenario's synthetic workload. */

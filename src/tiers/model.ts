@@ -4,8 +4,12 @@
  * miss once `now >= expiresAt` or once its entity's generation moved (it is removed when next
  * seen), exactly as if it had expired or been deleted (docs/architecture.md, "The request walk").
  */
-import { Generations, isLive, NO_ENTITY } from '../cache/entry.js';
+import * as entry from '../cache/entry.js';
+import type { Generations } from '../cache/entry.js';
 import { KeyedStore, type EvictionPolicy } from './store.js';
+
+/** Private copies of what every lookup and write reads: they fold to constants (docs/architecture.md, "Measurement"). */
+const { isLive, NO_ENTITY } = entry;
 
 export class TierInstance {
   readonly store: KeyedStore;

@@ -12,29 +12,23 @@
  */
 import type { Scenario } from '../config.js';
 import { Rng, cumulative, LatencySampler } from '../stats/random.js';
-import {
-  copyEvent,
-  EVENT_MESSAGE,
-  EVENT_REQUEST,
-  EVENT_STATE,
-  MEMORY_DEPTHS,
-  newSimEvent,
-  PREFIX_SEGMENTS,
-  resetEvent,
-  type EventSource,
-  type SimEvent,
-} from './types.js';
+import * as events from './types.js';
+import { MEMORY_DEPTHS, newSimEvent, type EventSource, type SimEvent } from './types.js';
+
+/** Private copies of what every event reads: they fold to constants (docs/architecture.md, "Measurement"). */
+const { copyEvent, EVENT_MESSAGE, EVENT_REQUEST, EVENT_STATE, PREFIX_SEGMENTS, resetEvent } = events;
 
 const DAY_MS = 86_400_000;
 /** Messages happen between 08:00 and 22:00 local time. */
 const WAKE_MS = 8 * 3_600_000;
 const AWAKE_MS = 14 * 3_600_000;
 /** Key ids are `op + OP_STRIDE * unique`, so a key can be turned back into its string. */
-export const OP_STRIDE = 16;
+const KEY_STRIDE = 16;
+export const OP_STRIDE = KEY_STRIDE;
 /** Response keys carry the bot: `msgId * BOT_STRIDE + bot`. */
 const BOT_STRIDE = 8;
 /** First segment id of the contacts' histories (system prompts are op * BOT_STRIDE + bot). */
-const HISTORY_BASE = OP_STRIDE * 8;
+const HISTORY_BASE = KEY_STRIDE * 8;
 /** Room for time in the composite sort key `time * ACTOR_SPACE + actor`. */
 const ACTOR_SPACE = 2 ** 20;
 const TEMPERATURES = ['Cold', 'Warm', 'Hot'] as const;
@@ -288,7 +282,7 @@ class Generator implements SyntheticSource {
     const ops = this.ops;
     const day = Math.floor(t / DAY_MS);
     for (let b = 0; b < bots; b++) {
-      const mem = this.request(ops.memory, c, t, ops.memory + OP_STRIDE * c, -1, seq);
+      const mem = this.request(ops.memory, c, t, ops.memory + KEY_STRIDE * c, -1, seq);
       mem.depth = rng.pick(this.depthCum);
       this.llm(ops.score, c, t, msgId, c, this.temp[c]!);
       if (b === 0 && this.temp[c]! < TEMPERATURES.length - 1 && rng.next() < w.stateChangeRate) {
@@ -313,7 +307,7 @@ class Generator implements SyntheticSource {
 
   /** An LLM request, possibly retried right after (same key, same everything). */
   private llm(op: number, c: number, t: number, unique: number, entity: number, version: number): SimEvent {
-    const e = this.request(op, c, t, op + OP_STRIDE * unique, entity, version);
+    const e = this.request(op, c, t, op + KEY_STRIDE * unique, entity, version);
     if (this.prompts) this.prefix(e, op, c, op === this.ops.response ? unique % BOT_STRIDE : 0, op === this.ops.market ? 2 * unique + 1 : 2 * (this.msgId - 1));
     if (this.rng.next() < this.s.workload.retryRate) {
       // The retry is issued after the original; fields are copied once the caller has set them.
@@ -394,7 +388,7 @@ class Generator implements SyntheticSource {
 
   keyString(ev: SimEvent): string {
     const op = this.opNames[ev.op]!;
-    const unique = Math.floor(ev.key / OP_STRIDE);
+    const unique = Math.floor(ev.key / KEY_STRIDE);
     const contact = this.contactName(ev.contact);
     const hex = (n: number) => (Math.imul(n ^ 0x5bd1e995, 0x27d4eb2d) >>> 0).toString(16).padStart(8, '0');
     if (ev.op === this.ops.memory) return `${op}:${contact}`;
