@@ -3,12 +3,11 @@
  * modules are, and how to stop one without hanging on it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { modulePath } from './layout.js';
 
 /** Path of the child entry `name` in src/bench (.ts under tsx, .js when built). */
 export function benchChildEntry(name: string): string {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`../bench/${name}${extension}`, import.meta.url));
+  return modulePath(`bench/${name}`);
 }
 
 /** Ask a child to stop (`ask`), wait for its exit, SIGKILL it after `graceMs`. */

@@ -4,6 +4,7 @@
  * A scenario names a model from it and may override any field (src/config.ts).
  */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../core/layout.js';
 import { InputError } from '../errors.js';
 
 /** One catalog entry (USD per 1M tokens; null where the provider has no such price). */
@@ -33,8 +34,7 @@ export interface PriceCatalog {
   models: PriceEntry[];
 }
 
-/** Both src/prices and dist/prices sit two levels below the package root. */
-const CATALOG_URL = new URL('../../prices/catalog.json', import.meta.url);
+const CATALOG_URL = packageFile('prices/catalog.json');
 
 let cached: PriceCatalog | null = null;
 
