@@ -146,21 +146,19 @@ export class OracleReader implements RequestReader {
   }
 
   /**
-   * The ids of `count` records from word `w` into `keys` from `n`; returns the new `n`. The common
-   * record (a valid next access, an id below 2^53) is decoded inline, any other by `validNext` and
-   * `key`. The views and constants are locals: read through `this` and the module scope, the
-   * optimized loop loaded and checked them again on every record.
+   * The ids of `count` records from word `w` into `keys` from `n`; returns the new `n`. Runs of
+   * common records go through `decodeCommonIds`, any other record through `validNext` and `key`.
    */
   private decodeKeys(keys: Float64Array, n: number, w: number, count: number): number {
-    const u32 = this.u32;
-    const i32 = this.i32;
-    const words = WORDS;
-    const two32 = TWO32;
-    for (const end = w + count * words; w < end; w += words) {
-      const hi = u32[w + 2]!;
-      const nextHi = i32[w + 5]!;
-      if (hi < 0x200000 && (nextHi >= 0 || (nextHi === -1 && i32[w + 4] === -1))) keys[n++] = hi * two32 + u32[w + 1]!;
-      else if (this.validNext(w)) keys[n++] = this.key(w);
+    const end = w + count * WORDS;
+    while (w < end) {
+      const stop = decodeCommonIds(this.u32, this.i32, keys, n, w, end);
+      n += (stop - w) / WORDS;
+      w = stop;
+      if (w < end) {
+        if (this.validNext(w)) keys[n++] = this.key(w);
+        w += WORDS;
+      }
     }
     return n;
   }
@@ -224,4 +222,20 @@ export class OracleReader implements RequestReader {
         `truncated record: ${avail} of ${ORACLE_RECORD_BYTES} bytes at the end of the file`,
     );
   }
+}
+
+/**
+ * The ids of the records from word `w` up to word `end` into `keys` from `n`, up to the first record
+ * that is not common (a valid next access and an id below 2^53, so not folded); returns the word
+ * that record starts at, or `end`. A function of its arguments alone with the constants written
+ * out: the optimized loop then loads no `this` field and checks no module binding per record.
+ */
+function decodeCommonIds(u32: Uint32Array, i32: Int32Array, keys: Float64Array, n: number, w: number, end: number): number {
+  for (; w < end; w += 6) {
+    const hi = u32[w + 2]!;
+    const nextHi = i32[w + 5]!;
+    if (!(hi < 0x200000 && (nextHi >= 0 || (nextHi === -1 && i32[w + 4] === -1)))) break;
+    keys[n++] = hi * 4294967296 + u32[w + 1]!;
+  }
+  return w;
 }
