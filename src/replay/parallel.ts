@@ -57,19 +57,21 @@ export async function replayFile(file: string, format: TraceFormat, options: Rea
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), caches.length));
   const shares = assignRunners(caches, threads, opts.bySize !== true);
   const t0 = now();
+  // with unit weights the caches read only the keys (an oracleGeneral trace has no TTL; the
+  // other readers have no keys-only mode)
+  const readerOptions = opts.bySize === true ? options : { ...options, keysOnly: true };
   if (shares.length === 1 && format === 'oracle') {
     // One thread runs every cache and the trace is binary: decoding is a small share of the work
     // (docs/policies.md, "Speed"), so this thread reads the file itself; a reader worker would cost
     // more CPU (its start, a message per batch) than it saves in wall time.
-    // with unit weights (and no TTL in this format) the caches read only the keys
-    const reader = openReader(file, format, opts.bySize === true ? options : { ...options, keysOnly: true });
+    const reader = openReader(file, format, readerOptions);
     try {
       return { ...(await replay(reader, caches, opts)), elapsedMs: now() - t0 };
     } finally {
       await reader.close();
     }
   }
-  const pipeline = await openPipelined(file, format, options, false, shares.length - 1);
+  const pipeline = await openPipelined(file, format, readerOptions, false, shares.length - 1);
   const workers: Worker[] = [];
   try {
     const answers = shares.slice(1).map((share, k) => {
