@@ -2,12 +2,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// The CLI bundle (scripts/bundle.mjs: src/cli.ts and what the commands import, in a few chunks).
 // A checkout that was never built (or whose dependencies are missing) says so in one sentence, not a stack trace.
-const cli = new URL('../dist/bundle/cli.js', import.meta.url);
+const cli = new URL('../dist/cli.js', import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(cli)) {
-  process.stderr.write(`llmcache: not built (no dist/bundle/cli.js in ${root}); run \`npm run build\` there (or \`npm ci\`, which builds it)\n`);
+  process.stderr.write(`llmcache: not built (no dist/cli.js in ${root}); run \`npm run build\` there (or \`npm ci\`, which builds it)\n`);
   process.exit(2);
 }
 let main;

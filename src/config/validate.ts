@@ -4,7 +4,6 @@
  * any other is explained by zod (explain.ts) as one `path: message` line per wrong field.
  */
 import { createRequire } from 'node:module';
-import { modulePath } from '../core/layout.js';
 import type { Scenario } from './model.js';
 import { compileSchema } from './conforms.js';
 import { SCENARIO_FORMS } from './forms.generated.js';
@@ -28,8 +27,7 @@ const loadModule = createRequire(import.meta.url);
 function problems(form: Form, value: unknown): string[] {
   const conforms = (conforming[form] ??= compileSchema(SCENARIO_FORMS[form]));
   if (conforms(value)) return [];
-  // by path from the module root, not './explain.js': in the CLI bundle this code sits in a chunk (src/core/layout.ts)
-  return (loadModule(modulePath('config/explain')) as typeof import('./explain.js')).explain(form, value);
+  return (loadModule('./explain.js') as typeof import('./explain.js')).explain(form, value);
 }
 
 /** One problem per wrong field of a scenario document (before defaults), as `path: message`. */

@@ -3,11 +3,12 @@
  * modules are, and how to stop one without hanging on it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { modulePath } from './layout.js';
+import { fileURLToPath } from 'node:url';
 
 /** Path of the child entry `name` in src/bench (.ts under tsx, .js when built). */
 export function benchChildEntry(name: string): string {
-  return modulePath(`bench/${name}`);
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`../bench/${name}${extension}`, import.meta.url));
 }
 
 /** Ask a child to stop (`ask`), wait for its exit, SIGKILL it after `graceMs`. */

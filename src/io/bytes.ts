@@ -9,7 +9,7 @@
  * bounded by the caller's window plus the ring (slots × slot size).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 
 /** Default read size (bytes) of a ByteWindow / LineReader. */
@@ -203,9 +203,8 @@ class GunzipBytes implements ByteSource {
     this.ctrl = new Int32Array(ctrlBuf);
     this.data = Buffer.from(dataBuf);
     this.progress = new Float64Array(progressBuf);
-    // Plain CommonJS: none of the parent's flags (a loader, --input-type) apply to it. node:worker_threads
-    // loads here, not at start-up: only a gzip file needs it.
-    this.worker = new (process.getBuiltinModule('node:worker_threads').Worker)(WORKER_SOURCE, {
+    // Plain CommonJS: none of the parent's flags (a loader, --input-type) apply to it.
+    this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       execArgv: [],
       workerData: { file, ctrlBuf, dataBuf, progressBuf, slots: SLOTS, slotBytes: SLOT_BYTES },

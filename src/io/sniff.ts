@@ -4,6 +4,7 @@
  * `simulate --trace` refuses a binary file instead of quoting its bytes in a parse error.
  */
 import { closeSync, readSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
 import { cannotRead, openToRead } from './bytes.js';
 
 /**
@@ -37,10 +38,8 @@ function sample(file: string): { bytes: Buffer; gzip: boolean; whole: boolean; s
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       let inflated: Buffer;
       try {
-        // A partial stream inflates as far as it goes (no error for the missing end). node:zlib loads
-        // here, not at start-up: most traces are not gzip.
-        const zlib = process.getBuiltinModule('node:zlib');
-        inflated = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+        // A partial stream inflates as far as it goes (no error for the missing end).
+        inflated = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
       } catch {
         return null;
       }

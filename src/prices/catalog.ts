@@ -4,7 +4,6 @@
  * A scenario names a model from it and may override any field (src/config.ts).
  */
 import { readFileSync } from 'node:fs';
-import { packageFile } from '../core/layout.js';
 import { InputError } from '../errors.js';
 
 /** One catalog entry (USD per 1M tokens; null where the provider has no such price). */
@@ -34,7 +33,8 @@ export interface PriceCatalog {
   models: PriceEntry[];
 }
 
-const CATALOG_URL = packageFile('prices/catalog.json');
+/** Both src/prices and dist/prices sit two levels below the package root. */
+const CATALOG_URL = new URL('../../prices/catalog.json', import.meta.url);
 
 let cached: PriceCatalog | null = null;
 

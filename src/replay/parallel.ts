@@ -77,7 +77,7 @@ export async function replayFile(file: string, format: TraceFormat, options: Rea
     const answers = shares.slice(1).map((share, k) => {
       const consumer = pipeline.consumers[k]!;
       const request: CacheWorkerRequest = { consumer, caches: share.map((i) => caches[i]!), bySize: opts.bySize === true };
-      const worker = startWorker('replay/cache-worker', request, [consumer.port]);
+      const worker = startWorker(import.meta.url, './cache-worker', request, [consumer.port]);
       workers.push(worker);
       return new Promise<ReplayRun>((resolve, reject) => {
         worker.once('message', (m: CacheWorkerMessage) => (m.type === 'done' ? resolve(m.run) : reject(m.input ? new InputError(m.message) : new Error(m.message))));

@@ -91,7 +91,7 @@ export async function openPipelined(file: string, format: TraceFormat, options: 
   const ring = new BatchRing(RING_SLOTS);
   const channels = Array.from({ length: extraConsumers }, () => new MessageChannel());
   const request: PipelineRequest = { file, format, options, ids, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity, ports: channels.map((c) => c.port1) };
-  const worker = startWorker('replay/reader-worker', request, channels.map((c) => c.port1));
+  const worker = startWorker(import.meta.url, './reader-worker', request, channels.map((c) => c.port1));
   const { reader, abort } = await consumeRing(worker, ring, ids, () => worker.terminate());
   const consumers = channels.map((c) => ({ port: c.port2, ring: ring.buffer, slots: ring.slots, capacity: ring.capacity }));
   return { reader, abort, consumers, ring };

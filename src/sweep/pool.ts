@@ -35,7 +35,7 @@ export async function runPool(scenarios: readonly Scenario[], opts: PoolOptions 
     scenarios.forEach((scenario, id) => accept(runOne({ id, scenario })));
     return results;
   }
-  const workers = Array.from({ length: n }, () => startWorker('sweep/worker'));
+  const workers = Array.from({ length: n }, () => startWorker(import.meta.url, './worker'));
   let next = 0;
   try {
     await Promise.all(

@@ -21,13 +21,13 @@ test('without dist/: one sentence saying to build, exit 2, no stack trace', () =
   const r = runCopy(root, 'simulate');
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, `llmcache: not built (no dist/bundle/cli.js in ${root}/); run \`npm run build\` there (or \`npm ci\`, which builds it)\n`);
+  assert.equal(r.stderr, `llmcache: not built (no dist/cli.js in ${root}/); run \`npm run build\` there (or \`npm ci\`, which builds it)\n`);
 });
 
 test('a missing dependency: one sentence naming the package and npm ci, exit 2', () => {
   const root = join(tmp.dir, 'no-deps');
-  mkdirSync(join(root, 'dist', 'bundle'), { recursive: true });
-  writeFileSync(join(root, 'dist', 'bundle', 'cli.js'), "import 'commander-not-installed-here';\nexport async function main() { return 0; }\n");
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'cli.js'), "import 'commander-not-installed-here';\nexport async function main() { return 0; }\n");
   const r = runCopy(root, 'simulate');
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `llmcache: a dependency is not installed (package commander-not-installed-here); run \`npm ci\` in ${root}/\n`);
@@ -35,8 +35,8 @@ test('a missing dependency: one sentence naming the package and npm ci, exit 2',
 
 test('a built checkout runs', () => {
   const root = join(tmp.dir, 'built');
-  mkdirSync(join(root, 'dist', 'bundle'), { recursive: true });
-  writeFileSync(join(root, 'dist', 'bundle', 'cli.js'), "export async function main(argv) { process.stdout.write(argv.slice(2).join(' ') + '\\n'); return 3; }\n");
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'cli.js'), "export async function main(argv) { process.stdout.write(argv.slice(2).join(' ') + '\\n'); return 3; }\n");
   const r = runCopy(root, 'prices', '--json');
   assert.equal(r.stdout, 'prices --json\n');
   assert.equal(r.status, 3);
