@@ -4,9 +4,11 @@
 //  1. builds the baseline commit (default 0490113, the build before the eviction policies) in a
 //     temporary folder (scripts/baseline-build.mjs), and generates (once, seeded) Zipf(0.9)
 //     oracleGeneral traces of 1 M and 10 M requests over 1 M objects;
-//  2. runs each case on both builds, interleaved (A B, then B A), and quotes the ratio of medians
-//     baseline / current of wall time (> 1 = current faster) and of CPU time (user + sys): a CPU
-//     ratio below the wall ratio means the current build spreads the work over both cores;
+//  2. runs each case on both builds, interleaved (A B, then B A), and quotes the median over the
+//     pairs of adjacent runs of the ratio within a pair (scripts/paired.mjs says why), baseline /
+//     current, of wall time (> 1 = current faster; the target is checked on it) and of CPU time
+//     (user + sys): a CPU ratio below the wall ratio means the current build spreads the work over
+//     both cores; it prints each pair's wall ratio and the ratio of the two builds' medians too;
 //  3. checks both builds report the same misses, and that peak RSS does not grow with the trace
 //     (1 M vs 10 M requests).
 // Cases: LRU 100,000 (target: 2x); mrc --exact (target: 2x); several policies and sizes at once
@@ -18,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBaseline } from './baseline-build.mjs';
+import { median, pairRatios, ratioList } from './paired.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -39,10 +42,6 @@ if (!existsSync(join(root, 'dist/cli.js'))) {
 }
 const { writeOracleTrace } = await import(join(root, 'dist/replay/synth.js'));
 const log = (s) => process.stderr.write(`${s}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const f2 = (x) => x.toFixed(2);
 
 async function traceFile(requests) {
@@ -87,13 +86,16 @@ for (const c of cases) {
     for (const who of i % 2 === 0 ? ['base', 'cur'] : ['cur', 'base']) t[who].push(run(who === 'base' ? baseline.dir : root, c.args));
   }
   const m = (who, f) => median(t[who].map((r) => r[f]));
+  const pairs = (f) => pairRatios(t.base.map((r) => r[f]), t.cur.map((r) => r[f]));
   rows.push({
     case: c.name,
     runs,
     baselineWallS: m('base', 'wall'),
     currentWallS: m('cur', 'wall'),
-    wallSpeedup: m('base', 'wall') / m('cur', 'wall'),
-    cpuSpeedup: m('base', 'cpu') / m('cur', 'cpu'),
+    wallSpeedup: median(pairs('wall')),
+    cpuSpeedup: median(pairs('cpu')),
+    wallSpeedupPerPair: pairs('wall'),
+    wallSpeedupOfMedians: m('base', 'wall') / m('cur', 'wall'),
     currentCpuPerWall: m('cur', 'cpu') / m('cur', 'wall'),
     target: c.target ?? null,
     sameAnswer: JSON.stringify(answer(t.base[0].json)) === JSON.stringify(answer(t.cur[0].json)),
@@ -105,16 +107,17 @@ const rssBig = rows[0].currentPeakRssMB;
 const pass = rows.every((r) => r.sameAnswer && (r.target === null || r.wallSpeedup >= r.target));
 
 if (asJson) {
-  const out = { schema: 'llmcache/bench-replay@2', node: process.version, current, baseline: baseline.sha, rows, peakRssMB: { '1M': rssSmall, [`${big}`]: rssBig }, pass };
+  const out = { schema: 'llmcache/bench-replay@3', node: process.version, current, baseline: baseline.sha, rows, peakRssMB: { '1M': rssSmall, [`${big}`]: rssBig }, pass };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 } else {
   console.log(`replay/mrc, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, whole processes, ${runs} runs each, interleaved`);
-  console.log('speedup = median(baseline) / median(current); > 1.00 = current faster');
+  console.log('speedup = median over the pairs of baseline / current within a pair (adjacent runs); > 1.00 = current faster');
   for (const r of rows) {
     console.log(
       `  ${r.case.padEnd(58)} wall ${f2(r.baselineWallS)} s -> ${f2(r.currentWallS)} s: ${f2(r.wallSpeedup)}x   CPU ${f2(r.cpuSpeedup)}x   ` +
         `cores busy ${f2(r.currentCpuPerWall)}   same answer: ${r.sameAnswer ? 'yes' : 'NO'}` +
-        (r.target ? `   [>= ${r.target}x: ${r.wallSpeedup >= r.target ? 'PASS' : 'FAIL'}]` : ''),
+        (r.target ? `   [>= ${r.target}x: ${r.wallSpeedup >= r.target ? 'PASS' : 'FAIL'}]` : '') +
+        `\n  ${''.padEnd(58)} wall per pair ${ratioList(r.wallSpeedupPerPair)}; ratio of medians ${f2(r.wallSpeedupOfMedians)}x`,
     );
   }
   console.log(`  peak RSS of replay LRU 100,000: ${f2(rssSmall)} MiB at 1 M requests, ${f2(rssBig)} MiB at ${big.toLocaleString('en-US')}`);

@@ -7,8 +7,10 @@
 //   - the seed scenario (500 leads x 30 days),
 //   - the 50,000-lead stacks (x 2 days): exact-match L1/L2/L3 and the default semantic L3,
 //   - scenarios/semantic.yaml (the contact-scoped semantic stack).
-// It quotes ratios of medians (current / baseline; < 1 = faster) of CPU time (user + sys, what the
-// process itself spent; robust on a shared machine) and of wall time, and checks that both builds
+// Each run of one build is paired with the adjacent run of the other; it quotes the median over the
+// pairs of the ratio within a pair (current / baseline; < 1 = faster; scripts/paired.mjs says why) of
+// CPU time (user + sys, what the process itself spent; robust on a shared machine) and of wall
+// time, each pair's CPU ratio, and the ratio of the two builds' medians for comparison, and checks that both builds
 // print the same figures: every field the baseline prints must be equal in the current JSON (fields
 // the baseline does not know, and the scenario fingerprint, are left out). The work compared is
 // the work both builds do: the current build runs with `--prompt-cache off` (the provider prompt
@@ -21,6 +23,7 @@
 // Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { buildBaseline } from './baseline-build.mjs';
+import { median, pairRatios, ratioList } from './paired.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,14 +87,10 @@ function sameFigures(base, cur, path = '') {
   return Object.keys(base).every((k) => sameFigures(base[k], cur[k], `${path}.${k}`));
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const f2 = (x) => x.toFixed(2);
 const current = execFileSync('git', ['-C', root, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
 console.log(`simulate, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, whole processes, ${runs} runs each, interleaved:`);
-console.log('ratio = median(current) / median(baseline); < 1.00 = faster');
+console.log('ratio = median over the pairs of current / baseline within a pair (adjacent runs); < 1.00 = faster');
 let failed = false;
 for (const c of cases) {
   const t = { base: { cpu: [], wall: [] }, cur: { cpu: [], wall: [] } };
@@ -108,12 +107,14 @@ for (const c of cases) {
     }
     same &&= sameFigures(JSON.parse(outs.base), JSON.parse(outs.cur));
   }
-  const cpuRatio = median(t.cur.cpu) / median(t.base.cpu);
-  const wallRatio = median(t.cur.wall) / median(t.base.wall);
+  const cpuPairs = pairRatios(t.cur.cpu, t.base.cpu);
+  const cpuRatio = median(cpuPairs);
+  const wallRatio = median(pairRatios(t.cur.wall, t.base.wall));
   const ok = cpuRatio <= 1 + tolerance;
   if (!ok) failed = true;
   console.log(
-    `  ${c.name.padEnd(44)} CPU ${f2(median(t.base.cpu))} s -> ${f2(median(t.cur.cpu))} s: ${f2(cpuRatio)}x   wall ${f2(wallRatio)}x   same figures: ${same ? 'yes' : 'NO'}   [<= ${f2(1 + tolerance)}x: ${ok ? 'PASS' : 'FAIL'}]`,
+    `  ${c.name.padEnd(44)} CPU ${f2(median(t.base.cpu))} s -> ${f2(median(t.cur.cpu))} s: ${f2(cpuRatio)}x   wall ${f2(wallRatio)}x   same figures: ${same ? 'yes' : 'NO'}   [<= ${f2(1 + tolerance)}x: ${ok ? 'PASS' : 'FAIL'}]\n` +
+      `  ${''.padEnd(44)} CPU per pair ${ratioList(cpuPairs)}; ratio of medians ${f2(median(t.cur.cpu) / median(t.base.cpu))}x`,
   );
 }
 process.exit(failed ? 1 : 0);
