@@ -32,6 +32,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './paired.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -114,11 +115,6 @@ if (!(Number.isInteger(rounds) && rounds >= 1)) {
   process.stderr.write(`--rounds: expected a whole number >= 1, got ${arg('--rounds')}\n`);
   process.exit(2);
 }
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 /** The round that gave the median of `ratios` (the lower middle one for an even count): its figures are the ones printed. */
 const medianRound = (ratios) => ratios.indexOf([...ratios].sort((x, y) => x - y)[(ratios.length - 1) >> 1]);
 const range = (xs) => (xs.length > 1 ? ` (rounds ${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)})` : '');

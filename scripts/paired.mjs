@@ -1,4 +1,4 @@
-// Ratios of whole-process timings taken within pairs of adjacent runs (the benchmark scripts).
+// Ratios of whole-process timings taken within pairs (or rounds) of adjacent runs, for the benchmark scripts.
 // This 2-core VM runs at one of two speeds and can switch between them from one minute to the
 // next; two runs back to back almost always share the speed, so a ratio taken within a pair
 // holds when a ratio of two medians (each side's runs spread over both speeds) does not.
