@@ -3,14 +3,19 @@
  * 3 significant digits, base64-encoded (compressed) in result files so `gate` and `report` can
  * recompute any percentile.
  */
-import * as hdr from 'hdr-histogram-js';
+// The package's own modules, not its index: the index also loads the histogram log writer, whose
+// load-time Intl.NumberFormat costs every process start about 110 M instructions (docs/architecture.md,
+// "Measurement").
+import type * as HistogramModule from 'hdr-histogram-js/dist/Histogram.js';
+import { build } from 'hdr-histogram-js/dist/HistogramBuilder.js';
+import { decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js/dist/encoding.js';
 import type { Percentiles } from './model/results.js';
 
-export type Histogram = hdr.Histogram;
+export type Histogram = HistogramModule.default;
 
 /** A new µs histogram: 1 µs resolution, 3 significant digits, auto-resizing. */
 export function newHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+  return build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
 }
 
 /** Record a value in µs, rounded to the nearest µs (a positive value below 1 µs counts as 1 µs). */
@@ -19,11 +24,11 @@ export function recordUs(h: Histogram, us: number): void {
 }
 
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return encodeIntoCompressedBase64(h);
 }
 
 export function decodeHistogram(base64: string): Histogram {
-  return hdr.decodeFromCompressedBase64(base64, 32);
+  return decodeFromCompressedBase64(base64, 32);
 }
 
 /**

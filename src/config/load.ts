@@ -3,13 +3,20 @@
  * and the command-line overrides applied on top of it.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { catalogEntry } from '../prices/catalog.js';
 import { catalogModelPrice, defaultScenario, tier } from './defaults.js';
 import type { Invalidation, ModelPrice, OpConfig, PromptCacheMode, Routing, Scenario } from './model.js';
 import { unknownModel } from './rules.js';
 import { documentProblems, onePerField, ScenarioError, scenarioProblems, validateScenario } from './validate.js';
+
+/**
+ * yaml loads on the first YAML file, not at start-up: its 70 modules cost about 190 M instructions,
+ * which a run on the embedded defaults never needs (docs/architecture.md, "Measurement").
+ */
+const loadModule = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (loadModule('yaml') as typeof import('yaml')).parse(text);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
