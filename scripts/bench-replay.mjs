@@ -13,13 +13,17 @@
 //     (1 M vs 10 M requests).
 // Cases: LRU 100,000 (target: 2x); mrc --exact (target: 2x); several policies and sizes at once
 // (the baseline knows lru/fifo/sieve only, so that case uses those).
-// Usage: npm run build && npm run bench:replay [-- --runs 3 --baseline <commit> --dir DIR --requests 10000000 --json]
+// With `--instructions`, each case runs once per build under valgrind's cachegrind and the ratio is
+// of instructions executed (scripts/instructions.mjs): a count this VM's speed does not move, but
+// blind to what the memory system costs, so the targets stay on wall time and are not checked.
+// Usage: npm run build && npm run bench:replay [-- --runs 3 --baseline <commit> --dir DIR --requests 10000000 --json --instructions]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBaseline } from './baseline-build.mjs';
+import { countInstructions, giga, hasValgrind } from './instructions.mjs';
 import { median, pairRatios, ratioList } from './paired.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +37,11 @@ const big = Number(opt('requests', 10_000_000));
 const dir = opt('dir', join(tmpdir(), 'llmcache-bench-replay'));
 const baselineRef = opt('baseline', '0490113');
 const asJson = argv.includes('--json');
+const byInstructions = argv.includes('--instructions');
+if (byInstructions && !hasValgrind()) {
+  console.error('--instructions needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind)');
+  process.exit(2);
+}
 const KEYS = 1_000_000;
 const ALPHA = 0.9;
 
@@ -54,9 +63,12 @@ async function traceFile(requests) {
   return file;
 }
 
+/** The command line of `llmcache ARGS --json` for a build. */
+const llmcacheArgs = (buildDir, args) => [join(buildDir, 'bin/llmcache.js'), ...args, '--json'];
+
 /** One whole-process run of `llmcache ARGS --json`: wall and CPU seconds, peak RSS (MiB), parsed JSON. */
 function run(buildDir, args) {
-  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, join(buildDir, 'bin/llmcache.js'), ...args, '--json'], {
+  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...llmcacheArgs(buildDir, args)], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -77,6 +89,25 @@ const cases = [
 ];
 /** What must agree between the builds. */
 const answer = (j) => (j.results ? j.results.map((r) => r.misses) : j.exact.map((p) => p.missRatio));
+
+if (byInstructions) {
+  const rows = cases.map((c) => {
+    const base = countInstructions(llmcacheArgs(baseline.dir, c.args));
+    const cur = countInstructions(llmcacheArgs(root, c.args));
+    const same = JSON.stringify(answer(JSON.parse(base.stdout))) === JSON.stringify(answer(JSON.parse(cur.stdout)));
+    return { case: c.name, baselineInstructions: base.instructions, currentInstructions: cur.instructions, fewerBy: base.instructions / cur.instructions, sameAnswer: same };
+  });
+  if (asJson) {
+    process.stdout.write(JSON.stringify({ schema: 'llmcache/bench-replay-instructions@1', node: process.version, current, baseline: baseline.sha, rows }, null, 2) + '\n');
+  } else {
+    console.log(`replay/mrc, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, instructions of whole processes under cachegrind, one run each`);
+    console.log('fewer = baseline / current; > 1.00 = current executes fewer (the targets are on wall time and are not checked here)');
+    for (const r of rows) {
+      console.log(`  ${r.case.padEnd(58)} ${giga(r.baselineInstructions)} -> ${giga(r.currentInstructions)}: ${f2(r.fewerBy)}x fewer   same answer: ${r.sameAnswer ? 'yes' : 'NO'}`);
+    }
+  }
+  process.exit(rows.every((r) => r.sameAnswer) ? 0 : 1);
+}
 
 const rows = [];
 for (const c of cases) {

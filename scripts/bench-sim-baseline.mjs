@@ -16,13 +16,16 @@
 // the work both builds do: the current build runs with `--prompt-cache off` (the provider prompt
 // cache is newer than the baseline), and the baseline reads scenario files without the
 // `promptCache` section it would refuse. Guard: no case more than 5 % slower in CPU time
-// (exit 1 otherwise). Against 0490113 "same figures: NO" is expected: since 60b138f memory reads
+// (exit 1 otherwise). With `--instructions`, each case runs once per build under valgrind's
+// cachegrind instead (scripts/instructions.mjs) and the guard is on the ratio of instructions
+// executed: slower (a 50,000-lead case takes minutes) but a count this VM's speed does not move. Against 0490113 "same figures: NO" is expected: since 60b138f memory reads
 // served by the system of record are no longer counted as L3 hits and max is the top of its HDR
 // bucket like every percentile; give `--baseline 60b138f` (or later) to check the figures too.
 //
-// Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2]
+// Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2 --instructions]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { buildBaseline } from './baseline-build.mjs';
+import { countInstructions, giga, hasValgrind } from './instructions.mjs';
 import { median, pairRatios, ratioList } from './paired.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +42,11 @@ const baselineRef = arg('baseline', '0490113');
 const bigLeads = arg('leads', '50000');
 const bigDays = arg('days', '2');
 const tolerance = 0.05;
+const byInstructions = process.argv.includes('--instructions');
+if (byInstructions && !hasValgrind()) {
+  console.error('--instructions needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind)');
+  process.exit(2);
+}
 
 if (!existsSync(join(root, 'dist/cli.js'))) {
   console.error('dist/ is missing: run `npm run build` first');
@@ -63,10 +71,12 @@ const cases = [
   { name: 'scenarios/semantic.yaml', args: ['--scenario', semanticScenario] },
 ];
 
+/** The command line of `simulate ARGS --json` for a build (the current one without the prompt cache). */
+const simulateArgs = (dir, args) => [join(dir, 'bin/llmcache.js'), 'simulate', ...args, ...(dir === root ? ['--prompt-cache', 'off'] : []), '--json'];
+
 /** One whole-process run: CPU seconds, wall seconds and stdout. */
 function run(dir, args) {
-  const extra = dir === root ? ['--prompt-cache', 'off'] : [];
-  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, join(dir, 'bin/llmcache.js'), 'simulate', ...args, ...extra, '--json'], {
+  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, ...simulateArgs(dir, args)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -89,6 +99,21 @@ function sameFigures(base, cur, path = '') {
 
 const f2 = (x) => x.toFixed(2);
 const current = execFileSync('git', ['-C', root, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+if (byInstructions) {
+  console.log(`simulate, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, instructions of whole processes under cachegrind, one run each:`);
+  console.log('ratio = current / baseline; < 1.00 = fewer');
+  let failed = false;
+  for (const c of cases) {
+    const base = countInstructions(simulateArgs(baseline.dir, c.args));
+    const cur = countInstructions(simulateArgs(root, c.args));
+    const ratio = cur.instructions / base.instructions;
+    const ok = ratio <= 1 + tolerance;
+    if (!ok) failed = true;
+    const same = sameFigures(JSON.parse(base.stdout), JSON.parse(cur.stdout));
+    console.log(`  ${c.name.padEnd(44)} ${giga(base.instructions)} -> ${giga(cur.instructions)}: ${ratio.toFixed(3)}x   same figures: ${same ? 'yes' : 'NO'}   [<= ${f2(1 + tolerance)}x: ${ok ? 'PASS' : 'FAIL'}]`);
+  }
+  process.exit(failed ? 1 : 0);
+}
 console.log(`simulate, current build (${current}) vs baseline ${baseline.sha.slice(0, 12)}, whole processes, ${runs} runs each, interleaved:`);
 console.log('ratio = median over the pairs of current / baseline within a pair (adjacent runs); < 1.00 = faster');
 let failed = false;
