@@ -87,11 +87,13 @@ export function access(store: KeyedStore, key: number, weight: number, time: num
 
 /**
  * The cache replay runs for a spec: LRU and FIFO with unit weights and no TTL take the log-queue
- * cache (same misses as the store, fewer memory accesses a request), everything else the store.
+ * cache (same misses as the store, fewer memory accesses a request) up to its largest capacity,
+ * everything else the store.
  */
 function cacheFor(spec: { policy: EvictionPolicy; capacity: number }, bySize: boolean, ttl: boolean, meanSize: number): KeyedStore | LogQueueCache {
-  if (!bySize && !ttl && (spec.policy === 'lru' || spec.policy === 'fifo') && Number.isSafeInteger(spec.capacity) && spec.capacity >= 1) {
-    return new LogQueueCache(spec.capacity, spec.policy);
+  const { capacity } = spec;
+  if (!bySize && !ttl && (spec.policy === 'lru' || spec.policy === 'fifo') && Number.isSafeInteger(capacity) && capacity >= 1 && capacity <= LogQueueCache.MAX_CAPACITY) {
+    return new LogQueueCache(capacity, spec.policy);
   }
   return storeFor(spec, bySize, false, meanSize);
 }

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
 import { LogQueueCache, type LogQueuePolicy } from '../../src/replay/log-queue.js';
 import { ZipfRanks, idForRank } from '../../src/replay/synth.js';
 import { Rng } from '../../src/stats/random.js';
 import { KeyedStore } from '../../src/tiers/store.js';
+import { tempDir } from '../tmp-helper.js';
 
 /** Key families: small integers, scattered 52-bit ids, ids whose low word is at or above 2^31, ids near 2^53. */
 const FAMILIES: Record<string, (rank: number) => number> = {
@@ -92,9 +96,31 @@ describe('LogQueueCache (replay\'s LRU/FIFO with unit weights)', () => {
     });
   }
 
-  it('refuses a capacity that is not a positive integer', () => {
-    for (const capacity of [0, 0.5, 1.5, Number.POSITIVE_INFINITY, Number.NaN]) {
+  it('refuses a capacity that is not a positive integer, or above its largest', () => {
+    for (const capacity of [0, 0.5, 1.5, Number.POSITIVE_INFINITY, Number.NaN, LogQueueCache.MAX_CAPACITY + 1]) {
       assert.throws(() => new LogQueueCache(capacity, 'lru'), RangeError, String(capacity));
     }
+  });
+
+  it('its loop, as the build emits it, is asm.js that V8 validates and links at the smallest and largest heap', () => {
+    // The tests above run this file through tsx, whose transform drops the 'use asm' directive (and
+    // prints 0.0 as 0), so they check the loop as plain JavaScript. V8 runs asm.js it cannot
+    // validate or link as plain JavaScript too, with the same results, and only prints a warning:
+    // so compile the file as the build does (as an ES module, which NodeNext makes of src/) and ask
+    // V8 in a child process.
+    const { config } = ts.readConfigFile('tsconfig.json', (f) => readFileSync(f, 'utf8'));
+    const { options } = ts.parseJsonConfigFileContent(config, ts.sys, '.');
+    const js = ts.transpileModule(readFileSync('src/replay/log-queue.ts', 'utf8'), { compilerOptions: { ...options, module: ts.ModuleKind.ES2022, sourceMap: false } }).outputText;
+    const file = tempDir('llmcache-log-queue-').file('log-queue.mjs', js);
+    const script = `
+      const m = await import(${JSON.stringify(file)});
+      for (const capacity of [1, m.LogQueueCache.MAX_CAPACITY]) {
+        const cache = new m.LogQueueCache(capacity, 'lru', capacity);
+        if (cache.accessMany(new Float64Array([1, 2, 1, 3]), 4) !== (capacity === 1 ? 4 : 3)) throw new Error('misses');
+      }
+      process.stdout.write(String(%IsAsmWasmCode(m.logQueueLoop)));`;
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, 'true');
   });
 });

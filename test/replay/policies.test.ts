@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { access, replay, storeFor } from '../../src/replay/engine.js';
+import { LogQueueCache } from '../../src/replay/log-queue.js';
 import { openReader } from '../../src/replay/open.js';
 import { ArrayReader, ZipfRanks, idForRank } from '../../src/replay/synth.js';
 import { EVICTION_POLICIES, KeyedStore, type EvictionPolicy } from '../../src/tiers/store.js';
@@ -88,6 +89,18 @@ for (const policy of POLICIES) {
     );
   });
 }
+
+test('LRU and FIFO above the log-queue cache\'s largest capacity: replay runs them on the store, with the reference\'s misses', async () => {
+  const ranks = new ZipfRanks(3000, 0.9, 5);
+  const keys = Array.from({ length: 5000 }, () => idForRank(ranks.next()));
+  for (const policy of ['lru', 'fifo'] as const) {
+    const capacity = LogQueueCache.MAX_CAPACITY + 1;
+    const ref = REFERENCES[policy](capacity);
+    const expected = keys.filter((k) => !ref.access(k, 1)).length;
+    const run = await replay(new ArrayReader(keys), [{ policy, capacity }]);
+    assert.equal(run.results[0]!.misses, expected);
+  }
+});
 
 // The checked-in trace is the textbook reference string 1 2 3 4 1 2 5 1 2 3 4 5 (Belady's anomaly,
 // as in Silberschatz's "Operating System Concepts"). Derived by hand:
