@@ -95,6 +95,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   let processed = 0;
 
   const ev = newSimEvent();
+  // Trace times past 2^31 ms (24.8 days) are not small integers. V8 keeps a field first set to a
+  // small integer as one, so the first such time would change the shape of every event and
+  // deoptimize every function that reads events, mid-run; a longer trace makes `t` a double field
+  // now, before anything is compiled (-0 is a double equal to 0). Shorter ones keep the integers.
+  if (span >= 2 ** 31) ev.t = -0;
   // The walk's innermost stage: the provider prompt cache in front of the model, and the bills.
   const model = new ModelStage(scenario, opNames, { modelName: opts.source?.modelName?.bind(opts.source), forcedModel: opts.model });
   /** A request reaches the model: through the prompt cache, then the LLM (ms). */
