@@ -1,5 +1,5 @@
 // Instructions executed by a whole process, counted by valgrind's cachegrind: a figure that neither
-// the machine's load nor this VM's two speeds move (repeat runs agree within about 0.1 %), for the
+// the machine's load nor this VM's two speeds move (repeat runs agree within a few M instructions, up to 0.2 G on a 30 G run), for the
 // benchmark scripts' `--instructions` mode. `node --single-threaded` runs V8's compiler and GC
 // helpers on the main thread, so the count does not depend on how threads were scheduled.
 import { spawnSync } from 'node:child_process';

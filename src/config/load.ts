@@ -16,7 +16,7 @@ import { documentProblems, onePerField, ScenarioError, scenarioProblems, validat
  * which a run on the embedded defaults never needs (docs/architecture.md, "Measurement").
  */
 const loadModule = createRequire(import.meta.url);
-const parseYaml = (text: string): unknown => (loadModule('yaml') as typeof import('yaml')).parse(text);
+const yamlParser = (): ((text: string) => unknown) => (loadModule('yaml') as typeof import('yaml')).parse;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -113,9 +113,11 @@ export function loadScenario(file: string): Scenario {
   }
   if (text.includes('\u0000') || text.includes('\ufffd')) throw new InputError(`${file} is a binary file, not a YAML or JSON scenario; give one such as scenarios/small.yaml`);
   if (nestingDepth(text) > MAX_NESTING) throw new InputError(`${file}: nested deeper than ${MAX_NESTING} levels of [ ] or { }; a scenario is a few levels deep (see scenarios/small.yaml)`);
+  // loaded before the try, so that a broken install is not reported as the scenario's syntax
+  const parse = /\.ya?ml$/i.test(file) ? yamlParser() : JSON.parse;
   let doc: unknown;
   try {
-    doc = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    doc = parse(text);
   } catch (e) {
     throw new ScenarioError(file, [`(syntax): ${(e as Error).message.split('\n')[0]}`]);
   }

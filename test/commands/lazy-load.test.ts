@@ -1,6 +1,8 @@
 /**
  * Start-up cost: a command loads what it runs and no more (src/cli.ts loads command modules
- * lazily). The modules a run loads are listed by a module-load hook in a child process.
+ * lazily), and a dependency loads only when used (docs/architecture.md, "Measurement"). The project
+ * modules a run loads are listed by a module-load hook in a child process; the dependencies'
+ * CommonJS files, from that process's module cache.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,4 +57,36 @@ test('replay --json loads no reporter: its help wraps with src/core/text.ts, not
   const json = loadedModules(['replay', trace, '--cache', 'lru:2', '--json']);
   assert.ok(json.includes('src/commands/replay.ts') && json.includes('src/core/text.ts'), json.join(' '));
   assert.deepEqual(json.filter((m) => m.startsWith('src/report/')), [], 'the reporters load only to print a table');
+});
+
+/**
+ * The CommonJS files (the dependencies' modules: yaml, hdr-histogram-js and what they require, which
+ * the hook above does not see) a fresh process has loaded after `llmcache ARGS`, from its module cache.
+ */
+function loadedPackageFiles(...args: string[]): string[] {
+  const script = `
+    import { createRequire } from 'node:module';
+    import { output } from './src/output.ts';
+    import { main } from './src/cli.ts';
+    output.stdout = () => {};
+    const code = await main(['node', 'llmcache', ...${JSON.stringify(args)}]);
+    process.stderr.write(JSON.stringify({ code, files: Object.keys(createRequire(import.meta.url).cache) }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  const { code, files } = JSON.parse(r.stderr.slice(r.stderr.lastIndexOf('{"code"'))) as { code: number; files: string[] };
+  assert.equal(code, 0, r.stderr);
+  return files;
+}
+
+const isYaml = (f: string) => /node_modules\/yaml\//.test(f);
+
+test('simulate on the embedded defaults loads neither yaml nor hdr-histogram-js\'s log writer (its load-time Intl.NumberFormat is about 110 M instructions)', () => {
+  const files = loadedPackageFiles('simulate', '--leads', '2', '--days', '0.05', '--json');
+  assert.ok(files.some((f) => /hdr-histogram-js\/dist\/encoding\.js$/.test(f)), 'the histogram encoder is loaded (the check sees this package)');
+  assert.deepEqual(files.filter(isYaml), []);
+  assert.deepEqual(files.filter((f) => /HistogramLogWriter/.test(f)), []);
+});
+
+test('a YAML scenario loads yaml when it is read', () => {
+  const files = loadedPackageFiles('simulate', '--scenario', 'scenarios/small.yaml', '--days', '0.05', '--json');
+  assert.ok(files.some(isYaml));
 });
