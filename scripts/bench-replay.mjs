@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBaseline } from './baseline-build.mjs';
-import { countInstructions, giga, hasValgrind } from './instructions.mjs';
+import { countInstructions, giga, instructionsMode } from './instructions.mjs';
 import { median, pairRatios, ratioList } from './paired.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,11 +37,7 @@ const big = Number(opt('requests', 10_000_000));
 const dir = opt('dir', join(tmpdir(), 'llmcache-bench-replay'));
 const baselineRef = opt('baseline', '0490113');
 const asJson = argv.includes('--json');
-const byInstructions = argv.includes('--instructions');
-if (byInstructions && !hasValgrind()) {
-  console.error('--instructions needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind)');
-  process.exit(2);
-}
+const byInstructions = instructionsMode(argv);
 const KEYS = 1_000_000;
 const ALPHA = 0.9;
 

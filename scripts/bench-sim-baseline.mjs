@@ -10,22 +10,23 @@
 // Each run of one build is paired with the adjacent run of the other; it quotes the median over the
 // pairs of the ratio within a pair (current / baseline; < 1 = faster; scripts/paired.mjs says why) of
 // CPU time (user + sys, what the process itself spent; robust on a shared machine) and of wall
-// time, each pair's CPU ratio, and the ratio of the two builds' medians for comparison, and checks that both builds
-// print the same figures: every field the baseline prints must be equal in the current JSON (fields
-// the baseline does not know, and the scenario fingerprint, are left out). The work compared is
-// the work both builds do: the current build runs with `--prompt-cache off` (the provider prompt
-// cache is newer than the baseline), and the baseline reads scenario files without the
-// `promptCache` section it would refuse. Guard: no case more than 5 % slower in CPU time
-// (exit 1 otherwise). With `--instructions`, each case runs once per build under valgrind's
-// cachegrind instead (scripts/instructions.mjs) and the guard is on the ratio of instructions
-// executed: slower (a 50,000-lead case takes minutes) but a count this VM's speed does not move. Against 0490113 "same figures: NO" is expected: since 60b138f memory reads
-// served by the system of record are no longer counted as L3 hits and max is the top of its HDR
-// bucket like every percentile; give `--baseline 60b138f` (or later) to check the figures too.
+// time, each pair's CPU ratio, and the ratio of the two builds' medians for comparison, and checks
+// that both builds print the same figures: every field the baseline prints must be equal in the
+// current JSON (fields the baseline does not know, and the scenario fingerprint, are left out). The
+// work compared is the work both builds do: the current build runs with `--prompt-cache off` (the
+// provider prompt cache is newer than the baseline), and the baseline reads scenario files without
+// the `promptCache` section it would refuse. Guard: no case more than 5 % slower in CPU time (exit
+// 1 otherwise). With `--instructions`, each case runs once per build under valgrind's cachegrind
+// instead (scripts/instructions.mjs) and the guard is on the ratio of instructions executed: slower
+// (a 50,000-lead case takes minutes) but a count this VM's speed does not move. Against 0490113
+// "same figures: NO" is expected: since 60b138f memory reads served by the system of record are no
+// longer counted as L3 hits and max is the top of its HDR bucket like every percentile; give
+// `--baseline 60b138f` (or later) to check the figures too.
 //
 // Usage: npm run build && npm run bench:sim:baseline [-- --runs 5 --baseline <commit> --leads 50000 --days 2 --instructions]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { buildBaseline } from './baseline-build.mjs';
-import { countInstructions, giga, hasValgrind } from './instructions.mjs';
+import { countInstructions, giga, instructionsMode } from './instructions.mjs';
 import { median, pairRatios, ratioList } from './paired.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,11 +43,7 @@ const baselineRef = arg('baseline', '0490113');
 const bigLeads = arg('leads', '50000');
 const bigDays = arg('days', '2');
 const tolerance = 0.05;
-const byInstructions = process.argv.includes('--instructions');
-if (byInstructions && !hasValgrind()) {
-  console.error('--instructions needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind)');
-  process.exit(2);
-}
+const byInstructions = instructionsMode(process.argv);
 
 if (!existsSync(join(root, 'dist/cli.js'))) {
   console.error('dist/ is missing: run `npm run build` first');

@@ -1,12 +1,18 @@
 // Instructions executed by a whole process, counted by valgrind's cachegrind: a figure that neither
-// the machine's load nor this VM's two speeds move (repeat runs agree within a few M instructions, up to 0.2 G on a 30 G run), for the
-// benchmark scripts' `--instructions` mode. `node --single-threaded` runs V8's compiler and GC
-// helpers on the main thread, so the count does not depend on how threads were scheduled.
+// the machine's load nor this VM's two speeds move (repeat runs agree within a few M instructions,
+// up to 0.2 G on a 30 G run), for the benchmark scripts' `--instructions` mode. `node
+// --single-threaded` runs V8's compiler and GC helpers on the main thread, so the count does not
+// depend on how threads were scheduled.
 import { spawnSync } from 'node:child_process';
 
-/** True when `valgrind` is on the PATH. */
-export function hasValgrind() {
-  return spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status === 0;
+/** True when `argv` asks for `--instructions`; exits 2 with how to install valgrind when it is not on the PATH. */
+export function instructionsMode(argv) {
+  if (!argv.includes('--instructions')) return false;
+  if (spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status !== 0) {
+    console.error('--instructions needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind)');
+    process.exit(2);
+  }
+  return true;
 }
 
 /** Run `node --single-threaded ARGS` under cachegrind: { instructions, stdout } (exit 70 on a failed run). */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { redisServerAvailable } from '../src/core/placement.ts';
 import { freePort } from './net-helper.ts';
 
 const run = promisify(execFile);
@@ -92,7 +93,13 @@ async function ask<T>(port: number, o: ServerOptions, f: (c: Redis) => Promise<T
   }
 }
 
+/** Checked once: without redis-server a test says so in one sentence, not as a spawn error or a 10 s wait. */
+let serverInstalled: boolean | undefined;
+
 async function startServer(port: number, dir: string, o: ServerOptions, extra: string[] = []): Promise<LocalRedis> {
+  if (!(serverInstalled ??= redisServerAvailable())) {
+    throw new Error('redis-server is not on the PATH: these tests start their own Redis servers; install it (Debian/Ubuntu: apt-get install redis-server, which brings redis-cli too; see the README\'s Quick start)');
+  }
   const proc = spawn('redis-server', [...serverArgs(port, dir, o), ...extra], { stdio: 'ignore' });
   running.add(proc);
   proc.on('exit', () => running.delete(proc));
