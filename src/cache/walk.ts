@@ -34,6 +34,8 @@
 import type { AdaptiveTtlConfig, Scenario, TierConfig } from '../config.js';
 import type { Bills, PromptCacheStats } from '../model/results.js';
 import { BillKeeper, type PrefixBlocks } from '../promptcache/bills.js';
+import type { TokenLedger } from '../cost.js';
+import * as prefixKinds from '../trace/types.js';
 import type { SimEvent } from '../trace/types.js';
 import { adaptiveTtlMs, velocityAdaptive, VelocityTracker } from './freshness.js';
 import { activeTiers, depthIndex, invalidationTargets, ttlMs, windowTtlMs } from './policy.js';
@@ -52,6 +54,7 @@ export const FULL_DEPTH = MEMORY_DEPTHS.length - 1;
  */
 const NO_TIER = END;
 const DEEPEST = FULL_DEPTH;
+const { PREFIX_NONE } = prefixKinds;
 
 /** One tier of the stack as the walk sees it: its policy, generations and counters. */
 export interface WalkTier {
@@ -432,14 +435,34 @@ export interface ModelPricing {
  *
  * `simulate` calls both from its event loop; `bench` from its coordinator, with the outcome the
  * worker's walk reported. `measure` false (bench warm-up) serves the prompt caches and counts nothing.
+ *
+ * With the prompt cache off, most requests add nothing but their tokens to their op's bills:
+ * `simulate` gives the stage only the requests it `sees` and hands its token ledger to `finish`,
+ * which bills the rest from it (docs/architecture.md, "The request walk").
  */
 export class ModelStage {
   private readonly keeper: BillKeeper;
   private readonly prefillMsPerToken: number;
+  private readonly caching: boolean;
 
   constructor(scenario: Scenario, opNames: readonly string[], pricing: ModelPricing = {}) {
     this.keeper = new BillKeeper(scenario, opNames, pricing.modelName, pricing.forcedModel);
     this.prefillMsPerToken = scenario.promptCache.prefillMsPerToken;
+    this.caching = this.keeper.enabled;
+  }
+
+  /**
+   * Whether request `ev` must be given to `request` and `call`: with the prompt cache modelled,
+   * every request; with it off, one that names a model or describes a prompt prefix (it is priced
+   * or counted by them). An engine may leave the others out when its ledger counts their tokens.
+   */
+  sees(ev: SimEvent): boolean {
+    return this.caching || ev.model >= 0 || ev.prefixKind !== PREFIX_NONE;
+  }
+
+  /** `call` of a request the stage does not see: the prefill time (ms) of all its input tokens. */
+  prefillMs(ev: SimEvent): number {
+    return this.prefillMsPerToken * ev.tokensIn;
   }
 
   /** True when the provider prompt cache is modelled (not `off`). */
@@ -478,8 +501,13 @@ export class ModelStage {
     return this.keeper.withModel;
   }
 
-  /** The bills projected to a month from a window of `windowDays`, the prompt cache's counters (absent when off) and the assumptions in words. */
-  finish(windowDays: number): { bills: Bills; promptCache?: PromptCacheStats; assumptions: string[] } {
+  /**
+   * The bills projected to a month from a window of `windowDays`, the prompt cache's counters
+   * (absent when off) and the assumptions in words. `ledger`: the engine's token ledger, when it
+   * left out requests the stage does not `see` (they are billed from it).
+   */
+  finish(windowDays: number, ledger?: TokenLedger): { bills: Bills; promptCache?: PromptCacheStats; assumptions: string[] } {
+    if (ledger) this.keeper.billUnseen(ledger);
     const f = this.keeper.finish(windowDays);
     return { bills: f.bills, ...(this.keeper.enabled && { promptCache: f.promptCache }), assumptions: this.keeper.assumptions() };
   }

@@ -3,8 +3,11 @@
  * newly written tokens at the write price of the TTL option, the rest of the input at the input
  * price, output at the output price (ModelPrice in src/config.ts; absent prices fall back there).
  *
- * A bill bucket is summed request by request in a cell of a Float64Array: cell c holds its four
- * parts (USD) from `BILL_CELL * c`, so a run adds a request with a few array writes.
+ * A bill bucket is summed request by request in a cell of a Float64Array: cell c holds, from
+ * `BILL_CELL * c`, its four parts in TOKENS and its request count, so a run adds a request with a
+ * few array writes. A bucket has one price (one model, one TTL option), so it is priced once, at
+ * the end (`billParts`): token counts are integers, their sums exact, and a bill of millions of
+ * requests carries no rounding error of per-request dollar amounts.
  */
 import type { ModelPrice } from '../config.js';
 import type { BillParts } from '../model/results.js';
@@ -20,7 +23,8 @@ const INPUT_UNCACHED = 0;
 const CACHE_WRITE = 1;
 const CACHE_READ = 2;
 const OUTPUT = 3;
-const BILL_CELL = 4;
+const REQUESTS = 4;
+const BILL_CELL = 5;
 
 /** The prices a request is billed at (USD per 1M tokens), the write price that of the run's TTL option (`writePrice`). */
 export interface RequestPrices {
@@ -53,34 +57,45 @@ export function withCell(sums: Float64Array, c: number): Float64Array {
   return grown;
 }
 
-/** Add one request to the bucket in cell `c` of `sums` (tokens; `hitTokens + writtenTokens <= inputTokens`). */
-export function addRequestBill(
-  sums: Float64Array,
-  c: number,
-  p: RequestPrices,
-  inputTokens: number,
-  hitTokens: number,
-  writtenTokens: number,
-  outputTokens: number,
-): void {
-  sums[BILL_CELL * c + CACHE_READ]! += (hitTokens * p.cachedInputPerMTok) / 1e6;
-  sums[BILL_CELL * c + CACHE_WRITE]! += (writtenTokens * p.writePerMTok) / 1e6;
-  addUncachedBill(sums, c, p.inputPerMTok, p.outputPerMTok, inputTokens - hitTokens - writtenTokens, outputTokens);
+/**
+ * Add `requests` requests to the bucket in cell `c` of `sums` (tokens, summed over those requests;
+ * `hitTokens + writtenTokens <= inputTokens`).
+ */
+export function addRequestBill(sums: Float64Array, c: number, inputTokens: number, hitTokens: number, writtenTokens: number, outputTokens: number, requests = 1): void {
+  const at = BILL_CELL * c;
+  sums[at + CACHE_READ]! += hitTokens;
+  sums[at + CACHE_WRITE]! += writtenTokens;
+  sums[at + INPUT_UNCACHED]! += inputTokens - hitTokens - writtenTokens;
+  sums[at + OUTPUT]! += outputTokens;
+  sums[at + REQUESTS]! += requests;
 }
 
 /**
  * `addRequestBill` of a request no token of which was read from or written to a prompt cache
  * (prompt caching off): the same sums, without adding the zero cache read and write.
  */
-export function addUncachedBill(sums: Float64Array, c: number, inputPerMTok: number, outputPerMTok: number, inputTokens: number, outputTokens: number): void {
-  sums[BILL_CELL * c + INPUT_UNCACHED]! += (inputTokens * inputPerMTok) / 1e6;
-  sums[BILL_CELL * c + OUTPUT]! += (outputTokens * outputPerMTok) / 1e6;
+export function addUncachedBill(sums: Float64Array, c: number, inputTokens: number, outputTokens: number): void {
+  const at = BILL_CELL * c;
+  sums[at + INPUT_UNCACHED]! += inputTokens;
+  sums[at + OUTPUT]! += outputTokens;
+  sums[at + REQUESTS]!++;
 }
 
-/** The parts summed in cell `c` of `sums`. */
-export function billParts(sums: Float64Array, c: number): BillParts {
+/** The tokens summed in cell `c` of `sums`: every input token (uncached, written and read), output tokens, and the requests. */
+export function billTokens(sums: Float64Array, c: number): { inputTokens: number; outputTokens: number; requests: number } {
   const at = BILL_CELL * c;
-  return { inputUncached: sums[at + INPUT_UNCACHED]!, cacheWrite: sums[at + CACHE_WRITE]!, cacheRead: sums[at + CACHE_READ]!, output: sums[at + OUTPUT]! };
+  return { inputTokens: sums[at + INPUT_UNCACHED]! + sums[at + CACHE_WRITE]! + sums[at + CACHE_READ]!, outputTokens: sums[at + OUTPUT]!, requests: sums[at + REQUESTS]! };
+}
+
+/** The parts of cell `c` of `sums` in USD, at prices `p`. */
+export function billParts(sums: Float64Array, c: number, p: RequestPrices): BillParts {
+  const at = BILL_CELL * c;
+  return {
+    inputUncached: (sums[at + INPUT_UNCACHED]! * p.inputPerMTok) / 1e6,
+    cacheWrite: (sums[at + CACHE_WRITE]! * p.writePerMTok) / 1e6,
+    cacheRead: (sums[at + CACHE_READ]! * p.cachedInputPerMTok) / 1e6,
+    output: (sums[at + OUTPUT]! * p.outputPerMTok) / 1e6,
+  };
 }
 
 export function billTotal(b: BillParts): number {

@@ -11,11 +11,11 @@
  * so the tiers change what the provider's cache sees.
  */
 import { catalogModelPrice, type ModelPrice, type Scenario } from '../config.js';
-import { DAYS_PER_MONTH } from '../cost.js';
+import { DAYS_PER_MONTH, type TokenLedger } from '../cost.js';
 import type { Bill, Bills, PromptCacheStats } from '../model/results.js';
 import * as prefixKinds from '../trace/types.js';
 import type { SimEvent } from '../trace/types.js';
-import { addRequestBill, addUncachedBill, billParts, newBillParts, newBillSums, withCell, writePrice, type BillParts, type RequestPrices } from './billing.js';
+import { addRequestBill, addUncachedBill, billParts, billTokens, newBillParts, newBillSums, withCell, writePrice, type BillParts, type RequestPrices } from './billing.js';
 import { SegmentBlocker } from './blocks.js';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheOutcome, type PromptCacheTtl } from './cache.js';
 
@@ -62,13 +62,15 @@ export class BillKeeper {
   /** Per bill: cells[op][model slot] (a cell of `sums`), created on first use. */
   private readonly parts: Record<keyof Bills, (number | undefined)[][]> = { noCache: [], promptCacheOnly: [], stack: [] };
   /**
-   * The buckets' sums (USD), cell c for bucket c (src/promptcache/billing.ts): flat, so adding
-   * a request is a few array writes (docs/architecture.md, "The request walk": the model stage is
-   * on every LLM request's path). Each part is summed request by request by `addRequestBill`.
+   * The buckets' token sums, cell c for bucket c (src/promptcache/billing.ts): flat, so adding a
+   * request is a few array writes (docs/architecture.md, "The request walk": the model stage is
+   * on every LLM request's path). Priced once, in `finish`.
    */
   private sums = newBillSums(16);
   private nCells = 0;
   private readonly models: string[] = [];
+  /** Prices per model slot (every bucket of a slot is priced at them). */
+  private readonly slotPrices: RequestPrices[] = [];
   /** The two prompt caches, per model slot. */
   private readonly onlyCaches: (PromptCache | undefined)[] = [];
   private readonly stackCaches: (PromptCache | undefined)[] = [];
@@ -115,7 +117,7 @@ export class BillKeeper {
     if (!price) return null;
     let slot = this.models.indexOf(name);
     if (slot < 0) slot = this.models.push(name) - 1;
-    return {
+    const priced: Priced = {
       slot,
       name,
       price,
@@ -126,6 +128,8 @@ export class BillKeeper {
       minTokens: this.s.promptCache.minTokens ?? price.minCacheTokens ?? DEFAULT_MIN_CACHE_TOKENS,
       cells: new Int32Array(BILLS.length * this.opNames.length).fill(-1),
     };
+    this.slotPrices[slot] ??= priced;
+    return priced;
   }
 
   /** The model that prices `ev`: --model, else the trace's (when priced), else the op's. */
@@ -160,7 +164,7 @@ export class BillKeeper {
     // Prompt caching off: the promptCacheOnly bill is the noCache bill, added up once (see finish).
     // (The cell first: making it may grow `sums`.)
     const c = this.cellOf(m, NO_CACHE, ev.op);
-    addUncachedBill(this.sums, c, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
+    addUncachedBill(this.sums, c, ev.tokensIn, ev.tokensOut);
   }
 
   /** `request` with the prompt cache modelled: kept apart so the common path stays small enough to inline. */
@@ -173,9 +177,9 @@ export class BillKeeper {
     if (ev.model >= 0) this.withModel++;
     const op = ev.op;
     const noCache = this.cellOf(m, NO_CACHE, op);
-    addUncachedBill(this.sums, noCache, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
+    addUncachedBill(this.sums, noCache, ev.tokensIn, ev.tokensOut);
     const promptCacheOnly = this.cellOf(m, PROMPT_CACHE_ONLY, op);
-    addRequestBill(this.sums, promptCacheOnly, m, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
+    addRequestBill(this.sums, promptCacheOnly, ev.tokensIn, this.out.hitTokens, this.out.writtenTokens, ev.tokensOut);
   }
 
   /**
@@ -190,7 +194,7 @@ export class BillKeeper {
     // prompt cache's counters are reported only when it is modelled).
     if (!measure) return 0;
     const c = this.cellOf(m, STACK, ev.op);
-    addUncachedBill(this.sums, c, m.inputPerMTok, m.outputPerMTok, ev.tokensIn, ev.tokensOut);
+    addUncachedBill(this.sums, c, ev.tokensIn, ev.tokensOut);
     return 0;
   }
 
@@ -200,7 +204,7 @@ export class BillKeeper {
     const o = this.out;
     if (!measure) return o.hitTokens;
     const c = this.cellOf(m, STACK, ev.op);
-    addRequestBill(this.sums, c, m, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
+    addRequestBill(this.sums, c, ev.tokensIn, o.hitTokens, o.writtenTokens, ev.tokensOut);
     const st = this.stats;
     st.requests++;
     st.inputTokens += ev.tokensIn;
@@ -272,6 +276,34 @@ export class BillKeeper {
     return c;
   }
 
+  /**
+   * With the prompt cache off, the requests an engine did not give to `request` and `call` (see
+   * `ModelStage.sees`): per op, what `ledger` counts beyond the requests given is billed at the op's
+   * model — the same cells those requests would have added to, the same token sums.
+   */
+  billUnseen(ledger: TokenLedger): void {
+    for (let op = 0; op < this.ops; op++) {
+      const m = this.opModel[op];
+      if (!m) continue;
+      this.addUnseen(m, NO_CACHE, op, ledger.baselineCalls[op]!, ledger.baselineIn[op]!, ledger.baselineOut[op]!);
+      this.addUnseen(m, STACK, op, ledger.calls[op]!, ledger.paidIn[op]!, ledger.paidOut[op]!);
+    }
+  }
+
+  private addUnseen(m: Priced, b: number, op: number, requests: number, inputTokens: number, outputTokens: number): void {
+    // Less what was given for op, at every model.
+    for (const c of this.parts[BILLS[b]!][op] ?? []) {
+      if (c === undefined) continue;
+      const given = billTokens(this.sums, c);
+      requests -= given.requests;
+      inputTokens -= given.inputTokens;
+      outputTokens -= given.outputTokens;
+    }
+    if (requests <= 0) return;
+    const c = this.cellOf(m, b, op); // (first: making the cell may grow `sums`)
+    addRequestBill(this.sums, c, inputTokens, 0, 0, outputTokens, requests);
+  }
+
   /** The bills projected to a month (window of `windowDays`), and the prompt cache's counters. */
   finish(windowDays: number): { bills: Bills; promptCache: PromptCacheStats } {
     const scale = DAYS_PER_MONTH / windowDays;
@@ -284,7 +316,7 @@ export class BillKeeper {
       buckets.forEach((perModel, op) =>
         perModel.forEach((c, slot) => {
           if (c === undefined) return;
-          const p = billParts(this.sums, c);
+          const p = billParts(this.sums, c, this.slotPrices[slot]!);
           const monthly = scaled(p, scale);
           (byOp[this.opNames[op]!] ??= {})[this.models[slot]!] = { monthlyUsd: sum(monthly), byPart: monthly };
           for (const key of PARTS) total[key] += p[key];

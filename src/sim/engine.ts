@@ -105,7 +105,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   /** A request reaches the model: through the prompt cache, then the LLM (ms). */
   const callModel = (op: number): number => {
     payCall(ledger, op, ev.tokensIn, ev.tokensOut);
-    return llmLatency[op]!.sample(rng) + model.call(ev);
+    return llmLatency[op]!.sample(rng) + (model.sees(ev) ? model.call(ev) : model.prefillMs(ev));
   };
   /**
    * The walk of request `ev` (op index `op`, a context read or an LLM op) on worker `w` at trace time
@@ -202,7 +202,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       ledger.baselineCalls[op]++;
       ledger.baselineIn[op] += ev.tokensIn;
       ledger.baselineOut[op] += ev.tokensOut;
-      model.request(ev);
+      // The ledger counts the tokens of the requests the model stage does not see (`finish` bills them).
+      if (model.sees(ev)) model.request(ev);
       // A request the trace gives no key for (recorded traffic) is never looked up: it is a call.
       if (bypasses(ev.stream, ev.toolUse) || ev.key < 0) {
         if (ev.key < 0) keyless++;
@@ -285,7 +286,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   // A recorded trace without a header knows its span only once it has been read.
   const windowDays = source.spanMs() / 86_400_000;
   const days = windowDays > 0 ? windowDays : scenario.workload.days;
-  const billed = model.finish(days);
+  const billed = model.finish(days, ledger);
   const semanticStats = semantic.finish(ledger); // counts the embedding calls the cost prices
   // The headline is the real bill: the stack bill (tiers + prompt cache) + embeddings + infrastructure.
   const cost = computeCost(scenario, opNames, ledger, days, billed.bills);

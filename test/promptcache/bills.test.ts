@@ -129,3 +129,40 @@ test('every request counts while the bill buckets grow: 20 ops, 60 buckets (the 
     assert.equal(Object.keys(bill.byOp).length, 20);
   }
 });
+
+test('prompt cache off: simulate gives the model stage only the requests it sees, and its bills are those of a stage given every request', async () => {
+  const { ModelStage } = await import('../../src/cache/walk.js');
+  const { EVENT_REQUEST, newSimEvent } = await import('../../src/trace/types.js');
+  // No tier caches the op: every request is also a call. Plain requests (no model, no prefix) are
+  // left to the ledger; one names the op's model (the same bucket), one another model, one a prefix.
+  const s = normalizeScenario({
+    ...scenario({ ttl: 'off' }),
+    models: { ...scenario().models, big: { inputPerMTok: 30, outputPerMTok: 150, cachedInputPerMTok: 3 } },
+    tiers: [{ name: 'L1', kind: 'memory', scope: 'shared', ttl: {} }],
+  });
+  const trace: TraceEvent[] = [
+    { type: 'request', t: 0, op: 'llm', key: 'k1', tokensIn: 4096, tokensOut: 100 },
+    { type: 'request', t: 1000, op: 'llm', key: 'k2', tokensIn: 1000, tokensOut: 7, model: 'm' },
+    { type: 'request', t: 2000, op: 'llm', key: 'k3', tokensIn: 2000, tokensOut: 30, model: 'big' },
+    { type: 'request', t: 3000, op: 'llm', key: 'k4', tokensIn: 333, tokensOut: 5, prefix: blocks(1, 2) },
+    { type: 'request', t: 4000, op: 'llm', key: 'k5', tokensIn: 12345, tokensOut: 67 },
+    { type: 'message', t: 86_400_000, contact: 'c', seq: 1 },
+  ];
+  const ops = Object.keys(s.ops);
+  const r = simulate(s, { source: traceEventsSource(trace, { ops }) });
+  const source = traceEventsSource(trace, { ops });
+  const stage = new ModelStage(s, ops, { modelName: source.modelName?.bind(source) });
+  const ev = newSimEvent();
+  let seen = 0;
+  while (source.next(ev)) {
+    if (ev.kind !== EVENT_REQUEST) continue;
+    if (stage.sees(ev)) seen++;
+    stage.request(ev);
+    stage.call(ev);
+  }
+  assert.equal(seen, 3, 'the two plain requests are not seen');
+  assert.deepEqual(r.cost.bills, stage.finish(1).bills);
+  // And the bills are the prices times the token sums: noCache input (4,096 + 1,000 + 333 + 12,345) × $10 + 2,000 × $30, × 30 days.
+  assert.equal(r.cost.bills!.noCache.byPart.inputUncached, Math.round(((17774 * 10 + 2000 * 30) / 1e6) * 30 * 100) / 100);
+  assert.deepEqual(Object.keys(r.cost.bills!.stack.byOp.llm!), ['m', 'big']);
+});

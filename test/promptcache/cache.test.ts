@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { newOutcome, PromptCache, ttlMsOf, type PromptCacheConfig, type PromptCacheOutcome, type PromptCacheTtl } from '../../src/promptcache/cache.js';
 import { SegmentBlocker, segmentBlocks } from '../../src/promptcache/blocks.js';
 import { stringId } from '../../src/trace/prefix.js';
-import { addRequestBill, addUncachedBill, billParts, newBillSums, billTotal, newBillParts, writePrice } from '../../src/promptcache/billing.js';
+import { addRequestBill, addUncachedBill, billParts, billTokens, newBillSums, billTotal, newBillParts, writePrice } from '../../src/promptcache/billing.js';
 import type { ModelPrice } from '../../src/config.js';
 
 const B = 4;
@@ -117,19 +117,24 @@ test('capacity: least recently used blocks go first, a prompt’s leading blocks
 test('billing: hit tokens at the read price, written at the TTL option’s write price, the rest at the input price', () => {
   const p: ModelPrice = { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 1, cacheWrite5mPerMTok: 12.5, cacheWrite1hPerMTok: 20 };
   const prices = (ttl: PromptCacheTtl) => ({ ...p, writePerMTok: writePrice(p, ttl) });
-  // Two buckets side by side: a request adds into its own cell only.
+  // Two buckets side by side: a request adds into its own cell only. A bucket sums tokens and is priced at the end.
   const sums = newBillSums(2);
   // 5,000 input tokens: 1,000 read, 3,000 written, 1,000 uncached; 2,000 output.
-  addRequestBill(sums, 1, prices('5m'), 5000, 1000, 3000, 2000);
-  assert.deepEqual(billParts(sums, 1), { cacheRead: 0.001, cacheWrite: 0.0375, inputUncached: 0.01, output: 0.1 });
-  assert.deepEqual(billParts(sums, 0), newBillParts());
-  addRequestBill(sums, 0, prices('1h'), 5000, 1000, 3000, 2000);
-  const hour = billParts(sums, 0);
+  addRequestBill(sums, 1, 5000, 1000, 3000, 2000);
+  assert.deepEqual(billParts(sums, 1, prices('5m')), { cacheRead: 0.001, cacheWrite: 0.0375, inputUncached: 0.01, output: 0.1 });
+  assert.deepEqual(billParts(sums, 0, prices('5m')), newBillParts());
+  assert.deepEqual(billTokens(sums, 1), { inputTokens: 5000, outputTokens: 2000, requests: 1 });
+  addRequestBill(sums, 0, 5000, 1000, 3000, 2000);
+  const hour = billParts(sums, 0, prices('1h'));
   assert.equal(hour.cacheWrite, 0.06);
   assert.ok(Math.abs(billTotal(hour) - 0.171) < 1e-12);
   // A second request sums into the same bucket; one with nothing cached or written is the input in full.
-  addUncachedBill(sums, 0, p.inputPerMTok, p.outputPerMTok, 2000, 2000);
-  assert.deepEqual(billParts(sums, 0), { cacheRead: 0.001, cacheWrite: 0.06, inputUncached: 0.03, output: 0.2 });
+  addUncachedBill(sums, 0, 2000, 2000);
+  assert.deepEqual(billParts(sums, 0, prices('1h')), { cacheRead: 0.001, cacheWrite: 0.06, inputUncached: 0.03, output: 0.2 });
+  assert.deepEqual(billTokens(sums, 0), { inputTokens: 7000, outputTokens: 4000, requests: 2 });
+  // Many requests at once (the requests an engine left to its ledger): the same sums as one by one.
+  addRequestBill(sums, 1, 3 * 5000, 3 * 1000, 3 * 3000, 3 * 2000, 3);
+  assert.deepEqual(billTokens(sums, 1), { inputTokens: 20000, outputTokens: 8000, requests: 4 });
   // No write prices (OpenAI, Gemini, DeepSeek): writes cost the input price.
   const plain: ModelPrice = { inputPerMTok: 2.5, outputPerMTok: 15, cachedInputPerMTok: 0.25 };
   assert.equal(writePrice(plain, '5m'), 2.5);
