@@ -190,7 +190,8 @@ export class BenchStack {
     // One walk per request: requests of other workers interleave at every await. Walks are
     // reused (`walks`), so the in-flight requests share a handful of them.
     const walk = this.walks.pop() ?? new RequestWalk(this.plan);
-    walk.begin(op, context, j.depth, w, j.t, j.version, j.contact, j.measure);
+    walk.measure = j.measure;
+    walk.begin(op, context, j.depth, w, j.t, j.version, j.contact);
     for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
       const tr = this.tiers[k]!;
       const inst = walk.instance(k);

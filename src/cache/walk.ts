@@ -6,7 +6,7 @@
  *
  * A driver only performs what the walk asks for, against its own tiers:
  *
- *     walk.begin(op, context, depth, worker, now, version, contact, measure);
+ *     walk.begin(op, context, depth, worker, now, version, contact);
  *     for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
  *       if (walk.servedByRecord(k)) break;          // (bench times the read first)
  *       ... look the key up in instance walk.instance(k) of tier k; an entry that is not
@@ -268,7 +268,8 @@ export class RequestWalk {
   private now = 0;
   private contact = 0;
   private requestVersion = 0;
-  private measure = true;
+  /** False (bench warm-up): requests walk, nothing is counted. Set before `begin`. */
+  measure = true;
   /** Position in the plan's `route` of the current lookup, then of the current write. */
   private cursor = 0;
   private writeCursor = 0;
@@ -300,9 +301,10 @@ export class RequestWalk {
   /**
    * Start a request for op index `op` (`context`: a memory-context read of depth index `depth`)
    * on logical worker `worker` at trace time `now` (ms), for an entity at version `version`.
-   * `measure` false (bench warm-up): walk, count nothing.
+   * What is found is set by `found` and, when nothing was, by `settle`: `begin` stores only what
+   * it is given, small enough for the optimizing compiler to inline it into a driver's loop.
    */
-  begin(op: number, context: boolean, depth: number, worker: number, now: number, version: number, contact: number, measure: boolean): void {
+  begin(op: number, context: boolean, depth: number, worker: number, now: number, version: number, contact: number): void {
     this.op = op;
     this.context = context;
     this.depth = depth;
@@ -310,15 +312,9 @@ export class RequestWalk {
     this.now = now;
     this.contact = contact;
     this.requestVersion = version;
-    this.measure = measure;
     this.cursor = this.plan.lookupRun(op, context, depth) - 1;
-    // No writes until `settle` knows the outcome (position 0 of the route is an END).
-    this.writeCursor = -1;
     this.hitTier = NO_TIER;
     this.hitEntry = false;
-    this.version = version;
-    this.createdAt = now;
-    this.foundDepth = DEEPEST;
   }
 
   /** The next tier to look up (its lookup is counted), or END. */
@@ -368,6 +364,12 @@ export class RequestWalk {
    * and line up the writes of this outcome for `nextWrite`.
    */
   settle(): void {
+    if (!this.hitEntry) {
+      // Nothing cached served it: the writes carry the request's own version and time, and the full history.
+      this.version = this.requestVersion;
+      this.createdAt = this.now;
+      this.foundDepth = DEEPEST;
+    }
     const hit = this.hitTier;
     this.writeCursor = this.plan.writeRun(this.op, this.context, hit) - 1;
     if (hit === NO_TIER || !this.measure || !this.hitEntry) return;

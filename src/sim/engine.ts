@@ -118,7 +118,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     const key = context ? windowKey(ev.contact) : ev.key;
     let hitSlot = -1;
     let hitInst: TierInstance | null = null;
-    walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact, true);
+    walk.begin(op, context, ev.depth, w, now, ev.version, ev.contact);
     // Each step is called from one place (not `for (k = next(); …; k = next())`), so the
     // optimizing compiler inlines it once.
     for (;;) {
@@ -156,7 +156,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       ms += callModel(op);
     }
     if (context) served[ev.depth * (nTiers + 1) + (hitTier === END ? nTiers : hitTier)]++;
-
+    return ms + writeBack(key, context, now);
+  };
+  /**
+   * The writes of the walk's outcome (the back-fill above a hit, or every caching tier after a full
+   * miss); returns their latency (ms). Apart from `serve`, so the inlining budget `serve` spends on
+   * the lookups leaves room for the walk's other steps.
+   */
+  const writeBack = (key: number, context: boolean, now: number): number => {
+    let ms = 0;
     for (;;) {
       const k = walk.nextWrite();
       if (k === END) break;

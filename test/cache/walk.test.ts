@@ -46,7 +46,7 @@ function serve(plan: WalkPlan, stores: Stores, r: Request): { walk: RequestWalk;
   const context = r.op === MEMORY;
   const key = r.key ?? 1;
   const entity = r.entity ?? 0;
-  walk.begin(r.op, context, r.depth ?? RECENT10, r.worker ?? 0, r.t, r.version ?? 0, 0, true);
+  walk.begin(r.op, context, r.depth ?? RECENT10, r.worker ?? 0, r.t, r.version ?? 0, 0);
   for (let k = walk.nextLookup(); k !== END; k = walk.nextLookup()) {
     if (walk.servedByRecord(k)) break;
     const store = stores[k]![walk.instance(k)]!;
@@ -175,7 +175,8 @@ test('velocity-adaptive write TTLs shorten for a fast conversation', () => {
 test('a warm-up walk (measure false) counts nothing', () => {
   const { plan } = setup(scenario());
   const walk = new RequestWalk(plan);
-  walk.begin(SCORE, false, RECENT10, 0, 0, 0, 0, false);
+  walk.measure = false;
+  walk.begin(SCORE, false, RECENT10, 0, 0, 0, 0);
   while (walk.nextLookup() !== END);
   walk.settle();
   assert.deepEqual(Array.from(plan.tiers.map((t) => t.lookups[SCORE])), [0, 0, 0]);
