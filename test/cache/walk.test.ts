@@ -91,14 +91,14 @@ test('a full miss writes back to every tier caching the op, never to one without
 
 test('a hit back-fills the tiers above it with the ORIGINAL version and creation time; the back-filled copy then serves a stale hit', () => {
   const { plan, stores } = setup(scenario({ invalidation: 'none' }));
-  serve(plan, stores, { op: SCORE, t: 0, version: 1, worker: 0 });
+  serve(plan, stores, { op: SCORE, t: 500, version: 1, worker: 0 });
   // Worker 1's L1 is empty: L2 serves version 1 to a request that already sees version 2 (no invalidation).
   const second = serve(plan, stores, { op: SCORE, t: 1000, version: 2, worker: 1 });
   assert.equal(second.walk.hitTier, 1);
   assert.deepEqual(second.written, [0]);
   const backfilled = stores[0]![1]!.get(1)!;
   assert.equal(backfilled.version, 1, 'a back-fill stamping the current version would hide the staleness');
-  assert.equal(backfilled.createdAt, 0);
+  assert.equal(backfilled.createdAt, 500, 'the miss wrote the time it computed the value; the back-fill keeps it');
   const third = serve(plan, stores, { op: SCORE, t: 2000, version: 2, worker: 1 });
   assert.equal(third.walk.hitTier, 0);
   assert.deepEqual(Array.from(plan.tiers.map((t) => t.stale[SCORE])), [1, 1, 0]);
