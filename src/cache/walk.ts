@@ -445,6 +445,7 @@ export interface ModelPricing {
 export class ModelStage {
   private readonly keeper: BillKeeper;
   private readonly prefillMsPerToken: number;
+  /** True when the provider prompt cache is modelled (not `off`). */
   private readonly caching: boolean;
 
   constructor(scenario: Scenario, opNames: readonly string[], pricing: ModelPricing = {}) {
@@ -465,11 +466,6 @@ export class ModelStage {
   /** `call` of a request the stage does not see: the prefill time (ms) of all its input tokens. */
   prefillMs(ev: SimEvent): number {
     return this.prefillMsPerToken * ev.tokensIn;
-  }
-
-  /** True when the provider prompt cache is modelled (not `off`). */
-  get promptCaching(): boolean {
-    return this.keeper.enabled;
   }
 
   /**
